@@ -1,0 +1,221 @@
+using System;
+using System.IO;
+using KernelCompiler.IO;
+
+namespace KernelCompiler
+{
+    /// <summary>
+    /// A trained MADDNESS model: C codebooks of depth-4 hash trees over D input columns and the uint8 tables that
+    /// approximate a product with a fixed D × M matrix. Immutable; every instance has passed validation, so a
+    /// kernel built from it can never index outside its inputs or its tables.
+    /// </summary>
+    /// <remarks>Layouts: split dimensions [c][level]; thresholds [c][node] with the 15 nodes stored level by level
+    /// (node j of level l at index 2^l − 1 + j); tables [m][c][k]; prototypes [c][k][d].</remarks>
+    public sealed class LutModel
+    {
+        /// <summary>Buckets per codebook: the leaves of a balanced binary tree of depth 4.</summary>
+        public const int BucketCount = 16;
+
+        /// <summary>Levels of every hash tree.</summary>
+        public const int TreeDepth = 4;
+
+        /// <summary>Thresholds per codebook: 1 + 2 + 4 + 8.</summary>
+        public const int ThresholdsPerCodebook = 15;
+
+        /// <summary>The model file format version this library writes and the newest it reads.</summary>
+        public const int FormatVersion = 1;
+
+        private readonly int[] _splitDimensions;
+        private readonly float[] _thresholds;
+        private readonly byte[] _tables;
+        private readonly float[] _steps;
+        private readonly float[] _offsets;
+        private readonly float[]? _prototypes;
+
+        /// <summary>Creates a model from its parts after validating them.</summary>
+        /// <exception cref="LutModelException">A part has the wrong length or an invalid value.</exception>
+        public LutModel(
+            int inputDimension,
+            int outputDimension,
+            int[] splitDimensions,
+            float[] thresholds,
+            byte[] tables,
+            float[] steps,
+            float[] offsets,
+            LutAggregation aggregation = LutAggregation.Exact,
+            float[]? prototypes = null,
+            string name = "model",
+            string? producer = null)
+            : this(Checked(inputDimension, outputDimension, splitDimensions, thresholds, tables, steps, offsets,
+                aggregation, prototypes, name), outputDimension, splitDimensions, thresholds, tables, steps, offsets,
+                aggregation, prototypes, name, producer, copy: true)
+        {
+        }
+
+        private LutModel(int inputDimension, int outputDimension, int[] splitDimensions, float[] thresholds,
+            byte[] tables, float[] steps, float[] offsets, LutAggregation aggregation, float[]? prototypes,
+            string name, string? producer, bool copy)
+        {
+            InputDimension = inputDimension;
+            OutputDimension = outputDimension;
+            Codebooks = splitDimensions.Length / TreeDepth;
+            Aggregation = aggregation;
+            Name = name;
+            Producer = producer;
+            _splitDimensions = copy ? (int[])splitDimensions.Clone() : splitDimensions;
+            _thresholds = copy ? (float[])thresholds.Clone() : thresholds;
+            _tables = copy ? (byte[])tables.Clone() : tables;
+            _steps = copy ? (float[])steps.Clone() : steps;
+            _offsets = copy ? (float[])offsets.Clone() : offsets;
+            _prototypes = prototypes is null ? null : copy ? (float[])prototypes.Clone() : prototypes;
+        }
+
+        /// <summary>D: the number of input columns (columns of A, rows of B).</summary>
+        public int InputDimension { get; }
+
+        /// <summary>M: the number of outputs (columns of B).</summary>
+        public int OutputDimension { get; }
+
+        /// <summary>C: the number of codebooks.</summary>
+        public int Codebooks { get; }
+
+        public LutAggregation Aggregation { get; }
+
+        public string Name { get; }
+
+        /// <summary>Free text naming what produced the model, e.g. <c>kernelc 0.1.0</c>.</summary>
+        public string? Producer { get; }
+
+        /// <summary>Split dimension of every codebook and level, [c][level] (C × 4).</summary>
+        public ReadOnlySpan<int> SplitDimensions => _splitDimensions;
+
+        /// <summary>Thresholds, [c][node] (C × 15), nodes level by level.</summary>
+        public ReadOnlySpan<float> Thresholds => _thresholds;
+
+        /// <summary>uint8 tables, [m][c][k] (M × C × 16).</summary>
+        public ReadOnlySpan<byte> Tables => _tables;
+
+        /// <summary>Dequantisation step per output.</summary>
+        public ReadOnlySpan<float> Steps => _steps;
+
+        /// <summary>Dequantisation offset per output (any bias is folded in).</summary>
+        public ReadOnlySpan<float> Offsets => _offsets;
+
+        /// <summary>Whether the model carries its prototypes, so tables can be rebuilt for another B.</summary>
+        public bool HasPrototypes => _prototypes is not null;
+
+        /// <summary>Prototypes, [c][k][d] (C × 16 × D), or empty.</summary>
+        public ReadOnlySpan<float> Prototypes => _prototypes;
+
+        public int SplitDimension(int codebook, int level) => _splitDimensions[codebook * TreeDepth + level];
+
+        /// <summary>The threshold of <paramref name="node"/> (0 .. 2^level − 1) at <paramref name="level"/>.</summary>
+        public float Threshold(int codebook, int level, int node)
+        {
+            if ((uint)node >= (uint)(1 << level))
+            {
+                throw new ArgumentOutOfRangeException(nameof(node));
+            }
+
+            return _thresholds[codebook * ThresholdsPerCodebook + (1 << level) - 1 + node];
+        }
+
+        /// <summary>The 16 table entries of one output and codebook.</summary>
+        public ReadOnlySpan<byte> Table(int output, int codebook)
+            => new ReadOnlySpan<byte>(_tables, (output * Codebooks + codebook) * BucketCount, BucketCount);
+
+        /// <summary>The average-aggregation group size G = min(16, C) (MADDNESS.md §2).</summary>
+        public int AverageGroupSize => Math.Min(16, Codebooks);
+
+        /// <summary>The bias correction floor(C · log2(G) / 4) subtracted in average aggregation.</summary>
+        public int AverageBiasCorrection
+        {
+            get
+            {
+                int log2 = 0;
+                while ((1 << log2) < AverageGroupSize)
+                {
+                    log2++;
+                }
+
+                return Codebooks * log2 / 4;
+            }
+        }
+
+        /// <summary>Reads and validates a model file.</summary>
+        /// <exception cref="LutModelException">The file is missing, malformed or describes an invalid model.</exception>
+        public static LutModel Load(string path) => LutModelReader.ReadFile(path);
+
+        /// <summary>Parses and validates a model document held in a string.</summary>
+        /// <param name="json">The model document.</param>
+        /// <param name="sourceName">Named in error messages, e.g. the file the text came from.</param>
+        public static LutModel Parse(string json, string? sourceName = null) => LutModelReader.Read(json, sourceName);
+
+        /// <summary>The model as a version-1 model document.</summary>
+        public string ToJson() => LutModelWriter.Write(this);
+
+        /// <summary>Writes the model document to <paramref name="path"/> through a temporary file, so a reader never
+        /// sees half a model.</summary>
+        public void Save(string path)
+        {
+            string full = Path.GetFullPath(path);
+            string temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
+            try
+            {
+                File.WriteAllText(temp, ToJson());
+                if (File.Exists(full))
+                {
+                    File.Replace(temp, full, null);
+                }
+                else
+                {
+                    File.Move(temp, full);
+                }
+            }
+            finally
+            {
+                if (File.Exists(temp))
+                {
+                    File.Delete(temp);
+                }
+            }
+        }
+
+        /// <summary>A model with the same trees and other tables, e.g. refitted for a new B.</summary>
+        public LutModel WithTables(byte[] tables, float[] steps, float[] offsets, int outputDimension)
+            => new LutModel(InputDimension, outputDimension, _splitDimensions, _thresholds, tables, steps, offsets,
+                Aggregation, _prototypes, Name, Producer);
+
+        /// <summary>A model with the same trees and tables aggregated the other way.</summary>
+        public LutModel WithAggregation(LutAggregation aggregation)
+            => new LutModel(InputDimension, OutputDimension, _splitDimensions, _thresholds, _tables, _steps, _offsets,
+                aggregation, _prototypes, Name, Producer);
+
+        // The reader has validated already and hands over arrays it owns.
+        internal static LutModel CreateValidated(int inputDimension, int outputDimension, int[] splitDimensions,
+            float[] thresholds, byte[] tables, float[] steps, float[] offsets, LutAggregation aggregation,
+            float[]? prototypes, string name, string? producer)
+            => new LutModel(inputDimension, outputDimension, splitDimensions, thresholds, tables, steps, offsets,
+                aggregation, prototypes, name, producer, copy: false);
+
+        private static int Checked(int inputDimension, int outputDimension, int[] splitDimensions, float[] thresholds,
+            byte[] tables, float[] steps, float[] offsets, LutAggregation aggregation, float[]? prototypes, string name)
+        {
+            if (splitDimensions is null) throw new ArgumentNullException(nameof(splitDimensions));
+            if (thresholds is null) throw new ArgumentNullException(nameof(thresholds));
+            if (tables is null) throw new ArgumentNullException(nameof(tables));
+            if (steps is null) throw new ArgumentNullException(nameof(steps));
+            if (offsets is null) throw new ArgumentNullException(nameof(offsets));
+            if (name is null) throw new ArgumentNullException(nameof(name));
+            if (splitDimensions.Length % TreeDepth != 0)
+            {
+                throw new LutModelException(null, "$.codebooks",
+                    "splitDimensions has " + splitDimensions.Length + " entries; expected 4 per codebook");
+            }
+
+            LutModelValidator.Validate(null, inputDimension, outputDimension, splitDimensions.Length / TreeDepth,
+                splitDimensions, thresholds, tables, steps, offsets, aggregation, prototypes, name);
+            return inputDimension;
+        }
+    }
+}

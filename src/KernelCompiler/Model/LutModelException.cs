@@ -1,0 +1,39 @@
+using System;
+
+namespace KernelCompiler
+{
+    /// <summary>
+    /// The one exception a model file can raise: it names the file, the JSON path of the field at fault, the
+    /// value found and what was expected.
+    /// </summary>
+    public sealed class LutModelException : FormatException
+    {
+        public LutModelException(string? filePath, string jsonPath, string problem)
+            : base(Compose(filePath, jsonPath, problem))
+        {
+            FilePath = filePath;
+            JsonPath = jsonPath;
+            Problem = problem;
+        }
+
+        public LutModelException(string? filePath, string jsonPath, string problem, Exception innerException)
+            : base(Compose(filePath, jsonPath, problem), innerException)
+        {
+            FilePath = filePath;
+            JsonPath = jsonPath;
+            Problem = problem;
+        }
+
+        /// <summary>The model file, or null when the model came from a string or from code.</summary>
+        public string? FilePath { get; }
+
+        /// <summary>Where in the document the problem is, e.g. <c>$.codebooks[3].splitDimensions[2]</c>.</summary>
+        public string JsonPath { get; }
+
+        /// <summary>What is wrong, without the file and path.</summary>
+        public string Problem { get; }
+
+        private static string Compose(string? filePath, string jsonPath, string problem)
+            => (filePath is null ? "model" : filePath) + ": " + jsonPath + ": " + problem;
+    }
+}

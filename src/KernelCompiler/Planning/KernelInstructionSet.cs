@@ -1,0 +1,22 @@
+namespace KernelCompiler
+{
+    /// <summary>The widest SIMD path a kernel may use. Narrower choices exist so every path can be tested on a CPU
+    /// that has a wider one.</summary>
+    public enum KernelInstructionSet
+    {
+        /// <summary>The best the running CPU supports.</summary>
+        Auto = 0,
+
+        /// <summary>512-bit vectors with AVX-512 BW (in-lane byte shuffles).</summary>
+        Avx512 = 1,
+
+        /// <summary>256-bit vectors with AVX2.</summary>
+        Avx2 = 2,
+
+        /// <summary>128-bit vectors: SSSE3 on x86, AdvSimd on Arm64.</summary>
+        Vector128 = 3,
+
+        /// <summary>Plain scalar code.</summary>
+        Scalar = 4,
+    }
+}
