@@ -1,6 +1,6 @@
 using System;
 using System.CommandLine;
-using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace KernelCompiler.Cli.Commands
 {
@@ -64,7 +64,7 @@ namespace KernelCompiler.Cli.Commands
         {
             var option = new Option<string>(name)
             {
-                Description = description + " One of: " + string.Join(", ", values) + " (default " + defaultValue + ").",
+                Description = description + " One of: " + string.Join(", ", values) + ".",
                 HelpName = string.Join("|", values),
                 DefaultValueFactory = _ => defaultValue,
             };
@@ -79,27 +79,44 @@ namespace KernelCompiler.Cli.Commands
             return option;
         }
 
-        /// <summary>Adds a range check to a numeric option.</summary>
-        public static Option<T> InRange<T>(this Option<T> option, T minimum, T maximum, string what)
-            where T : IComparable<T>
+        /// <summary>An integer option parsed with the invariant culture and checked against a range at parse time.</summary>
+        public static Option<int> Integer(string name, int minimum, int maximum)
+            => Number(name, minimum, maximum, (string text, out int value)
+                => int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value),
+                "an integer from " + minimum + " to " + maximum);
+
+        /// <summary>A finite floating-point option checked against a range at parse time.</summary>
+        public static Option<double> Real(string name, double minimum, double maximum, string expected)
+            => Number(name, minimum, maximum, (string text, out double value)
+                => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value),
+                expected);
+
+        private delegate bool TryParse<T>(string text, out T value);
+
+        // One parser for conversion and range, so a bad value is one clear error and never reaches a validator that
+        // would throw on reading it.
+        private static Option<T> Number<T>(string name, T minimum, T maximum, TryParse<T> tryParse, string expected)
+            where T : struct, IComparable<T>
         {
-            option.Validators.Add(result =>
+            return new Option<T>(name)
             {
-                if (!HasValue(result))
+                CustomParser = result =>
                 {
-                    return;
-                }
+                    if (result.Tokens.Count == 0)
+                    {
+                        return default;
+                    }
 
-                T value = result.GetValueOrDefault<T>();
-                if (value.CompareTo(minimum) < 0 || value.CompareTo(maximum) > 0)
-                {
-                    result.AddError("invalid value " + value + " for " + option.Name + "; expected " + what);
-                }
-            });
-            return option;
+                    string text = result.Tokens[0].Value;
+                    if (!tryParse(text, out T value) || value.CompareTo(minimum) < 0 || value.CompareTo(maximum) > 0)
+                    {
+                        result.AddError("invalid value '" + text + "' for " + name + "; expected " + expected);
+                        return default;
+                    }
+
+                    return value;
+                },
+            };
         }
-
-        // A value that failed to convert already has its own error; reading it again would throw.
-        private static bool HasValue(OptionResult result) => !System.Linq.Enumerable.Any(result.Errors) && result.Tokens.Count > 0;
     }
 }
