@@ -61,7 +61,7 @@ namespace KernelCompiler.Cli
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return Fail(error, "cancelled; nothing was written", ExitCodes.Cancelled);
+                return Fail(error, "cancelled; no output was written", ExitCodes.Cancelled);
             }
             catch (Exception e) when (e is LutModelException or NpyFormatException or FormatException or ArgumentException
                 or IOException or UnauthorizedAccessException or InvalidDataException or OutOfMemoryException)

@@ -167,4 +167,29 @@ public class ErrorPathTests
         AssertOneLineError(Kernelc.Run("predict", "--model", dir.File("model.lut.json"), "--input", dir.File("A.npy"),
             "--output", dir.File(Path.Combine("no-such-dir", "Y.npy"))), 1, "no-such-dir");
     }
+
+    [Fact]
+    public void Non_finite_training_data_is_a_one_line_data_error()
+    {
+        using var dir = new TempDirectory();
+        NpyFile.Write(dir.File("A.npy"), new[] { 1f, 2f, float.NaN, 4f, 5f, 6f }, 3, 2);
+        NpyFile.Write(dir.File("B.npy"), new[] { 1f, 2f }, 2, 1);
+        AssertOneLineError(Kernelc.Run("train", "--input", dir.File("A.npy"), "--weights", dir.File("B.npy"), "--codebooks", "1",
+            "--output", dir.File("m.lut.json")), 1, "A.npy", "NaN");
+        Assert.False(File.Exists(dir.File("m.lut.json")));
+    }
+
+    [Fact]
+    public void NaN_inputs_in_eval_give_a_null_nmse_not_a_crash()
+    {
+        using var dir = new TempDirectory();
+        HandModel.WriteFiles(dir);
+        NpyFile.Write(dir.File("A.npy"), new[] { 1f, float.NaN, 3f }, 3, 1);
+
+        KernelcResult result = Kernelc.Run(Eval(dir, extra: "--json"));
+
+        Assert.Equal(0, result.ExitCode);
+        using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(result.Output);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, doc.RootElement.GetProperty("nmse").ValueKind);
+    }
 }

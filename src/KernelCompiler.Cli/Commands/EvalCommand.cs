@@ -106,9 +106,9 @@ namespace KernelCompiler.Cli.Commands
                     WriteNullable(json, "exactAccuracy", r.ExactAccuracy);
                 }
 
-                json.WriteNumber("kernelNsPerRow", Math.Round(r.KernelNsPerRow, 3));
-                json.WriteNumber("exactNsPerRow", Math.Round(r.ExactNsPerRow, 3));
-                json.WriteNumber("speedup", Math.Round(r.ExactNsPerRow / r.KernelNsPerRow, 4));
+                WriteNullable(json, "kernelNsPerRow", Math.Round(r.KernelNsPerRow, 3));
+                WriteNullable(json, "exactNsPerRow", Math.Round(r.ExactNsPerRow, 3));
+                WriteNullable(json, "speedup", Math.Round(r.ExactNsPerRow / r.KernelNsPerRow, 4));
                 json.WriteString("exactEngine", r.ExactEngine);
                 json.WriteNumber("timingRuns", Timing.Runs);
                 json.WriteEndObject();
@@ -117,9 +117,10 @@ namespace KernelCompiler.Cli.Commands
             output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
         }
 
+        // JSON has no NaN or infinity (NaN inputs make NaN outputs): such a value is written as null.
         private static void WriteNullable(Utf8JsonWriter json, string name, double? value)
         {
-            if (value is double v) json.WriteNumber(name, v);
+            if (value is double v && double.IsFinite(v)) json.WriteNumber(name, v);
             else json.WriteNull(name);
         }
 

@@ -91,8 +91,19 @@ namespace KernelCompiler.Cli.Commands
             float[] bias = biasPath is null ? Array.Empty<float>() : DataFiles.ReadBias(biasPath, b);
 
             long start = Stopwatch.GetTimestamp();
-            LutModel model = TrainingProgressDisplay.Run(context, progress => MaddnessTrainer.Train(
-                a.Values, a.Rows, b.Values, b.Columns, bias, options, progress, context.CancellationToken));
+            LutModel model;
+            try
+            {
+                model = TrainingProgressDisplay.Run(context, progress => MaddnessTrainer.Train(
+                    a.Values, a.Rows, b.Values, b.Columns, bias, options, progress, context.CancellationToken));
+            }
+            catch (ArgumentException e) when (e.ParamName is "a" or "weights" or "bias")
+            {
+                // The trainer names its parameter; the user knows the file.
+                string file = e.ParamName switch { "a" => a.Path, "weights" => b.Path, _ => biasPath ?? "bias" };
+                throw new ArgumentException(file + ": " + e.Message.Replace(" (Parameter '" + e.ParamName + "')", ""), e);
+            }
+
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             context.CancellationToken.ThrowIfCancellationRequested();
             model.Save(outputPath);
