@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "Building kernelc (Release)..."
-dotnet build src/KernelCompiler.Cli/KernelCompiler.Cli.csproj -c Release --nologo --verbosity quiet -clp:NoSummary
+if ! log=$(dotnet build src/KernelCompiler.Cli/KernelCompiler.Cli.csproj -c Release --nologo 2>&1); then
+  echo "$log" >&2
+  exit 1
+fi
 kernelc() { dotnet src/KernelCompiler.Cli/bin/Release/net10.0/kernelc.dll "$@"; }
 
 backend=${1:-reference}
