@@ -85,11 +85,11 @@ namespace KernelCompiler.Cli.Commands
                 => int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value),
                 "an integer from " + minimum + " to " + maximum);
 
-        /// <summary>A finite floating-point option checked against a range at parse time.</summary>
-        public static Option<double> Real(string name, double minimum, double maximum, string expected)
-            => Number(name, minimum, maximum, (string text, out double value)
+        /// <summary>A finite, strictly positive floating-point option, checked at parse time.</summary>
+        public static Option<double> PositiveReal(string name)
+            => Number(name, double.Epsilon, double.MaxValue, (string text, out double value)
                 => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value),
-                expected);
+                "a finite number greater than 0");
 
         private delegate bool TryParse<T>(string text, out T value);
 

@@ -25,8 +25,8 @@ namespace KernelCompiler.Cli.Commands
                 ". More is more accurate and slower; each reads 4 of the D columns.";
             codebooks.HelpName = "C";
             codebooks.Required = true;
-            Option<double> lambda = CommonOptions.Real("--lambda", 0, double.MaxValue, "a finite number ≥ 0");
-            lambda.Description = "Ridge regularisation λ of the prototype (and table) refit.";
+            Option<double> lambda = CommonOptions.PositiveReal("--lambda");
+            lambda.Description = "Ridge regularisation λ > 0 of the prototype (and table) refit.";
             lambda.HelpName = "λ";
             lambda.DefaultValueFactory = _ => defaults.RidgeLambda;
             Option<string> fitTables = CommonOptions.OneOf("--fit-tables",
@@ -60,13 +60,19 @@ namespace KernelCompiler.Cli.Commands
                     throw new UsageException("--aggregation average needs --codebooks 1, 2, 4, 8 or a multiple of 16");
                 }
 
+                string? modelName = parse.GetValue(name);
+                if (modelName is not null && (modelName.Length == 0 || modelName.Length > LutModelLimits.MaxNameLength))
+                {
+                    throw new UsageException("--name must have 1 to " + LutModelLimits.MaxNameLength + " characters");
+                }
+
                 var options = new MaddnessTrainerOptions
                 {
                     Codebooks = parse.GetValue(codebooks),
                     RidgeLambda = parse.GetValue(lambda),
                     TableFitting = parse.GetValue(fitTables) == "outputs" ? TableFitting.Outputs : TableFitting.Prototypes,
                     Aggregation = parse.GetValue(aggregation) == "average" ? LutAggregation.Average : LutAggregation.Exact,
-                    Name = parse.GetValue(name) ?? DefaultName(outputPath),
+                    Name = modelName ?? DefaultName(outputPath),
                     Producer = ToolVersion.Producer,
                 };
                 return Run(context, parse.GetRequiredValue(input), parse.GetRequiredValue(weights), parse.GetValue(bias),
@@ -102,6 +108,11 @@ namespace KernelCompiler.Cli.Commands
                 // The trainer names its parameter; the user knows the file.
                 string file = e.ParamName switch { "a" => a.Path, "weights" => b.Path, _ => biasPath ?? "bias" };
                 throw new ArgumentException(file + ": " + e.Message.Replace(" (Parameter '" + e.ParamName + "')", ""), e);
+            }
+            catch (ArgumentException e) when (e.ParamName == "options")
+            {
+                // Option combinations the command line does not check itself (e.g. too many prototype values).
+                throw new UsageException(e.Message.Replace(" (Parameter 'options')", ""));
             }
 
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
