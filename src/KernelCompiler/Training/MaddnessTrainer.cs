@@ -138,7 +138,11 @@ namespace KernelCompiler.Training
             }
 
             progress?.Report(new TrainingProgress(RefitStage, 1, 1));
-            CheckFinite(prototypes, d, nameof(a), "refitted prototypes");
+            if (!Array.TrueForAll(prototypes, float.IsFinite))
+            {
+                throw new ArgumentException("The training data's values are too large: the refitted prototypes " +
+                    "overflow float32. Scale the data down.", nameof(a));
+            }
 
             // §4d / §3: float tables from the prototypes or fitted to the training outputs, then quantised.
             progress?.Report(new TrainingProgress(TablesStage, 0, 1));

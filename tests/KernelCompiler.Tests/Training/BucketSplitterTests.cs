@@ -134,4 +134,21 @@ public sealed class BucketSplitterTests
         LutKernel.CreateReference(model).Encode(a, codes);
         Assert.Equal(3, codes.Distinct().Count());
     }
+
+    [Fact]
+    public void TrainingSeparatesAdjacentFloats()
+    {
+        // One column holding 1 and the next float up: their midpoint rounds to 1 (ties to even), so the threshold must
+        // be the upper value, and the reference encoder must put the two values in different halves of the tree.
+        float low = 1f, high = MathF.BitIncrement(1f);
+        var a = Enumerable.Range(0, 40).Select(i => i % 2 == 0 ? low : high).ToArray();
+        var model = MaddnessTrainer.Train(a, a.Length, [1f], 1, [], new MaddnessTrainerOptions { Codebooks = 1 });
+        Assert.Equal(high, model.Threshold(0, 0, 0));
+        var codes = new byte[a.Length];
+        LutKernel.CreateReference(model).Encode(a, codes);
+        for (int n = 0; n < a.Length; n++)
+        {
+            Assert.Equal(a[n] == high, codes[n] >= 8);
+        }
+    }
 }
