@@ -53,34 +53,53 @@ namespace KernelCompiler.Training
             CheckFinite(a, d, nameof(a), "training data");
 
             int c = options.Codebooks;
-            float[] x = a.ToArray();
-            float[] residual = a.ToArray();
+            int maxWidth = Subspaces.Block(d, c, 0).Width;
+            var residual = new double[c][];
             var prototypes = new float[c * LutModel.BucketCount * d];
             var splitDimensions = new int[c * LutModel.TreeDepth];
             var thresholds = new float[c * LutModel.ThresholdsPerCodebook];
             var codes = new byte[rows * c];
 
-            // §4b: one tree per codebook on the residual left by the codebooks before it.
+            // §4b: one tree per codebook on the residual left by the codebooks before it. Every buffer holds one
+            // block of columns: a tree reads nothing else, and its rows lie contiguous in memory.
             progress?.Report(new TrainingProgress(TreesStage, 0, c));
-            var builder = new HashTreeBuilder(x, rows, d);
+            var builder = new HashTreeBuilder(rows, maxWidth);
+            var block = new float[rows * maxWidth];
             var bucketCodes = new byte[rows];
             for (int i = 0; i < c; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 (int start, int width) = Subspaces.Block(d, c, i);
-                HashTree tree = builder.Grow(residual, start, width, cancellationToken);
-                tree.SplitDimensions.CopyTo(splitDimensions, i * LutModel.TreeDepth);
+                float[] x = width == maxWidth ? block : new float[rows * width];
+                residual[i] = new double[rows * width];
+                for (int n = 0; n < rows; n++)
+                {
+                    a.Slice(n * d + start, width).CopyTo(x.AsSpan(n * width, width));
+                }
+
+                // Earlier prototypes are zero outside their own blocks, so R on this block is still A.
+                for (int j = 0; j < rows * width; j++)
+                {
+                    residual[i][j] = x[j];
+                }
+
+                HashTree tree = builder.Grow(x, residual[i], width, cancellationToken);
+                for (int level = 0; level < LutModel.TreeDepth; level++)
+                {
+                    splitDimensions[i * LutModel.TreeDepth + level] = start + tree.SplitColumns[level];
+                }
+
                 tree.Thresholds.CopyTo(thresholds, i * LutModel.ThresholdsPerCodebook);
 
                 // The buckets are what the reference encoder says, and must be what the tree was grown with.
-                Encode(x, d, tree.SplitDimensions, tree.Thresholds, 1, bucketCodes);
+                Encode(x, width, tree, bucketCodes);
                 if (!bucketCodes.AsSpan().SequenceEqual(builder.Nodes))
                 {
                     throw new InvalidOperationException("Internal error: codebook " + i +
                         "'s buckets differ from the reference encoder's codes.");
                 }
 
-                FitPrototypes(residual, d, rows, bucketCodes, start, width,
+                FitPrototypes(residual[i], d, rows, bucketCodes, start, width,
                     prototypes.AsSpan(i * LutModel.BucketCount * d, LutModel.BucketCount * d));
                 for (int n = 0; n < rows; n++)
                 {
@@ -93,31 +112,57 @@ namespace KernelCompiler.Training
             // §4c: (GᵀG + λI) W = Gᵀ R, and W is added to the prototypes, which become dense.
             progress?.Report(new TrainingProgress(RefitStage, 0, 1));
             var ridge = new RidgeRegression(codes, rows, c, options.RidgeLambda, cancellationToken);
-            double[] w = ridge.Solve(d, (n, values) =>
+            int buckets = c * LutModel.BucketCount;
+            var gtr = new double[buckets * d];
+            var values = new double[Math.Max(d, outputs)];
+            for (int n = 0; n < rows; n++)
             {
-                ReadOnlySpan<float> r = residual.AsSpan(n * d, d);
-                for (int j = 0; j < d; j++)
+                if ((n & 1023) == 0)
                 {
-                    values[j] = r[j];
+                    cancellationToken.ThrowIfCancellationRequested();
                 }
-            }, cancellationToken);
+
+                for (int i = 0; i < c; i++)
+                {
+                    (int start, int width) = Subspaces.Block(d, c, i);
+                    residual[i].AsSpan(n * width, width).CopyTo(values.AsSpan(start, width));
+                }
+
+                ridge.Accumulate(n, values.AsSpan(0, d), gtr);
+            }
+
+            double[] w = ridge.Solve(gtr, d);
             for (int i = 0; i < prototypes.Length; i++)
             {
                 prototypes[i] = (float)(prototypes[i] + w[i]);
             }
 
             progress?.Report(new TrainingProgress(RefitStage, 1, 1));
-            CheckFinite(prototypes, d, "a", "refitted prototypes");
+            if (!Array.TrueForAll(prototypes, float.IsFinite))
+            {
+                throw new ArgumentException("The training data's values are too large: the refitted prototypes " +
+                    "overflow float32. Scale the data down.", nameof(a));
+            }
 
             // §4d / §3: float tables from the prototypes or fitted to the training outputs, then quantised.
             progress?.Report(new TrainingProgress(TablesStage, 0, 1));
             double[] floatTables;
             if (options.TableFitting == TableFitting.Outputs)
             {
-                float[] b = weights.ToArray();
-                double[] fitted = ridge.Solve(outputs, (n, values) => Product(x.AsSpan(n * d, d), b, outputs, values),
-                    cancellationToken);
-                floatTables = Transpose(fitted, c * LutModel.BucketCount, outputs);
+                // G · T ≈ A · B with the same factor; the bias is folded in at quantisation.
+                var gty = new double[buckets * outputs];
+                for (int n = 0; n < rows; n++)
+                {
+                    if ((n & 1023) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+
+                    Product(a.Slice(n * d, d), weights, outputs, values.AsSpan(0, outputs));
+                    ridge.Accumulate(n, values.AsSpan(0, outputs), gty);
+                }
+
+                floatTables = Transpose(ridge.Solve(gty, outputs), buckets, outputs);
             }
             else
             {
@@ -235,17 +280,18 @@ namespace KernelCompiler.Training
             }
         }
 
-        // The codes of one tree, by the reference encoder (x ≥ t goes right, NaN left): one contract, one encoder.
-        private static void Encode(float[] x, int d, int[] splitDimensions, float[] thresholds, int codebooks, byte[] codes)
+        // The codes of one tree, by the reference encoder (x ≥ t goes right, NaN left): one contract, one encoder. The
+        // tree is posed as a one-codebook model over its block's columns.
+        private static void Encode(float[] block, int width, HashTree tree, byte[] codes)
         {
-            var model = new LutModel(d, 1, splitDimensions, thresholds, new byte[codebooks * LutModel.BucketCount],
+            var model = new LutModel(width, 1, tree.SplitColumns, tree.Thresholds, new byte[LutModel.BucketCount],
                 new float[] { 1 }, new float[] { 0 }, name: "training");
-            LutKernel.CreateReference(model).Encode(x, codes);
+            LutKernel.CreateReference(model).Encode(block.AsSpan(0, codes.Length * width), codes);
         }
 
         // Prototype k = mean of R over bucket k's rows on the block's columns (zero elsewhere, empty buckets zero);
-        // subtracted from those rows of R.
-        private static void FitPrototypes(float[] residual, int d, int rows, byte[] codes, int start, int width,
+        // subtracted (as stored, in float32) from those rows of R.
+        private static void FitPrototypes(double[] block, int d, int rows, byte[] codes, int start, int width,
             Span<float> prototypes)
         {
             var sums = new double[LutModel.BucketCount * width];
@@ -254,7 +300,7 @@ namespace KernelCompiler.Training
             {
                 int k = codes[n];
                 counts[k]++;
-                ReadOnlySpan<float> r = residual.AsSpan(n * d + start, width);
+                ReadOnlySpan<double> r = block.AsSpan(n * width, width);
                 Span<double> s = sums.AsSpan(k * width, width);
                 for (int j = 0; j < width; j++)
                 {
@@ -273,7 +319,7 @@ namespace KernelCompiler.Training
             for (int n = 0; n < rows; n++)
             {
                 ReadOnlySpan<float> p = prototypes.Slice(codes[n] * d + start, width);
-                Span<float> r = residual.AsSpan(n * d + start, width);
+                Span<double> r = block.AsSpan(n * width, width);
                 for (int j = 0; j < width; j++)
                 {
                     r[j] -= p[j];

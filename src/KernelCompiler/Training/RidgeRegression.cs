@@ -14,13 +14,16 @@ namespace KernelCompiler.Training
     {
         private readonly Cholesky<double> _factor;
         private readonly byte[] _codes;
-        private readonly int _rows;
         private readonly int _codebooks;
 
+        /// <param name="codes">N × C codes, row-major.</param>
+        /// <param name="rows">N.</param>
+        /// <param name="codebooks">C.</param>
+        /// <param name="lambda">λ &gt; 0.</param>
+        /// <param name="cancellationToken">Checked every 4096 rows.</param>
         public RidgeRegression(byte[] codes, int rows, int codebooks, double lambda, CancellationToken cancellationToken)
         {
             _codes = codes;
-            _rows = rows;
             _codebooks = codebooks;
             int k = codebooks * LutModel.BucketCount;
             var counts = new long[k * k];
@@ -47,37 +50,28 @@ namespace KernelCompiler.Training
             _factor = gram.Cholesky();
         }
 
-        /// <summary>Columns of the solution: <c>(GᵀG + λI)⁻¹ Gᵀ Y</c>, 16C × <paramref name="columns"/>, row-major,
-        /// where Y (N × columns, row-major) is produced one row at a time by <paramref name="row"/>.</summary>
-        public double[] Solve(int columns, RowSource row, CancellationToken cancellationToken)
+        /// <summary>Adds row <paramref name="row"/> of Y to the rows of <c>Gᵀ Y</c> (16C × columns, row-major) that
+        /// its codes select.</summary>
+        public void Accumulate(int row, ReadOnlySpan<double> values, Span<double> gty)
         {
-            int k = _codebooks * LutModel.BucketCount;
-            var gty = new double[k * columns];
-            var values = new double[columns];
-            for (int n = 0; n < _rows; n++)
+            int columns = values.Length;
+            ReadOnlySpan<byte> codes = _codes.AsSpan(row * _codebooks, _codebooks);
+            for (int c = 0; c < _codebooks; c++)
             {
-                if ((n & 1023) == 0)
+                Span<double> target = gty.Slice((c * LutModel.BucketCount + codes[c]) * columns, columns);
+                for (int j = 0; j < columns; j++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                row(n, values);
-                ReadOnlySpan<byte> codes = _codes.AsSpan(n * _codebooks, _codebooks);
-                for (int c = 0; c < _codebooks; c++)
-                {
-                    Span<double> target = gty.AsSpan((c * LutModel.BucketCount + codes[c]) * columns, columns);
-                    for (int j = 0; j < columns; j++)
-                    {
-                        target[j] += values[j];
-                    }
+                    target[j] += values[j];
                 }
             }
+        }
 
+        /// <summary><c>(GᵀG + λI)⁻¹ Gᵀ Y</c>, 16C × <paramref name="columns"/>, row-major.</summary>
+        public double[] Solve(double[] gty, int columns)
+        {
+            int k = _codebooks * LutModel.BucketCount;
             Matrix<double> rhs = Matrix<double>.Build.Dense(k, columns, (i, j) => gty[i * columns + j]);
             return _factor.Solve(rhs).ToRowMajorArray();
         }
-
-        /// <summary>Writes row <paramref name="row"/> of Y into <paramref name="values"/>.</summary>
-        public delegate void RowSource(int row, Span<double> values);
     }
 }

@@ -4,12 +4,12 @@ namespace KernelCompiler.Tests.Training;
 
 public sealed class BucketSplitterTests
 {
-    // A bucket of n rows: candidate keys with many duplicates and a residual of `width` columns at `start` in rows
-    // of `stride` values. Keys come back sorted with the rows in the same order.
-    private static (float[] Keys, int[] Rows, float[] Residual) Bucket(int seed, int n, int stride, int distinct)
+    // A bucket of n rows: candidate keys with many duplicates and a residual block of `width` columns (3 rows more
+    // than the bucket, so an indexing slip shows). Keys come back sorted with the rows in the same order.
+    private static (float[] Keys, int[] Rows, double[] Residual) Bucket(int seed, int n, int width, int distinct)
     {
         var rng = new Random(seed);
-        var residual = new float[(n + 3) * stride];
+        var residual = new double[(n + 3) * width];
         for (int i = 0; i < residual.Length; i++) residual[i] = (float)(rng.NextDouble() * 4 - 2);
         var keys = new float[n];
         var rows = new int[n];
@@ -23,37 +23,39 @@ public sealed class BucketSplitterTests
         return (keys, rows, residual);
     }
 
-    private static double Sse(IEnumerable<int> rows, float[] residual, int stride, int start, int width)
+    private static double Sse(IEnumerable<int> rows, double[] residual, int width)
     {
         var list = rows.ToList();
         double total = 0;
         for (int j = 0; j < width; j++)
         {
-            double mean = list.Sum(r => (double)residual[r * stride + start + j]) / list.Count;
-            total += list.Sum(r => Math.Pow(residual[r * stride + start + j] - mean, 2));
+            double mean = list.Sum(r => residual[r * width + j]) / list.Count;
+            total += list.Sum(r => Math.Pow(residual[r * width + j] - mean, 2));
         }
 
         return total;
     }
 
     [Theory]
-    [InlineData(1, 2, 2)]
-    [InlineData(2, 7, 3)]
-    [InlineData(3, 40, 5)]
-    [InlineData(4, 100, 40)]
-    [InlineData(5, 33, 1000)]
-    public void BestCutMatchesBruteForceSse(int seed, int n, int distinct)
+    [InlineData(1, 2, 2, 5)]
+    [InlineData(2, 7, 3, 5)]
+    [InlineData(3, 40, 5, 5)]
+    [InlineData(4, 100, 40, 5)]
+    [InlineData(5, 33, 1000, 5)]
+    [InlineData(6, 50, 10, 1)]
+    [InlineData(7, 64, 20, 32)]
+    [InlineData(8, 30, 6, 11)]
+    public void BestCutMatchesBruteForceSse(int seed, int n, int distinct, int width)
     {
-        const int stride = 9, start = 2, width = 5;
-        var (keys, rows, residual) = Bucket(seed, n, stride, distinct);
-        var split = BucketSplitter.BestCut(keys, rows, residual, stride, start, width, new double[2 * width]);
+        var (keys, rows, residual) = Bucket(seed, n, width, distinct);
+        var split = BucketSplitter.BestCut(keys, rows, residual, width, new double[2 * width]);
 
         double best = double.PositiveInfinity;
         int bestLeft = -1;
         for (int left = 1; left < n; left++)
         {
             if (keys[left - 1] == keys[left]) continue; // not a cut: equal values cannot be separated
-            double loss = Sse(rows.Take(left), residual, stride, start, width) + Sse(rows.Skip(left), residual, stride, start, width);
+            double loss = Sse(rows.Take(left), residual, width) + Sse(rows.Skip(left), residual, width);
             if (loss < best - 1e-9) { best = loss; bestLeft = left; }
         }
 
@@ -86,8 +88,8 @@ public sealed class BucketSplitterTests
         float one = 1f, next = MathF.BitIncrement(1f);
         float[] keys = [one, one, next, next];
         int[] rows = [0, 1, 2, 3];
-        float[] residual = [-5, -5, 5, 5];
-        var split = BucketSplitter.BestCut(keys, rows, residual, 1, 0, 1, new double[2]);
+        double[] residual = [-5, -5, 5, 5];
+        var split = BucketSplitter.BestCut(keys, rows, residual, 1, new double[2]);
         Assert.True(split.Splits);
         Assert.Equal(2, split.LeftCount);
         Assert.Equal(2, keys.Count(k => k >= split.Threshold));
@@ -104,10 +106,10 @@ public sealed class BucketSplitterTests
     [Fact]
     public void TinyOrConstantBucketsAreNotSplit()
     {
-        float[] residual = [1, 2, 3, 4];
+        double[] residual = [1, 2, 3, 4];
         foreach (var (keys, rows) in new[] { (new float[0], new int[0]), ([7f], [2]), ([3f, 3f, 3f], [0, 1, 3]) })
         {
-            var split = BucketSplitter.BestCut(keys, rows, residual, 1, 0, 1, new double[2]);
+            var split = BucketSplitter.BestCut(keys, rows, residual, 1, new double[2]);
             Assert.False(split.Splits);
             Assert.Equal(float.MaxValue, split.Threshold);
             Assert.Equal(keys.Length, split.LeftCount);
@@ -131,5 +133,22 @@ public sealed class BucketSplitterTests
         var codes = new byte[3];
         LutKernel.CreateReference(model).Encode(a, codes);
         Assert.Equal(3, codes.Distinct().Count());
+    }
+
+    [Fact]
+    public void TrainingSeparatesAdjacentFloats()
+    {
+        // One column holding 1 and the next float up: their midpoint rounds to 1 (ties to even), so the threshold must
+        // be the upper value, and the reference encoder must put the two values in different halves of the tree.
+        float low = 1f, high = MathF.BitIncrement(1f);
+        var a = Enumerable.Range(0, 40).Select(i => i % 2 == 0 ? low : high).ToArray();
+        var model = MaddnessTrainer.Train(a, a.Length, [1f], 1, [], new MaddnessTrainerOptions { Codebooks = 1 });
+        Assert.Equal(high, model.Threshold(0, 0, 0));
+        var codes = new byte[a.Length];
+        LutKernel.CreateReference(model).Encode(a, codes);
+        for (int n = 0; n < a.Length; n++)
+        {
+            Assert.Equal(a[n] == high, codes[n] >= 8);
+        }
     }
 }
