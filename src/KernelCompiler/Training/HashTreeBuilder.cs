@@ -37,6 +37,7 @@ namespace KernelCompiler.Training
         private readonly bool[] _sorted;
         private readonly int[][] _bucketRows;
         private readonly float[][] _bucketKeys;
+        private readonly uint[][] _sortScratch;
 
         /// <param name="rows">N, the training rows.</param>
         /// <param name="maxWidth">The widest block any tree will be grown on.</param>
@@ -49,10 +50,12 @@ namespace KernelCompiler.Training
             _sorted = new bool[maxWidth];
             _bucketRows = new int[Candidates][];
             _bucketKeys = new float[Candidates][];
+            _sortScratch = new uint[Candidates][];
             for (int i = 0; i < Candidates; i++)
             {
                 _bucketRows[i] = new int[rows];
                 _bucketKeys[i] = new float[rows];
+                _sortScratch[i] = new uint[rows];
             }
         }
 
@@ -173,7 +176,7 @@ namespace KernelCompiler.Training
         private BucketSplit[] ScoreCandidate(int slot, int column, float[] a, double[] residual, int width, int buckets,
             int[] counts, out double loss)
         {
-            EnsureSorted(a, width, column);
+            EnsureSorted(slot, a, width, column);
             int[] order = _sortedRows[column];
             float[] keys = _sortedKeys[column];
             int[] rows = _bucketRows[slot];
@@ -207,8 +210,9 @@ namespace KernelCompiler.Training
             return splits;
         }
 
-        // Called for distinct columns from parallel candidates: each writes only its own column's slots.
-        private void EnsureSorted(float[] a, int width, int column)
+        // Called for distinct columns from parallel candidates: each writes only its own column's and slot's arrays
+        // (the slot's bucket arrays serve as sort scratch before they are filled).
+        private void EnsureSorted(int slot, float[] a, int width, int column)
         {
             if (_sorted[column])
             {
@@ -223,8 +227,7 @@ namespace KernelCompiler.Training
                 rows[n] = n;
             }
 
-            // Unstable, but deterministic for the same input; rows with equal keys are never separated by a cut.
-            Array.Sort(keys, rows);
+            FloatRadixSort.Sort(keys, rows, _sortScratch[slot], _bucketRows[slot]);
             _sorted[column] = true;
         }
 

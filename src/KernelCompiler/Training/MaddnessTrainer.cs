@@ -60,8 +60,8 @@ namespace KernelCompiler.Training
             var thresholds = new float[c * LutModel.ThresholdsPerCodebook];
             var codes = new byte[rows * c];
 
-            // §4b: one tree per codebook on the residual left by the codebooks before it. Every buffer holds one
-            // block of columns: a tree reads nothing else, and its rows lie contiguous in memory.
+            // §4b: one tree per codebook on the residual left by the codebooks before it. The buffers hold one block
+            // of columns (N × width, row-major): a tree reads nothing else, and its rows lie contiguous in memory.
             progress?.Report(new TrainingProgress(TreesStage, 0, c));
             var builder = new HashTreeBuilder(rows, maxWidth);
             var block = new float[rows * maxWidth];
@@ -70,20 +70,19 @@ namespace KernelCompiler.Training
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 (int start, int width) = Subspaces.Block(d, c, i);
-                float[] x = width == maxWidth ? block : new float[rows * width];
-                residual[i] = new double[rows * width];
                 for (int n = 0; n < rows; n++)
                 {
-                    a.Slice(n * d + start, width).CopyTo(x.AsSpan(n * width, width));
+                    a.Slice(n * d + start, width).CopyTo(block.AsSpan(n * width, width));
                 }
 
                 // Earlier prototypes are zero outside their own blocks, so R on this block is still A.
+                residual[i] = new double[rows * width];
                 for (int j = 0; j < rows * width; j++)
                 {
-                    residual[i][j] = x[j];
+                    residual[i][j] = block[j];
                 }
 
-                HashTree tree = builder.Grow(x, residual[i], width, cancellationToken);
+                HashTree tree = builder.Grow(block, residual[i], width, cancellationToken);
                 for (int level = 0; level < LutModel.TreeDepth; level++)
                 {
                     splitDimensions[i * LutModel.TreeDepth + level] = start + tree.SplitColumns[level];
@@ -92,7 +91,7 @@ namespace KernelCompiler.Training
                 tree.Thresholds.CopyTo(thresholds, i * LutModel.ThresholdsPerCodebook);
 
                 // The buckets are what the reference encoder says, and must be what the tree was grown with.
-                Encode(x, width, tree, bucketCodes);
+                Encode(block, width, tree, bucketCodes);
                 if (!bucketCodes.AsSpan().SequenceEqual(builder.Nodes))
                 {
                     throw new InvalidOperationException("Internal error: codebook " + i +
@@ -236,11 +235,12 @@ namespace KernelCompiler.Training
                     nameof(options));
             }
 
-            if (options.IncludePrototypes && (long)c * LutModel.BucketCount * d > LutModelLimits.MaxPrototypeValues)
+            // Training holds the C × 16 × D prototypes (and Gᵀ R of the same size in double) whether or not the model
+            // keeps them.
+            if ((long)c * LutModel.BucketCount * d > LutModelLimits.MaxPrototypeValues)
             {
                 throw new ArgumentException("C × 16 × D = " + ((long)c * LutModel.BucketCount * d) + " prototype values " +
-                    "exceed the model limit of " + LutModelLimits.MaxPrototypeValues + "; set options.IncludePrototypes " +
-                    "to false or use fewer codebooks.", nameof(options));
+                    "exceed the limit of " + LutModelLimits.MaxPrototypeValues + "; use fewer codebooks.", nameof(options));
             }
         }
 

@@ -213,6 +213,8 @@ public sealed class MaddnessTrainerTests
             { "options", "Codebooks", () => MaddnessTrainer.Train(a, 20, w, 2, [], new MaddnessTrainerOptions { Codebooks = 0 }) },
             { "options", "Average", () => MaddnessTrainer.Train(a, 20, w, 2, [], new MaddnessTrainerOptions { Codebooks = 3, Aggregation = LutAggregation.Average }) },
             { "options", "Name", () => MaddnessTrainer.Train(a, 20, w, 2, [], new MaddnessTrainerOptions { Codebooks = 2, Name = "" }) },
+            { "options", "prototype values", () => MaddnessTrainer.Train(new float[1 << 20], 1, new float[1 << 20], 1, [], new MaddnessTrainerOptions { Codebooks = 5, IncludePrototypes = false }) },
+            { "a", "at most", () => MaddnessTrainer.Train(new float[(1 << 20) + 1], 1, [], 1, [], ok) },
             { "options", "TableFitting", () => MaddnessTrainer.Train(a, 20, w, 2, [], new MaddnessTrainerOptions { Codebooks = 2, TableFitting = (TableFitting)7 }) },
         };
     }
