@@ -6,7 +6,7 @@ namespace KernelCompiler
 {
     /// <summary>
     /// Writes a <see cref="KernelPlan"/> as one readable C# file: a <c>static partial class</c> that needs only the
-    /// BCL. <c>IlKernelEmitter</c> emits the same steps in the same order as IL: the two move together, so
+    /// BCL. <see cref="IlKernelEmitter"/> emits the same steps in the same order as IL: the two move together, so
     /// change one only next to the other (the step methods below carry the same names there).
     /// </summary>
     /// <remarks>Linked into the netstandard2.0 generator: keep it free of APIs newer than netstandard2.0. Output
