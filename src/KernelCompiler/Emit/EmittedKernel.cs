@@ -82,6 +82,11 @@ namespace KernelCompiler
             int rows, int row, bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int blockRows = path.Path.RowsPerBlock;
+            if (rows - row < blockRows)
+            {
+                return row;
+            }
+
             int c = Codebooks, m = OutputDimension;
             bool onStack = _plan.BuffersOnStack(path.Path);
             Span<float> slots = onStack ? stackalloc float[_slotDimensions.Length * blockRows] : new float[_slotDimensions.Length * blockRows];
