@@ -489,14 +489,17 @@ namespace KernelCompiler
             {
                 w.Line("private static ReadOnlySpan<byte> Tables => s_tables;");
                 w.Line();
-                w.Line("private static readonly byte[] s_tables = Convert.FromBase64String(");
+                w.Line("// Base64, one literal per line (a list of this many byte literals would slow the C# compiler down).");
+                w.Line("private static readonly byte[] s_tables = Convert.FromBase64String(string.Concat(new string[]");
+                w.Open();
                 string text = Convert.ToBase64String(tables);
                 const int width = 100;
                 for (int i = 0; i < text.Length; i += width)
                 {
-                    int len = Math.Min(width, text.Length - i);
-                    w.Line("    \"" + text.Substring(i, len) + "\"" + (i + len < text.Length ? " +" : ");"));
+                    w.Line("\"" + text.Substring(i, Math.Min(width, text.Length - i)) + "\",");
                 }
+
+                w.CloseWith("}));");
             }
             else
             {

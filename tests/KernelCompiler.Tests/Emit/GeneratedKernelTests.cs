@@ -48,6 +48,12 @@ public class GeneratedKernelTests
             }
         }
 
+        // Tables above the listing limit (64 × 300 × 16 bytes) are embedded as base64.
+        var wide = RandomModels.Create(23, 100, 300, 64, LutAggregation.Average);
+        Assert.True(KernelPlanner.Create(wide).TablesAsBase64);
+        sources.Add(LutKernel.GenerateSource(wide, null, "Kernel" + sources.Count, null));
+        models.Add(wide);
+
         var assembly = GeneratedSource.Compile(sources, allowUnsafe: true);
         for (int i = 0; i < models.Count; i++)
         {
