@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics.X86;
+using System.Threading.Tasks;
 
 namespace KernelCompiler.Tests.Emit;
 
@@ -64,6 +65,24 @@ public class EmittedKernelTests
         var small = (EmittedKernel)LutKernel.Compile(KernelEquivalence.Models[4]);
         Assert.Equal(KernelStrategy.Unrolled, small.Plan.Strategy);
         Assert.Null(small.Plan.StrategyReason);
+    }
+
+    [Fact]
+    public void OneKernelServesManyThreadsAtOnce()
+    {
+        var model = KernelEquivalence.Models[2];
+        var kernel = LutKernel.Compile(model);
+        var reference = LutKernel.CreateReference(model);
+        Parallel.For(0, 16, i =>
+        {
+            int rows = 50 + 13 * i;
+            float[] x = KernelEquivalence.Inputs(i, model, rows);
+            var expected = new float[rows * model.OutputDimension];
+            var actual = new float[rows * model.OutputDimension];
+            reference.Multiply(x, expected);
+            kernel.Multiply(x, actual);
+            Assert.Equal(KernelEquivalence.Bits(expected), KernelEquivalence.Bits(actual));
+        });
     }
 
     [Fact]
