@@ -45,7 +45,7 @@ namespace KernelCompiler
 
         internal KernelPlan(LutModel model, KernelInstructionSet instructionSet, KernelPath[] paths,
             KernelStrategy strategy, string? strategyReason, int[] slotDimensions, int[] slotOfLevel,
-            float[] thresholdLanes, string modelHash)
+            float[] thresholdLanes)
         {
             Model = model;
             InstructionSet = instructionSet;
@@ -55,7 +55,6 @@ namespace KernelCompiler
             SlotDimensions = slotDimensions;
             SlotOfLevel = slotOfLevel;
             ThresholdLanes = thresholdLanes;
-            ModelHash = modelHash;
         }
 
         public LutModel Model { get; }
@@ -97,8 +96,11 @@ namespace KernelCompiler
         /// the level's last threshold and is never selected), so one permute picks a threshold per row.</summary>
         public float[] ThresholdLanes { get; }
 
-        /// <summary>SHA-256 of the model document, lowercase hex.</summary>
-        public string ModelHash { get; }
+        /// <summary>SHA-256 of the model document, lowercase hex; computed on first use (only the C# writer needs
+        /// it, and the document of a large model is megabytes).</summary>
+        public string ModelHash => _modelHash ?? (_modelHash = KernelPlanner.Hash(Model.ToJson()));
+
+        private string? _modelHash;
 
         /// <summary>Whether the C# writer embeds the tables as base64 text (see <see cref="MaxListedTableBytes"/>).</summary>
         public bool TablesAsBase64 => (long)Codebooks * OutputDimension * LutModel.BucketCount > MaxListedTableBytes;
