@@ -91,6 +91,7 @@ namespace KernelCompiler.Cli
             root.Subcommands.Add(EvalCommand.Create(context));
             root.Subcommands.Add(InfoCommand.Create(context));
             root.Subcommands.Add(PredictCommand.Create(context));
+            root.Subcommands.Add(ShowCommand.Create(context));
             root.Subcommands.Add(TrainCommand.Create(context));
             return root;
         }

@@ -1,0 +1,97 @@
+using System.CommandLine;
+
+namespace KernelCompiler.Cli.Commands
+{
+    /// <summary>
+    /// <c>kernelc show model.lut.json [--isa ...]</c>: prints the C# that the <c>[LutKernel]</c> generator writes for
+    /// the model, which is also what <c>--backend emitted</c> compiles to IL, so the code that runs can be read.
+    /// </summary>
+    internal static class ShowCommand
+    {
+        private static readonly string[] IsaNames = { "auto", "avx512", "avx2", "v128", "scalar" };
+
+        public static Command Create(CliContext context)
+        {
+            var model = new Argument<string>("model") { Description = "The model file (*.lut.json).", HelpName = "m.lut.json" };
+            Option<string> isa = CommonOptions.OneOf("--isa",
+                "The widest instruction-set path to write; narrower paths down to scalar are written too (auto: all).",
+                "auto", IsaNames);
+            var className = new Option<string>("--class-name")
+            {
+                Description = "The name of the generated static partial class.",
+                DefaultValueFactory = _ => "GeneratedKernel",
+            };
+            var ns = new Option<string?>("--namespace") { Description = "The namespace of the generated class (default: global)." };
+            Option<string> strategy = CommonOptions.OneOf("--strategy",
+                "Unrolled code with the model's constants in it, or loops over the model as data (auto: unrolled unless too large).",
+                "auto", "auto", "unrolled", "table-driven");
+            var command = new Command("show", "Print the C# kernel generated for a model: the code the generator emits and the emitted backend runs.")
+            {
+                model, isa, className, ns, strategy,
+            };
+            command.SetAction(parse =>
+            {
+                LutModel loaded = LutModel.Load(parse.GetRequiredValue(model));
+                var options = new LutKernelOptions
+                {
+                    InstructionSet = ToInstructionSet(parse.GetRequiredValue(isa)),
+                    Strategy = parse.GetRequiredValue(strategy) switch
+                    {
+                        "unrolled" => KernelStrategy.Unrolled,
+                        "table-driven" => KernelStrategy.TableDriven,
+                        _ => KernelStrategy.Auto,
+                    },
+                };
+                string name = parse.GetRequiredValue(className);
+                if (!SyntaxFacts.IsIdentifier(name))
+                {
+                    throw new UsageException("invalid value '" + name + "' for --class-name; expected a C# identifier");
+                }
+
+                string? space = parse.GetValue(ns);
+                if (space is not null && !SyntaxFacts.IsQualifiedName(space))
+                {
+                    throw new UsageException("invalid value '" + space + "' for --namespace; expected a dotted C# name");
+                }
+
+                context.Output.Write(LutKernel.GenerateSource(loaded, options, name, space));
+                return ExitCodes.Success;
+            });
+            return command;
+        }
+
+        internal static KernelInstructionSet ToInstructionSet(string name) => name switch
+        {
+            "avx512" => KernelInstructionSet.Avx512,
+            "avx2" => KernelInstructionSet.Avx2,
+            "v128" => KernelInstructionSet.Vector128,
+            "scalar" => KernelInstructionSet.Scalar,
+            _ => KernelInstructionSet.Auto,
+        };
+
+        /// <summary>Just enough of C#'s lexical rules to refuse names that would not compile.</summary>
+        private static class SyntaxFacts
+        {
+            public static bool IsIdentifier(string text)
+            {
+                if (text.Length == 0 || !(char.IsLetter(text[0]) || text[0] == '_')) return false;
+                foreach (char ch in text)
+                {
+                    if (!(char.IsLetterOrDigit(ch) || ch == '_')) return false;
+                }
+
+                return true;
+            }
+
+            public static bool IsQualifiedName(string text)
+            {
+                foreach (string part in text.Split('.'))
+                {
+                    if (!IsIdentifier(part)) return false;
+                }
+
+                return true;
+            }
+        }
+    }
+}
