@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 
 namespace KernelCompiler.Cli
 {
@@ -15,6 +16,7 @@ namespace KernelCompiler.Cli
         private static readonly KernelBackend[] All =
         {
             new("reference", "the scalar oracle: slow, obviously correct", LutKernel.CreateReference),
+            new("emitted", "the model compiled to IL at run time, thresholds and tables as constants", Compile),
         };
 
         public static IReadOnlyList<string> Names { get; } = All.Select(b => b.Name).ToArray();
@@ -42,6 +44,11 @@ namespace KernelCompiler.Cli
 
             throw new UsageException(UnknownMessage(name));
         }
+
+        // Without dynamic code (a NativeAOT build of kernelc) Compile returns its table-driven fallback itself; the
+        // check only tells the trimming analyzer that this call is guarded.
+        private static LutKernel Compile(LutModel model)
+            => RuntimeFeature.IsDynamicCodeSupported ? LutKernel.Compile(model) : LutKernel.CreateReference(model);
 
         private sealed record KernelBackend(string Name, string Description, Func<LutModel, LutKernel> Create);
     }

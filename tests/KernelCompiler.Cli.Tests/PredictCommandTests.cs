@@ -5,11 +5,22 @@ namespace KernelCompiler.Cli.Tests;
 
 public class PredictCommandTests
 {
+    public static TheoryData<string, int, int, int, int, LutAggregation> Cases()
+    {
+        var data = new TheoryData<string, int, int, int, int, LutAggregation>();
+        foreach (string backend in KernelBackends.Names)
+        {
+            data.Add(backend, 1, 7, 3, 2, LutAggregation.Exact);
+            data.Add(backend, 2, 33, 5, 16, LutAggregation.Average);
+            data.Add(backend, 3, 64, 10, 8, LutAggregation.Exact);
+        }
+
+        return data;
+    }
+
     [Theory]
-    [InlineData(1, 7, 3, 2, LutAggregation.Exact)]
-    [InlineData(2, 33, 5, 16, LutAggregation.Average)]
-    [InlineData(3, 64, 10, 8, LutAggregation.Exact)]
-    public void Output_equals_the_reference_kernel_bit_for_bit(int seed, int d, int m, int c, LutAggregation aggregation)
+    [MemberData(nameof(Cases))]
+    public void Output_equals_the_reference_kernel_bit_for_bit(string backend, int seed, int d, int m, int c, LutAggregation aggregation)
     {
         using var dir = new TempDirectory();
         LutModel model = RandomModels.Create(seed, d, m, c, aggregation);
@@ -19,7 +30,7 @@ public class PredictCommandTests
         NpyFile.Write(dir.File("A.npy"), x, rows, d);
 
         KernelcResult result = Kernelc.Run("predict", "--model", dir.File("m.lut.json"), "--input", dir.File("A.npy"),
-            "--backend", "reference", "--output", dir.File("Y.npy"));
+            "--backend", backend, "--output", dir.File("Y.npy"));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.Error);
