@@ -1,6 +1,6 @@
 namespace KernelCompiler
 {
-    /// <summary>Options for <c>LutKernel.Compile</c> and <see cref="LutKernel.GenerateSource"/>.</summary>
+    /// <summary>Options for <see cref="LutKernel.Compile"/> and <see cref="LutKernel.GenerateSource"/>.</summary>
     public sealed class LutKernelOptions
     {
         /// <summary>The widest instruction set the kernel may use. Auto lets the running CPU choose; a narrower

@@ -27,6 +27,10 @@ namespace KernelCompiler
                         w.Line("// Level " + Int(level) + ": x[" + Int(plan.Model.SplitDimension(c.Value, level)) + "] >= " +
                             ThresholdList(plan, c.Value, level) + (level == 0 ? "" : ", by the decisions so far") + ".");
                     }
+                    else
+                    {
+                        w.Line("// Level " + Int(level) + ": the column and thresholds codebook c reads at this level, from data.");
+                    }
 
                     w.Line("value = " + v + ".LoadUnsafe(ref slots, (nuint)(" + SlotOffset(plan, c, level, r) + " + row));");
                     w.Line("threshold = " + SelectThreshold(plan, path, c, level) + ";");

@@ -6,7 +6,7 @@ namespace KernelCompiler
 {
     /// <summary>
     /// Writes a <see cref="KernelPlan"/> as one readable C# file: a <c>static partial class</c> that needs only the
-    /// BCL. <c>IlKernelEmitter</c> emits the same steps in the same order as IL: the two move together, so
+    /// BCL. <see cref="IlKernelEmitter"/> emits the same steps in the same order as IL: the two move together, so
     /// change one only next to the other (the step methods below carry the same names there).
     /// </summary>
     /// <remarks>Linked into the netstandard2.0 generator: keep it free of APIs newer than netstandard2.0. Output
@@ -38,8 +38,27 @@ namespace KernelCompiler
 
             w.Line(info.Accessibility + " static partial class " + info.ClassName);
             w.Open();
-            WriteConstants(w, plan);
-            WriteEntryPoints(w, plan);
+            WriteConstants(w, plan, "public");
+            WriteEntryPoints(w, CoreName(info));
+            w.DropBlankLine();
+            w.Close();
+            w.Line();
+
+            // Everything else lives in a file-local class, so no name can collide with the user's own members.
+            w.Line("/// <summary>The steps of <see cref=\"" + info.ClassName + "\"/>'s kernel.</summary>");
+            w.Line("[GeneratedCode(\"KernelCompiler\", \"" + ToolVersion + "\")]");
+            if (info.AllowUnsafeBlocks)
+            {
+                w.Line("[SkipLocalsInit]");
+            }
+
+            w.Line("file static class " + CoreName(info));
+            w.Open();
+            WriteConstants(w, plan, "private");
+            w.Line("// Distinct split dimensions (slots): the only input columns the encoder reads.");
+            w.Line("private const int SlotCount = " + Int(plan.SlotDimensions.Length) + ";");
+            w.Line();
+            WriteChecks(w);
             WriteDispatch(w, plan);
             foreach (KernelPath path in plan.Paths)
             {
@@ -130,50 +149,69 @@ namespace KernelCompiler
             w.Line("/// </remarks>");
         }
 
-        private static void WriteConstants(SourceText w, KernelPlan plan)
+        private static string CoreName(KernelSourceInfo info) => info.ClassName + "Steps";
+
+        private static void WriteConstants(SourceText w, KernelPlan plan, string accessibility)
         {
-            w.Line("/// <summary>D: values per input row.</summary>");
-            w.Line("public const int InputDimension = " + Int(plan.InputDimension) + ";");
-            w.Line();
-            w.Line("/// <summary>M: values per output row.</summary>");
-            w.Line("public const int OutputDimension = " + Int(plan.OutputDimension) + ";");
-            w.Line();
-            w.Line("/// <summary>C: codes per row.</summary>");
-            w.Line("public const int Codebooks = " + Int(plan.Codebooks) + ";");
-            w.Line();
-            w.Line("// Distinct split dimensions (slots): the only input columns the encoder reads.");
-            w.Line("private const int SlotCount = " + Int(plan.SlotDimensions.Length) + ";");
+            bool docs = accessibility == "public";
+            if (docs) w.Line("/// <summary>D: values per input row.</summary>");
+            w.Line(accessibility + " const int InputDimension = " + Int(plan.InputDimension) + ";");
+            if (docs) w.Line();
+            if (docs) w.Line("/// <summary>M: values per output row.</summary>");
+            w.Line(accessibility + " const int OutputDimension = " + Int(plan.OutputDimension) + ";");
+            if (docs) w.Line();
+            if (docs) w.Line("/// <summary>C: codes per row.</summary>");
+            w.Line(accessibility + " const int Codebooks = " + Int(plan.Codebooks) + ";");
             w.Line();
         }
 
-        private static void WriteEntryPoints(SourceText w, KernelPlan plan)
+        private static void WriteEntryPoints(SourceText w, string core)
         {
             EntryPoint(w, "Encodes row-major rows (N × D) into <paramref name=\"codes\"/> (N × C, each 0..15).",
                 "Encode(ReadOnlySpan<float> x, Span<byte> codes)",
-                "int rows = RowsOf(x);", "CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));",
-                "Run(KernelOperation.Encode, x, default, rows, false, codes, default, default);");
+                "int rows = " + core + ".RowsOf(x);", core + ".CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));",
+                core + ".Run(" + core + ".KernelOperation.Encode, x, default, rows, false, codes, default, default);");
             EntryPoint(w, "Encodes column-major rows (D × N) into <paramref name=\"codes\"/> (N × C).",
                 "EncodeColumnMajor(ReadOnlySpan<float> x, Span<byte> codes)",
-                "int rows = RowsOf(x);", "CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));",
-                "Run(KernelOperation.Encode, x, default, rows, true, codes, default, default);");
+                "int rows = " + core + ".RowsOf(x);", core + ".CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));",
+                core + ".Run(" + core + ".KernelOperation.Encode, x, default, rows, true, codes, default, default);");
             EntryPoint(w, "The integer sums S (N × M) of the table entries that <paramref name=\"codes\"/> select.",
                 "Aggregate(ReadOnlySpan<byte> codes, Span<int> sums)",
-                "int rows = CheckCodes(codes);", "CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));",
-                "Run(KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);");
+                "int rows = " + core + ".CheckCodes(codes);", core + ".CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));",
+                core + ".Run(" + core + ".KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);");
             EntryPoint(w, "Approximates <c>x · B</c> for row-major rows: <paramref name=\"destination\"/> is N × M.",
                 "Multiply(ReadOnlySpan<float> x, Span<float> destination)",
-                "int rows = RowsOf(x);", "CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));",
-                "Run(KernelOperation.Multiply, x, default, rows, false, default, default, destination);");
+                "int rows = " + core + ".RowsOf(x);", core + ".CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));",
+                core + ".Run(" + core + ".KernelOperation.Multiply, x, default, rows, false, default, default, destination);");
             EntryPoint(w, "Approximates <c>x · B</c> for column-major rows (D × N); <paramref name=\"destination\"/> is row-major N × M.",
                 "MultiplyColumnMajor(ReadOnlySpan<float> x, Span<float> destination)",
-                "int rows = RowsOf(x);", "CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));",
-                "Run(KernelOperation.Multiply, x, default, rows, true, default, default, destination);");
+                "int rows = " + core + ".RowsOf(x);", core + ".CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));",
+                core + ".Run(" + core + ".KernelOperation.Multiply, x, default, rows, true, default, default, destination);");
             EntryPoint(w, "Dequantised outputs (N × M) for codes produced by <see cref=\"Encode\"/>.",
                 "Multiply(ReadOnlySpan<byte> codes, Span<float> destination)",
-                "int rows = CheckCodes(codes);", "CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));",
-                "Run(KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);");
+                "int rows = " + core + ".CheckCodes(codes);", core + ".CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));",
+                core + ".Run(" + core + ".KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);");
 
-            w.Line("private static int RowsOf(ReadOnlySpan<float> x)");
+        }
+
+        private static void EntryPoint(SourceText w, string summary, string signature, string rows, string check, string run)
+        {
+            w.Line("/// <summary>" + summary + "</summary>");
+            w.Line(signature.Contains("ReadOnlySpan<float> x")
+                ? "/// <exception cref=\"ArgumentException\"><paramref name=\"x\"/> is not a whole number of rows, or the destination is too short.</exception>"
+                : "/// <exception cref=\"ArgumentException\"><paramref name=\"codes\"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>");
+            w.Line("public static void " + signature);
+            w.Open();
+            w.Line(rows);
+            w.Line(check);
+            w.Line(run);
+            w.Close();
+            w.Line();
+        }
+
+        private static void WriteChecks(SourceText w)
+        {
+            w.Line("internal static int RowsOf(ReadOnlySpan<float> x)");
             w.Open();
             w.Line("if (x.Length % InputDimension != 0)");
             w.Open();
@@ -185,7 +223,7 @@ namespace KernelCompiler
             w.Close();
             w.Line();
             w.Line("// A code outside 0..15 would index past a 16-entry table: refused here, so no step has to.");
-            w.Line("private static int CheckCodes(ReadOnlySpan<byte> codes)");
+            w.Line("internal static int CheckCodes(ReadOnlySpan<byte> codes)");
             w.Open();
             w.Line("if (codes.Length % Codebooks != 0)");
             w.Open();
@@ -203,7 +241,7 @@ namespace KernelCompiler
             w.Line("return codes.Length / Codebooks;");
             w.Close();
             w.Line();
-            w.Line("private static void CheckDestination(int length, long required, string name)");
+            w.Line("internal static void CheckDestination(int length, long required, string name)");
             w.Open();
             w.Line("if (length < required)");
             w.Open();
@@ -214,22 +252,9 @@ namespace KernelCompiler
             w.Line();
         }
 
-        private static void EntryPoint(SourceText w, string summary, string signature, string rows, string check, string run)
-        {
-            w.Line("/// <summary>" + summary + "</summary>");
-            w.Line("/// <exception cref=\"ArgumentException\">A span is not a whole number of rows, a destination is too short, or a code is 16 or more.</exception>");
-            w.Line("public static void " + signature);
-            w.Open();
-            w.Line(rows);
-            w.Line(check);
-            w.Line(run);
-            w.Close();
-            w.Line();
-        }
-
         private static void WriteDispatch(SourceText w, KernelPlan plan)
         {
-            w.Line("private enum KernelOperation");
+            w.Line("internal enum KernelOperation");
             w.Open();
             w.Line("Encode,");
             w.Line("Aggregate,");
@@ -238,7 +263,7 @@ namespace KernelCompiler
             w.Close();
             w.Line();
             w.Line("// Whole blocks on the widest supported path, then each narrower one, then single rows.");
-            w.Line("private static void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,");
+            w.Line("internal static void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,");
             w.Line("    bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)");
             w.Open();
             w.Line("int row = 0;");
@@ -273,6 +298,11 @@ namespace KernelCompiler
             w.Line("    bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)");
             w.Open();
             w.Line("const int BlockRows = " + Int(r) + ";");
+            w.Line("if (rows - row < BlockRows)");
+            w.Open();
+            w.Line("return row;");
+            w.Close();
+            w.Line();
             if (plan.BuffersOnStack(path))
             {
                 w.Line("Span<float> slots = stackalloc float[SlotCount * BlockRows];");
@@ -459,14 +489,17 @@ namespace KernelCompiler
             {
                 w.Line("private static ReadOnlySpan<byte> Tables => s_tables;");
                 w.Line();
-                w.Line("private static readonly byte[] s_tables = Convert.FromBase64String(");
+                w.Line("// Base64, one literal per line (a list of this many byte literals would slow the C# compiler down).");
+                w.Line("private static readonly byte[] s_tables = Convert.FromBase64String(string.Concat(new string[]");
+                w.Open();
                 string text = Convert.ToBase64String(tables);
                 const int width = 100;
                 for (int i = 0; i < text.Length; i += width)
                 {
-                    int len = Math.Min(width, text.Length - i);
-                    w.Line("    \"" + text.Substring(i, len) + "\"" + (i + len < text.Length ? " +" : ");"));
+                    w.Line("\"" + text.Substring(i, Math.Min(width, text.Length - i)) + "\",");
                 }
+
+                w.CloseWith("}));");
             }
             else
             {
@@ -602,6 +635,14 @@ namespace KernelCompiler
             {
                 _indent--;
                 Line(text);
+            }
+
+            public void DropBlankLine()
+            {
+                if (_sb.Length >= 2 && _sb[_sb.Length - 1] == '\n' && _sb[_sb.Length - 2] == '\n')
+                {
+                    _sb.Length--;
+                }
             }
 
             public override string ToString() => _sb.ToString();

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace KernelCompiler
 {
     /// <summary>
-    /// Everything the two emitters (<see cref="CSharpKernelWriter"/> and <c>IlKernelEmitter</c>) must agree
+    /// Everything the two emitters (<see cref="CSharpKernelWriter"/> and <see cref="IlKernelEmitter"/>) must agree
     /// on, decided once by <see cref="KernelPlanner"/>: the paths and their block sizes, the strategy, the order of
     /// the codebooks and levels, the slot of every split dimension and the constants and data that exist.
     /// </summary>
