@@ -71,10 +71,6 @@ namespace KernelCompiler.Generators.Pipeline
 
     internal static class EquatableArray
     {
-        public static EquatableArray<T> From<T>(IEnumerable<T> items)
-            where T : IEquatable<T>
-            => new EquatableArray<T>(items is T[] array ? (T[])array.Clone() : new List<T>(items).ToArray());
-
         public static EquatableArray<T> From<T>(ImmutableArray<T> items)
             where T : IEquatable<T>
             => new EquatableArray<T>(items.IsDefault ? Array.Empty<T>() : items.ToArray());

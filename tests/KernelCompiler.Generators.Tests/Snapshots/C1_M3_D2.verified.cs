@@ -40,64 +40,74 @@ namespace Snapshots
         /// <summary>C: codes per row.</summary>
         public const int Codebooks = 1;
 
-        // Distinct split dimensions (slots): the only input columns the encoder reads.
-        private const int SlotCount = 2;
-
         /// <summary>Encodes row-major rows (N × D) into <paramref name="codes"/> (N × C, each 0..15).</summary>
-        /// <exception cref="ArgumentException">A span is not a whole number of rows, a destination is too short, or a code is 16 or more.</exception>
+        /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Encode(ReadOnlySpan<float> x, Span<byte> codes)
         {
-            int rows = RowsOf(x);
-            CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
-            Run(KernelOperation.Encode, x, default, rows, false, codes, default, default);
+            int rows = C1_M3_D2KernelSteps.RowsOf(x);
+            C1_M3_D2KernelSteps.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
+            C1_M3_D2KernelSteps.Run(C1_M3_D2KernelSteps.KernelOperation.Encode, x, default, rows, false, codes, default, default);
         }
 
         /// <summary>Encodes column-major rows (D × N) into <paramref name="codes"/> (N × C).</summary>
-        /// <exception cref="ArgumentException">A span is not a whole number of rows, a destination is too short, or a code is 16 or more.</exception>
+        /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void EncodeColumnMajor(ReadOnlySpan<float> x, Span<byte> codes)
         {
-            int rows = RowsOf(x);
-            CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
-            Run(KernelOperation.Encode, x, default, rows, true, codes, default, default);
+            int rows = C1_M3_D2KernelSteps.RowsOf(x);
+            C1_M3_D2KernelSteps.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
+            C1_M3_D2KernelSteps.Run(C1_M3_D2KernelSteps.KernelOperation.Encode, x, default, rows, true, codes, default, default);
         }
 
         /// <summary>The integer sums S (N × M) of the table entries that <paramref name="codes"/> select.</summary>
-        /// <exception cref="ArgumentException">A span is not a whole number of rows, a destination is too short, or a code is 16 or more.</exception>
+        /// <exception cref="ArgumentException"><paramref name="codes"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>
         public static void Aggregate(ReadOnlySpan<byte> codes, Span<int> sums)
         {
-            int rows = CheckCodes(codes);
-            CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));
-            Run(KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
+            int rows = C1_M3_D2KernelSteps.CheckCodes(codes);
+            C1_M3_D2KernelSteps.CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));
+            C1_M3_D2KernelSteps.Run(C1_M3_D2KernelSteps.KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
         }
 
         /// <summary>Approximates <c>x · B</c> for row-major rows: <paramref name="destination"/> is N × M.</summary>
-        /// <exception cref="ArgumentException">A span is not a whole number of rows, a destination is too short, or a code is 16 or more.</exception>
+        /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Multiply(ReadOnlySpan<float> x, Span<float> destination)
         {
-            int rows = RowsOf(x);
-            CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            Run(KernelOperation.Multiply, x, default, rows, false, default, default, destination);
+            int rows = C1_M3_D2KernelSteps.RowsOf(x);
+            C1_M3_D2KernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            C1_M3_D2KernelSteps.Run(C1_M3_D2KernelSteps.KernelOperation.Multiply, x, default, rows, false, default, default, destination);
         }
 
         /// <summary>Approximates <c>x · B</c> for column-major rows (D × N); <paramref name="destination"/> is row-major N × M.</summary>
-        /// <exception cref="ArgumentException">A span is not a whole number of rows, a destination is too short, or a code is 16 or more.</exception>
+        /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void MultiplyColumnMajor(ReadOnlySpan<float> x, Span<float> destination)
         {
-            int rows = RowsOf(x);
-            CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            Run(KernelOperation.Multiply, x, default, rows, true, default, default, destination);
+            int rows = C1_M3_D2KernelSteps.RowsOf(x);
+            C1_M3_D2KernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            C1_M3_D2KernelSteps.Run(C1_M3_D2KernelSteps.KernelOperation.Multiply, x, default, rows, true, default, default, destination);
         }
 
         /// <summary>Dequantised outputs (N × M) for codes produced by <see cref="Encode"/>.</summary>
-        /// <exception cref="ArgumentException">A span is not a whole number of rows, a destination is too short, or a code is 16 or more.</exception>
+        /// <exception cref="ArgumentException"><paramref name="codes"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>
         public static void Multiply(ReadOnlySpan<byte> codes, Span<float> destination)
         {
-            int rows = CheckCodes(codes);
-            CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            Run(KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
+            int rows = C1_M3_D2KernelSteps.CheckCodes(codes);
+            C1_M3_D2KernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            C1_M3_D2KernelSteps.Run(C1_M3_D2KernelSteps.KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
         }
+    }
 
-        private static int RowsOf(ReadOnlySpan<float> x)
+    /// <summary>The steps of <see cref="C1_M3_D2Kernel"/>'s kernel.</summary>
+    [GeneratedCode("KernelCompiler", "0.1.0")]
+    [SkipLocalsInit]
+    file static class C1_M3_D2KernelSteps
+    {
+        private const int InputDimension = 2;
+        private const int OutputDimension = 3;
+        private const int Codebooks = 1;
+
+        // Distinct split dimensions (slots): the only input columns the encoder reads.
+        private const int SlotCount = 2;
+
+        internal static int RowsOf(ReadOnlySpan<float> x)
         {
             if (x.Length % InputDimension != 0)
             {
@@ -109,7 +119,7 @@ namespace Snapshots
         }
 
         // A code outside 0..15 would index past a 16-entry table: refused here, so no step has to.
-        private static int CheckCodes(ReadOnlySpan<byte> codes)
+        internal static int CheckCodes(ReadOnlySpan<byte> codes)
         {
             if (codes.Length % Codebooks != 0)
             {
@@ -127,7 +137,7 @@ namespace Snapshots
             return codes.Length / Codebooks;
         }
 
-        private static void CheckDestination(int length, long required, string name)
+        internal static void CheckDestination(int length, long required, string name)
         {
             if (length < required)
             {
@@ -136,7 +146,7 @@ namespace Snapshots
             }
         }
 
-        private enum KernelOperation
+        internal enum KernelOperation
         {
             Encode,
             Aggregate,
@@ -145,7 +155,7 @@ namespace Snapshots
         }
 
         // Whole blocks on the widest supported path, then each narrower one, then single rows.
-        private static void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
+        internal static void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int row = 0;
@@ -173,6 +183,11 @@ namespace Snapshots
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             const int BlockRows = 64;
+            if (rows - row < BlockRows)
+            {
+                return row;
+            }
+
             Span<float> slots = stackalloc float[SlotCount * BlockRows];
             Span<byte> block = stackalloc byte[Codebooks * BlockRows];
             Span<int> rowSums = stackalloc int[BlockRows];
@@ -224,6 +239,11 @@ namespace Snapshots
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             const int BlockRows = 32;
+            if (rows - row < BlockRows)
+            {
+                return row;
+            }
+
             Span<float> slots = stackalloc float[SlotCount * BlockRows];
             Span<byte> block = stackalloc byte[Codebooks * BlockRows];
             Span<int> rowSums = stackalloc int[BlockRows];
@@ -275,6 +295,11 @@ namespace Snapshots
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             const int BlockRows = 16;
+            if (rows - row < BlockRows)
+            {
+                return row;
+            }
+
             Span<float> slots = stackalloc float[SlotCount * BlockRows];
             Span<byte> block = stackalloc byte[Codebooks * BlockRows];
             Span<int> rowSums = stackalloc int[BlockRows];
@@ -326,6 +351,11 @@ namespace Snapshots
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             const int BlockRows = 1;
+            if (rows - row < BlockRows)
+            {
+                return row;
+            }
+
             Span<float> slots = stackalloc float[SlotCount * BlockRows];
             Span<byte> block = stackalloc byte[Codebooks * BlockRows];
             Span<int> rowSums = stackalloc int[BlockRows];
