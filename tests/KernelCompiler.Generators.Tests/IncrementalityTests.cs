@@ -122,4 +122,37 @@ public class IncrementalityTests
 
         AssertNothingRegenerated(second);
     }
+
+    [Fact]
+    public void AddingTheMissingModelFileGeneratesTheKernel()
+    {
+        CSharpCompilation compilation = GeneratorHarness.Compilation(Models.KernelClass());
+        GeneratorDriver driver = GeneratorHarness.Driver([]).RunGenerators(compilation);
+        GeneratorRunResult first = driver.GetRunResult().Results.Single();
+        Assert.Equal("LUTK001", Assert.Single(first.Diagnostics).Id);
+        Assert.Empty(first.GeneratedSources);
+
+        GeneratorRunResult second = driver.AddAdditionalTexts([Models.File("models/m.lut.json", Models.Small())])
+            .RunGenerators(compilation).GetRunResult().Results.Single();
+
+        Assert.Empty(second.Diagnostics);
+        Assert.Single(second.GeneratedSources);
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(second, TrackingNames.Results));
+    }
+
+    [Fact]
+    public void AddingAKernelLeavesTheOthersCached()
+    {
+        var (driver, compilation, _, _) = FirstRun();
+        CSharpCompilation added = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+            "namespace Consumer { [KernelCompiler.LutKernel(\"models/a.lut.json\")] public static partial class CKernel { } }",
+            GeneratorHarness.ParseOptions, GeneratorHarness.ProjectDirectory + "C.cs"));
+
+        GeneratorRunResult second = driver.RunGenerators(added).GetRunResult().Results.Single();
+
+        Assert.Equal(3, second.GeneratedSources.Length);
+        IReadOnlyList<IncrementalStepRunReason> reasons = Reasons(second, TrackingNames.Results);
+        Assert.Equal(1, reasons.Count(r => r == IncrementalStepRunReason.New));
+        Assert.Equal(2, reasons.Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+    }
 }
