@@ -13,7 +13,8 @@ namespace KernelCompiler
     /// every path runs the same four steps on a block of rows, and both emitters write them with the same names.
     /// <list type="number">
     /// <item><b>GatherSlots</b>: copy the block's values of the distinct split dimensions ("slots") into a small
-    /// column-major buffer, whatever the input layout (bounds-checked span code; the only read of x).</item>
+    /// column-major buffer, whatever the input layout (bounds-checked span code; the only read of x). One step
+    /// for both layouts keeps the emitters simple; reading column-major input in place is a later tuning.</item>
     /// <item><b>EncodeGroup</b>: for each codebook, four compares of a float vector against its level's
     /// thresholds (selected by the node so far), giving one code per row, stored codebook-major in the block
     /// buffer (<c>block[c * RowsPerBlock + row]</c>).</item>
@@ -33,11 +34,11 @@ namespace KernelCompiler
         /// outputs are a loop over table data in both strategies, so the limit is on C alone.</summary>
         public const int MaxUnrolledCodebooks = 32;
 
-        /// <summary>Tables above this size (C · M · 16 bytes) are written as one base64 string, not a byte list:
+        /// <summary>Tables above this size (C · M · 16 bytes) are written as base64 text, not a list of byte literals:
         /// a list of millions of literals makes the C# compiler slow and hungry.</summary>
         public const int MaxListedTableBytes = 256 * 1024;
 
-        /// <summary>Per-call buffers up to this size live on the stack; larger ones are rented.</summary>
+        /// <summary>Per-call buffers up to this size live on the stack; larger ones on the heap (once per call).</summary>
         public const int MaxStackBufferBytes = 32 * 1024;
 
         /// <summary>Threshold lanes per level in <see cref="ThresholdLanes"/>: the widest level has 8 nodes.</summary>
@@ -45,7 +46,7 @@ namespace KernelCompiler
 
         internal KernelPlan(LutModel model, KernelInstructionSet instructionSet, KernelPath[] paths,
             KernelStrategy strategy, string? strategyReason, int[] slotDimensions, int[] slotOfLevel,
-            float[] thresholdLanes, string modelHash)
+            float[] thresholdLanes)
         {
             Model = model;
             InstructionSet = instructionSet;
@@ -55,7 +56,6 @@ namespace KernelCompiler
             SlotDimensions = slotDimensions;
             SlotOfLevel = slotOfLevel;
             ThresholdLanes = thresholdLanes;
-            ModelHash = modelHash;
         }
 
         public LutModel Model { get; }
@@ -97,8 +97,11 @@ namespace KernelCompiler
         /// the level's last threshold and is never selected), so one permute picks a threshold per row.</summary>
         public float[] ThresholdLanes { get; }
 
-        /// <summary>SHA-256 of the model document, lowercase hex.</summary>
-        public string ModelHash { get; }
+        /// <summary>SHA-256 of the model document, lowercase hex; computed on first use (only the C# writer needs
+        /// it, and the document of a large model is megabytes).</summary>
+        public string ModelHash => _modelHash ?? (_modelHash = KernelPlanner.Hash(Model.ToJson()));
+
+        private string? _modelHash;
 
         /// <summary>Whether the C# writer embeds the tables as base64 text (see <see cref="MaxListedTableBytes"/>).</summary>
         public bool TablesAsBase64 => (long)Codebooks * OutputDimension * LutModel.BucketCount > MaxListedTableBytes;

@@ -53,8 +53,7 @@ namespace KernelCompiler
                 }
             }
 
-            return new KernelPlan(model, options.InstructionSet, paths, strategy, reason, slotDimensions, slotOfLevel,
-                lanes, Hash(model.ToJson()));
+            return new KernelPlan(model, options.InstructionSet, paths, strategy, reason, slotDimensions, slotOfLevel, lanes);
         }
 
         private static KernelPath[] PathsFor(KernelInstructionSet instructionSet)
@@ -101,7 +100,7 @@ namespace KernelCompiler
             }
         }
 
-        private static string Hash(string text)
+        internal static string Hash(string text)
         {
             using (SHA256 sha = SHA256.Create())
             {

@@ -151,7 +151,11 @@ public class GeneratedKernelTests
         Assert.Contains("internal static partial class Safe", safe);
         Assert.Contains("[SkipLocalsInit]", withUnsafe);
         Assert.Contains("models/m.lut.json", withUnsafe);
-        GeneratedSource.Compile([safe]);
+        // C# 11 is the oldest language the generated file needs (file-local class).
+        GeneratedSource.Compile([safe], languageVersion: LanguageVersion.CSharp11);
         GeneratedSource.Compile([withUnsafe], allowUnsafe: true);
+        // Why the flag exists: the C# compiler refuses [SkipLocalsInit] without unsafe code (CS0227).
+        var refused = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => GeneratedSource.Compile([withUnsafe]));
+        Assert.Contains("CS0227", refused.Message);
     }
 }

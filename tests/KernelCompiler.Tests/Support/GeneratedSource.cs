@@ -11,9 +11,10 @@ public static class GeneratedSource
 {
     /// <summary>Compiles all <paramref name="sources"/> into one assembly (one compile per group of cases keeps the
     /// suite fast) and fails on any diagnostic of warning severity or above.</summary>
-    public static Assembly Compile(IReadOnlyList<string> sources, bool allowUnsafe = false)
+    public static Assembly Compile(IReadOnlyList<string> sources, bool allowUnsafe = false,
+        LanguageVersion languageVersion = LanguageVersion.Latest)
     {
-        var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        var parse = new CSharpParseOptions(languageVersion);
         var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parse, "Kernel" + i + ".g.cs")).ToArray();
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
                 optimizationLevel: OptimizationLevel.Release, allowUnsafe: allowUnsafe, nullableContextOptions: NullableContextOptions.Enable)
