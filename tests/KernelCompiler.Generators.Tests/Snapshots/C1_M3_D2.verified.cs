@@ -40,6 +40,9 @@ namespace Snapshots
         /// <summary>C: codes per row.</summary>
         public const int Codebooks = 1;
 
+        /// <summary>SHA-256 of the model's canonical JSON: which model this code was generated from.</summary>
+        public const string ModelSha256 = "2f6d87563cbdd55996ef0b83b7848c2d8036e119bfe012b655451057f1667deb";
+
         /// <summary>Encodes row-major rows (N × D) into <paramref name="codes"/> (N × C, each 0..15).</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Encode(ReadOnlySpan<float> x, Span<byte> codes)

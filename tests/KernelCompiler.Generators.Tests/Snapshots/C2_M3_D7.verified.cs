@@ -41,6 +41,9 @@ namespace Snapshots
         /// <summary>C: codes per row.</summary>
         public const int Codebooks = 2;
 
+        /// <summary>SHA-256 of the model's canonical JSON: which model this code was generated from.</summary>
+        public const string ModelSha256 = "b0498f9f08dccf7d6654715c392e1dd7ef566bd15cdc9c324be7afa4308cdede";
+
         /// <summary>Encodes row-major rows (N × D) into <paramref name="codes"/> (N × C, each 0..15).</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Encode(ReadOnlySpan<float> x, Span<byte> codes)

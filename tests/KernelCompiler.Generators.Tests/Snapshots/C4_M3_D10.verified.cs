@@ -43,6 +43,9 @@ namespace Snapshots
         /// <summary>C: codes per row.</summary>
         public const int Codebooks = 4;
 
+        /// <summary>SHA-256 of the model's canonical JSON: which model this code was generated from.</summary>
+        public const string ModelSha256 = "710285c100ff0525a0d072f4eaceec57c5911bcebae9983e5dba06bc60cb3423";
+
         /// <summary>Encodes row-major rows (N × D) into <paramref name="codes"/> (N × C, each 0..15).</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Encode(ReadOnlySpan<float> x, Span<byte> codes)

@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
 
-namespace KernelCompiler.Generators.Tests;
+namespace KernelCompiler.Tests;
 
 /// <summary>
 /// Snapshot checks in Verify's file convention (Verify itself cannot be restored here): the approved text lives in
 /// <c>Snapshots/Name.verified.cs</c> beside the tests; a mismatch writes <c>Name.received.cs</c> next to it and fails
 /// with the first differing line. Accept by renaming received to verified, by running the tests with
-/// <c>KERNELCOMPILER_ACCEPT_SNAPSHOTS=1</c>, or with <c>accept-snapshots.sh</c>.
+/// <c>KERNELCOMPILER_ACCEPT_SNAPSHOTS=1</c>, or with <c>scripts/accept-snapshots.sh</c>; shared by every test project.
 /// </summary>
 public static class Snapshot
 {
