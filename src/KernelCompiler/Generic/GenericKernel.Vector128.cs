@@ -1,0 +1,225 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace KernelCompiler
+{
+    public sealed partial class GenericKernel
+    {
+        /// <summary>Encodes a full block of 16 rows, 4 at a time per codebook. With no variable float permute in
+        /// SSSE3, a lane's threshold is picked by a byte shuffle of a 4-float slice of the heap: nodes 0..3 (levels
+        /// 0–1), 3..6 (level 2), and 7..10 or 11..14 (level 3).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private unsafe void EncodeBlockVector128(ReadOnlySpan<float> x, int rows, int row0, bool columnMajor, Span<byte> block)
+        {
+            fixed (float* px = x)
+            fixed (float* heap = _heap)
+            fixed (int* splits = _splits)
+            fixed (byte* pb = block)
+            {
+                for (int c = 0; c < _c; c++)
+                {
+                    float* t = heap + c * 16;
+                    var slices = new ThresholdSlices(Vector128.Load(t), Vector128.Load(t + 3), Vector128.Load(t + 7), Vector128.Load(t + 11));
+                    float* x0 = ColumnStart(px, rows, row0, columnMajor, splits[c * 4]);
+                    float* x1 = ColumnStart(px, rows, row0, columnMajor, splits[c * 4 + 1]);
+                    float* x2 = ColumnStart(px, rows, row0, columnMajor, splits[c * 4 + 2]);
+                    float* x3 = ColumnStart(px, rows, row0, columnMajor, splits[c * 4 + 3]);
+                    Vector128<uint> q0 = EncodeVector128(x0, x1, x2, x3, 0, columnMajor, slices);
+                    Vector128<uint> q1 = EncodeVector128(x0, x1, x2, x3, 4, columnMajor, slices);
+                    Vector128<uint> q2 = EncodeVector128(x0, x1, x2, x3, 8, columnMajor, slices);
+                    Vector128<uint> q3 = EncodeVector128(x0, x1, x2, x3, 12, columnMajor, slices);
+                    Vector128.Narrow(Vector128.Narrow(q0, q1), Vector128.Narrow(q2, q3)).Store(pb + c * 16);
+                }
+            }
+        }
+
+        private readonly struct ThresholdSlices
+        {
+            public readonly Vector128<float> Top;      // nodes 0..3
+            public readonly Vector128<float> Middle;   // nodes 3..6
+            public readonly Vector128<float> LeavesLow;  // nodes 7..10
+            public readonly Vector128<float> LeavesHigh; // nodes 11..14
+
+            public ThresholdSlices(Vector128<float> top, Vector128<float> middle, Vector128<float> leavesLow, Vector128<float> leavesHigh)
+            {
+                Top = top;
+                Middle = middle;
+                LeavesLow = leavesLow;
+                LeavesHigh = leavesHigh;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private unsafe Vector128<uint> EncodeVector128(float* x0, float* x1, float* x2, float* x3, int row, bool columnMajor,
+            in ThresholdSlices t)
+        {
+            Vector128<int> node = Vector128<int>.Zero;
+            node = StepVector128(node, PickLanes(t.Top, BroadcastIndexBytes(node)), LoadVector128(x0, row, columnMajor));
+            node = StepVector128(node, PickLanes(t.Top, BroadcastIndexBytes(node)), LoadVector128(x1, row, columnMajor));
+            node = StepVector128(node, PickLanes(t.Middle, BroadcastIndexBytes(node - Vector128.Create(3))), LoadVector128(x2, row, columnMajor));
+            Vector128<byte> leaf = BroadcastIndexBytes((node - Vector128.Create(7)) & Vector128.Create(3));
+            Vector128<float> threshold = Vector128.ConditionalSelect(
+                Vector128.GreaterThan(node, Vector128.Create(10)).AsSingle(),
+                PickLanes(t.LeavesHigh, leaf),
+                PickLanes(t.LeavesLow, leaf));
+            node = StepVector128(node, threshold, LoadVector128(x3, row, columnMajor));
+            return (node - Vector128.Create(15)).AsUInt32();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private unsafe Vector128<float> LoadVector128(float* column, int row, bool columnMajor)
+        {
+            if (columnMajor)
+            {
+                return Vector128.Load(column + row);
+            }
+
+            float* p = column + (nint)row * _d;
+            return Vector128.Create(p[0], p[_d], p[2 * _d], p[3 * _d]);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<int> StepVector128(Vector128<int> node, Vector128<float> threshold, Vector128<float> value)
+        {
+            Vector128<int> right = Vector128.GreaterThanOrEqual(value, threshold).AsInt32();
+            return node + node + Vector128<int>.One - right;
+        }
+
+        /// <summary>Byte-shuffle control that moves float lane j (0..3, one per int lane) into each lane: 4j .. 4j + 3.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<byte> BroadcastIndexBytes(Vector128<int> lane)
+        {
+            Vector128<byte> firstByte = Vector128.Create((byte)0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12);
+            Vector128<byte> bytesOfLane = Vector128.Create(0x03020100).AsByte();
+            return ShuffleBytes(Vector128.ShiftLeft(lane, 2).AsByte(), firstByte) + bytesOfLane;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> PickLanes(Vector128<float> values, Vector128<byte> control)
+            => ShuffleBytes(values.AsByte(), control).AsSingle();
+
+        /// <summary>16-entry in-register byte lookup (pshufb / tbl); every index here is 0..15.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<byte> ShuffleBytes(Vector128<byte> table, Vector128<byte> indices)
+        {
+            if (Ssse3.IsSupported)
+            {
+                return Ssse3.Shuffle(table, indices);
+            }
+
+            if (AdvSimd.Arm64.IsSupported)
+            {
+                return AdvSimd.Arm64.VectorTableLookup(table, indices);
+            }
+
+            throw new PlatformNotSupportedException();
+        }
+
+        /// <summary>Rounding average (a + b + 1) >> 1 of unsigned bytes (pavgb / urhadd).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<byte> AverageBytes(Vector128<byte> a, Vector128<byte> b)
+        {
+            if (Sse2.IsSupported)
+            {
+                return Sse2.Average(a, b);
+            }
+
+            if (AdvSimd.IsSupported)
+            {
+                return AdvSimd.FusedAddRoundedHalving(a, b);
+            }
+
+            throw new PlatformNotSupportedException();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private unsafe void ScanBlockVector128(ReadOnlySpan<byte> block, int count, Span<int> destination, Span<int> stage, bool dequantize)
+        {
+            fixed (byte* pb = block)
+            fixed (byte* tables = _tables)
+            fixed (int* ps = stage)
+            {
+                Vector128<ushort> lowBytes = Vector128.Create((ushort)0x00FF);
+                for (int m0 = 0; m0 < _m; m0 += OutputChunk)
+                {
+                    int outputs = Math.Min(OutputChunk, _m - m0);
+                    for (int o = 0; o < outputs; o++)
+                    {
+                        byte* table = tables + (nint)(m0 + o) * _c * 16;
+                        Vector128<ushort> even = Vector128<ushort>.Zero;
+                        Vector128<ushort> odd = Vector128<ushort>.Zero;
+                        if (!_average)
+                        {
+                            for (int c = 0; c < _c; c++)
+                            {
+                                Vector128<ushort> v = LookupVector128(table, pb, c).AsUInt16();
+                                even += v & lowBytes;
+                                odd += Vector128.ShiftRightLogical(v, 8);
+                            }
+                        }
+                        else
+                        {
+                            for (int start = 0; start < _c; start += _groupSize)
+                            {
+                                Vector128<ushort> v = AverageGroupVector128(table, pb, start).AsUInt16();
+                                even += v & lowBytes;
+                                odd += Vector128.ShiftRightLogical(v, 8);
+                            }
+                        }
+
+                        int* s = ps + o * 16;
+                        FinishVector128(Vector128.WidenLower(even).AsInt32(), m0 + o, dequantize).Store(s);
+                        FinishVector128(Vector128.WidenUpper(even).AsInt32(), m0 + o, dequantize).Store(s + 4);
+                        FinishVector128(Vector128.WidenLower(odd).AsInt32(), m0 + o, dequantize).Store(s + 8);
+                        FinishVector128(Vector128.WidenUpper(odd).AsInt32(), m0 + o, dequantize).Store(s + 12);
+                    }
+
+                    WriteStage(stage, count, m0, outputs, destination);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe Vector128<byte> LookupVector128(byte* table, byte* block, int c)
+            => ShuffleBytes(Vector128.Load(table + c * 16), Vector128.Load(block + c * 16));
+
+        /// <summary>See <see cref="AverageGroupAvx512"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private unsafe Vector128<byte> AverageGroupVector128(byte* table, byte* block, int start)
+        {
+            int g = _groupSize;
+            Vector128<byte> p0 = default, p1 = default, p2 = default, p3 = default, v = default;
+            for (int i = 0; i < g; i++)
+            {
+                v = LookupVector128(table, block, start + i);
+                if (g > 1) { if ((i & 1) == 0) { p0 = v; continue; } v = AverageBytes(p0, v); }
+                if (g > 2) { if ((i & 2) == 0) { p1 = v; continue; } v = AverageBytes(p1, v); }
+                if (g > 4) { if ((i & 4) == 0) { p2 = v; continue; } v = AverageBytes(p2, v); }
+                if (g > 8) { if ((i & 8) == 0) { p3 = v; continue; } v = AverageBytes(p3, v); }
+            }
+
+            return v;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector128<int> FinishVector128(Vector128<int> sums, int output, bool dequantize)
+        {
+            if (_average)
+            {
+                sums = Vector128.ShiftLeft(sums, _log2Group) - Vector128.Create(_bias);
+            }
+
+            if (!dequantize)
+            {
+                return sums;
+            }
+
+            // Vector128.FusedMultiplyAdd is always fused (software-emulated where the CPU lacks FMA), as the contract needs.
+            return Vector128.FusedMultiplyAdd(Vector128.ConvertToSingle(sums), Vector128.Create(_steps[output]),
+                Vector128.Create(_offsets[output])).AsInt32();
+        }
+    }
+}
