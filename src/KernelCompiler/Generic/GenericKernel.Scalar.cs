@@ -1,44 +1,62 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace KernelCompiler
 {
     public sealed partial class GenericKernel
     {
-        /// <summary>Encodes rows one at a time (the scalar path, and every path's partial last block); rows of the
-        /// block past <paramref name="count"/> get code 0.</summary>
-        private void EncodeRowsScalar(ReadOnlySpan<float> x, int rows, int row0, int count, bool columnMajor, Span<byte> block)
+        /// <summary>Encodes rows <paramref name="from"/> .. <paramref name="to"/> − 1 of the chunk one at a time (the
+        /// scalar path, and every path's partial last block); rows <paramref name="to"/> .. <paramref name="padTo"/> − 1
+        /// get code 0. Branch-free: a tree step on real data is a coin toss the branch predictor would lose.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void EncodeRowsScalar(ReadOnlySpan<float> x, int rows, int row0, int from, int to, int padTo, bool columnMajor,
+            Span<byte> chunk, int stride)
         {
-            int b = BlockRows;
-            if (count < b)
-            {
-                block.Clear();
-            }
-
             int[] splits = _splits;
             float[] heap = _heap;
             for (int c = 0; c < _c; c++)
             {
-                Span<byte> codes = block.Slice(c * b, count);
-                for (int r = 0; r < codes.Length; r++)
+                Span<byte> codes = chunk.Slice(c * stride, padTo);
+                ReadOnlySpan<float> t = heap.AsSpan(c * 16, 16);
+                int d0 = splits[c * 4], d1 = splits[c * 4 + 1], d2 = splits[c * 4 + 2], d3 = splits[c * 4 + 3];
+                for (int r = from; r < to; r++)
                 {
                     int row = row0 + r;
-                    int node = 0;
-                    for (int level = 0; level < LutModel.TreeDepth; level++)
+                    float v0, v1, v2, v3;
+                    if (columnMajor)
                     {
-                        int dim = splits[c * LutModel.TreeDepth + level];
-                        float value = columnMajor ? x[dim * rows + row] : x[row * _d + dim];
-                        node = 2 * node + (value >= heap[c * 16 + node] ? 2 : 1);
+                        v0 = x[d0 * rows + row];
+                        v1 = x[d1 * rows + row];
+                        v2 = x[d2 * rows + row];
+                        v3 = x[d3 * rows + row];
+                    }
+                    else
+                    {
+                        ReadOnlySpan<float> values = x.Slice(row * _d, _d);
+                        v0 = values[d0];
+                        v1 = values[d1];
+                        v2 = values[d2];
+                        v3 = values[d3];
                     }
 
-                    codes[r] = (byte)(node - 15);
+                    int node = 2 + Right(v0, t[1]);
+                    node = 2 * node + Right(v1, t[node]);
+                    node = 2 * node + Right(v2, t[node]);
+                    node = 2 * node + Right(v3, t[node]);
+                    codes[r] = (byte)(node - 16);
                 }
+
+                codes.Slice(to).Clear();
             }
         }
 
+        /// <summary>1 when <paramref name="value"/> ≥ <paramref name="threshold"/> (goes right), else 0 (NaN too).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int Right(float value, float threshold) => Unsafe.BitCast<bool, byte>(value >= threshold);
+
         /// <summary>Plain loops over the block: exact sums, or the balanced tree of rounding averages per group.</summary>
-        private void ScanBlockScalar(ReadOnlySpan<byte> block, int count, Span<int> destination, bool dequantize)
+        private void ScanBlockScalar(ReadOnlySpan<byte> block, int b, int count, Span<int> destination, bool dequantize)
         {
-            int b = BlockRows;
             byte[] tables = _tables;
             Span<int> values = stackalloc int[16];
             for (int r = 0; r < count; r++)

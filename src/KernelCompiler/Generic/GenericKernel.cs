@@ -13,8 +13,8 @@ namespace KernelCompiler
     /// <remarks>
     /// Rows are processed in blocks (64 rows with AVX-512, 32 with AVX2, 16 with 128-bit vectors). Encoding walks
     /// each codebook's tree for a vector of rows at once: the threshold of every lane's current node is picked from
-    /// the codebook's 15 thresholds by a variable permute (heap order: node i's children are 2i + 1 and 2i + 2), then
-    /// one float compare decides the next level. The block's codes are kept codebook-major ([c][row] bytes), so each
+    /// the codebook's 15 thresholds by a variable permute (1-based heap order: node k's children are 2k and 2k + 1),
+    /// then one float compare decides the next level. The block's codes are kept codebook-major ([c][row] bytes), so each
     /// 16-entry table is looked up for 16 rows at once by an in-lane byte shuffle; sums accumulate in uint16 (C × 255
     /// ≤ 65535) and are dequantised with exactly one fused multiply-add. A partial last block is encoded by scalar
     /// code and padded with code 0, so no path reads or writes outside the caller's spans. Scratch lives on the
@@ -29,7 +29,7 @@ namespace KernelCompiler
         private readonly int _m;
         private readonly int _c;
         private readonly int[] _splits;      // [c][level]
-        private readonly float[] _heap;      // [c][16]: the 15 thresholds in heap order, then one unused pad
+        private readonly float[] _heap;      // [c][16]: one unused pad, then the 15 thresholds in heap order
         private readonly byte[] _tables;     // [m][c][16]
         private readonly float[] _steps;
         private readonly float[] _offsets;
@@ -49,8 +49,9 @@ namespace KernelCompiler
             ReadOnlySpan<float> thresholds = model.Thresholds;
             for (int c = 0; c < _c; c++)
             {
-                // The model stores node j of level l at 2^l − 1 + j: that is already heap order.
-                thresholds.Slice(c * LutModel.ThresholdsPerCodebook, LutModel.ThresholdsPerCodebook).CopyTo(_heap.AsSpan(c * 16));
+                // The model stores node j of level l at 2^l − 1 + j, i.e. heap order; one pad in front makes it the
+                // 1-based heap: node k's children are 2k and 2k + 1, and after four levels the leaf is 16 + code.
+                thresholds.Slice(c * LutModel.ThresholdsPerCodebook, LutModel.ThresholdsPerCodebook).CopyTo(_heap.AsSpan(c * 16 + 1));
             }
 
             _tables = model.Tables.ToArray();
@@ -131,27 +132,47 @@ namespace KernelCompiler
             }
         }
 
-        [SkipLocalsInit]
-        protected override void EncodeCore(ReadOnlySpan<float> x, int rows, Span<byte> codes, bool columnMajor)
+        /// <summary>Codes kept per chunk ([c][row] bytes): at most this many, so a chunk fits in L1.</summary>
+        private const int ChunkCodeBytes = 16 * 1024;
+
+        /// <summary>Rows encoded per chunk: a whole number of blocks. Column-major chunks are long (up to 1024 rows)
+        /// so each split column is read as one contiguous run the hardware prefetcher follows; row-major chunks stay
+        /// within about 64 KiB of input, so the rows are still cached when the next codebook reads them.</summary>
+        private int ChunkRows(bool columnMajor)
         {
             int b = BlockRows;
-            Span<byte> block = stackalloc byte[_c * b];
-            for (int row0 = 0; row0 < rows; row0 += b)
+            int rows = Math.Min(1024, ChunkCodeBytes / _c);
+            if (!columnMajor)
             {
-                int count = Math.Min(b, rows - row0);
-                EncodeBlock(x, rows, row0, count, columnMajor, block);
+                rows = Math.Min(rows, 16 * 1024 / _d);
+            }
+
+            return Math.Max(b, rows / b * b);
+        }
+
+        [SkipLocalsInit]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        protected override void EncodeCore(ReadOnlySpan<float> x, int rows, Span<byte> codes, bool columnMajor)
+        {
+            int chunkRows = ChunkRows(columnMajor);
+            Span<byte> chunk = stackalloc byte[_c * chunkRows];
+            for (int row0 = 0; row0 < rows; row0 += chunkRows)
+            {
+                int count = Math.Min(chunkRows, rows - row0);
+                EncodeChunk(x, rows, row0, count, columnMajor, chunk, chunkRows);
                 for (int r = 0; r < count; r++)
                 {
                     Span<byte> rowCodes = codes.Slice((row0 + r) * _c, _c);
                     for (int c = 0; c < rowCodes.Length; c++)
                     {
-                        rowCodes[c] = block[c * b + r];
+                        rowCodes[c] = chunk[c * chunkRows + r];
                     }
                 }
             }
         }
 
         [SkipLocalsInit]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void AggregateCore(ReadOnlySpan<byte> codes, int rows, Span<int> sums)
         {
             int b = BlockRows;
@@ -161,26 +182,34 @@ namespace KernelCompiler
             {
                 int count = Math.Min(b, rows - row0);
                 LoadCodes(codes.Slice(row0 * _c, count * _c), count, block);
-                ScanBlock(block, count, sums.Slice(row0 * _m, count * _m), stage, dequantize: false);
+                ScanBlock(block, b, count, sums.Slice(row0 * _m, count * _m), stage, dequantize: false);
             }
         }
 
         [SkipLocalsInit]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void MultiplyCore(ReadOnlySpan<float> x, int rows, Span<float> destination, bool columnMajor)
         {
             int b = BlockRows;
-            Span<byte> block = stackalloc byte[_c * b];
+            int chunkRows = ChunkRows(columnMajor);
+            Span<byte> chunk = stackalloc byte[_c * chunkRows];
             Span<int> stage = stackalloc int[OutputChunk * b];
             Span<int> bits = MemoryMarshal.Cast<float, int>(destination);
-            for (int row0 = 0; row0 < rows; row0 += b)
+            for (int row0 = 0; row0 < rows; row0 += chunkRows)
             {
-                int count = Math.Min(b, rows - row0);
-                EncodeBlock(x, rows, row0, count, columnMajor, block);
-                ScanBlock(block, count, bits.Slice(row0 * _m, count * _m), stage, dequantize: true);
+                int count = Math.Min(chunkRows, rows - row0);
+                EncodeChunk(x, rows, row0, count, columnMajor, chunk, chunkRows);
+                for (int sub = 0; sub < count; sub += b)
+                {
+                    int blockCount = Math.Min(b, count - sub);
+                    ScanBlock(chunk.Slice(sub), chunkRows, blockCount, bits.Slice((row0 + sub) * _m, blockCount * _m), stage,
+                        dequantize: true);
+                }
             }
         }
 
         [SkipLocalsInit]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void MultiplyCodesCore(ReadOnlySpan<byte> codes, int rows, Span<float> destination)
         {
             int b = BlockRows;
@@ -191,51 +220,87 @@ namespace KernelCompiler
             {
                 int count = Math.Min(b, rows - row0);
                 LoadCodes(codes.Slice(row0 * _c, count * _c), count, block);
-                ScanBlock(block, count, bits.Slice(row0 * _m, count * _m), stage, dequantize: true);
+                ScanBlock(block, b, count, bits.Slice(row0 * _m, count * _m), stage, dequantize: true);
             }
         }
 
-        /// <summary>Encodes rows row0 .. row0 + count − 1 into <paramref name="block"/> ([c][row]); a partial block is
-        /// encoded by scalar code and padded with code 0 so the vector scan can run over the whole block.</summary>
-        private void EncodeBlock(ReadOnlySpan<float> x, int rows, int row0, int count, bool columnMajor, Span<byte> block)
+        /// <summary>Encodes rows row0 .. row0 + count − 1 into <paramref name="chunk"/> ([c][row], codebook c's codes at
+        /// c · <paramref name="stride"/>). Whole blocks take the vector path; the rows of a last partial block are
+        /// encoded by scalar code and the block is padded with code 0, so the scan can run over whole blocks.</summary>
+        private void EncodeChunk(ReadOnlySpan<float> x, int rows, int row0, int count, bool columnMajor, Span<byte> chunk, int stride)
         {
-            if (count < BlockRows || InstructionSet == KernelInstructionSet.Scalar)
+            int b = BlockRows;
+            int whole = InstructionSet == KernelInstructionSet.Scalar ? 0 : count / b * b;
+            if (whole > 0)
             {
-                EncodeRowsScalar(x, rows, row0, count, columnMajor, block);
-                return;
+                if (columnMajor)
+                {
+                    EncodeVectors<ColumnMajorLayout>(x, rows, row0, whole, chunk, stride);
+                }
+                else
+                {
+                    EncodeVectors<RowMajorLayout>(x, rows, row0, whole, chunk, stride);
+                }
             }
 
+            if (whole < count)
+            {
+                int padded = Math.Min(stride, (count + b - 1) / b * b);
+                EncodeRowsScalar(x, rows, row0, whole, count, padded, columnMajor, chunk, stride);
+            }
+        }
+
+        private void EncodeVectors<TLayout>(ReadOnlySpan<float> x, int rows, int row0, int count, Span<byte> chunk, int stride)
+            where TLayout : struct, ILayout
+        {
             switch (InstructionSet)
             {
                 case KernelInstructionSet.Avx512:
-                    EncodeBlockAvx512(x, rows, row0, columnMajor, block);
+                    EncodeAvx512<TLayout>(x, rows, row0, count, chunk, stride);
                     break;
                 case KernelInstructionSet.Avx2:
-                    EncodeBlockAvx2(x, rows, row0, columnMajor, block);
+                    EncodeAvx2<TLayout>(x, rows, row0, count, chunk, stride);
                     break;
                 default:
-                    EncodeBlockVector128(x, rows, row0, columnMajor, block);
+                    EncodeVector128<TLayout>(x, rows, row0, count, chunk, stride);
                     break;
             }
         }
 
-        /// <summary>Sums (or dequantised outputs, as float bits) of a block's <paramref name="count"/> rows into the
-        /// row-major <paramref name="destination"/> (count × M).</summary>
-        private void ScanBlock(ReadOnlySpan<byte> block, int count, Span<int> destination, Span<int> stage, bool dequantize)
+        /// <summary>The input layout as a type, so each encoder is compiled once per layout with the test folded away.</summary>
+        private interface ILayout
+        {
+            static abstract bool ColumnMajor { get; }
+        }
+
+        private struct ColumnMajorLayout : ILayout
+        {
+            public static bool ColumnMajor => true;
+        }
+
+        private struct RowMajorLayout : ILayout
+        {
+            public static bool ColumnMajor => false;
+        }
+
+        /// <summary>Sums (or dequantised outputs, as float bits) of one block's <paramref name="count"/> rows, whose
+        /// codes are at c · <paramref name="stride"/> in <paramref name="codes"/>, into the row-major
+        /// <paramref name="destination"/> (count × M).</summary>
+        private void ScanBlock(ReadOnlySpan<byte> codes, int stride, int count, Span<int> destination, Span<int> stage, bool dequantize)
         {
             switch (InstructionSet)
             {
                 case KernelInstructionSet.Avx512:
-                    ScanBlockAvx512(block, count, destination, stage, dequantize);
+                    ScanBlockAvx512(codes, stride, count, destination, stage, dequantize);
                     break;
                 case KernelInstructionSet.Avx2:
-                    ScanBlockAvx2(block, count, destination, stage, dequantize);
+                    ScanBlockAvx2(codes, stride, count, destination, stage, dequantize);
                     break;
                 case KernelInstructionSet.Vector128:
-                    ScanBlockVector128(block, count, destination, stage, dequantize);
+                    ScanBlockVector128(codes, stride, count, destination, stage, dequantize);
                     break;
                 default:
-                    ScanBlockScalar(block, count, destination, dequantize);
+                    ScanBlockScalar(codes, stride, count, destination, dequantize);
                     break;
             }
         }
@@ -255,23 +320,6 @@ namespace KernelCompiler
                 for (int c = 0; c < rowCodes.Length; c++)
                 {
                     block[c * b + r] = rowCodes[c];
-                }
-            }
-        }
-
-        /// <summary>Copies a staged chunk of outputs ([output][k], where the vector paths keep even rows in the first
-        /// half of k and odd rows in the second) into rows of the row-major destination.</summary>
-        private void WriteStage(ReadOnlySpan<int> stage, int count, int firstOutput, int outputs, Span<int> destination)
-        {
-            int b = BlockRows;
-            int half = b / 2;
-            for (int r = 0; r < count; r++)
-            {
-                int k = (r >> 1) + (r & 1) * half;
-                Span<int> row = destination.Slice(r * _m + firstOutput, outputs);
-                for (int o = 0; o < row.Length; o++)
-                {
-                    row[o] = stage[o * b + k];
                 }
             }
         }
