@@ -160,14 +160,7 @@ namespace KernelCompiler
             {
                 int count = Math.Min(chunkRows, rows - row0);
                 EncodeChunk(x, rows, row0, count, columnMajor, chunk, chunkRows);
-                for (int r = 0; r < count; r++)
-                {
-                    Span<byte> rowCodes = codes.Slice((row0 + r) * _c, _c);
-                    for (int c = 0; c < rowCodes.Length; c++)
-                    {
-                        rowCodes[c] = chunk[c * chunkRows + r];
-                    }
-                }
+                TransposeCodes(chunk, chunkRows, codes.Slice(row0 * _c, count * _c), _c, _c, count);
             }
         }
 
@@ -314,14 +307,7 @@ namespace KernelCompiler
                 block.Clear();
             }
 
-            for (int r = 0; r < count; r++)
-            {
-                ReadOnlySpan<byte> rowCodes = codes.Slice(r * _c, _c);
-                for (int c = 0; c < rowCodes.Length; c++)
-                {
-                    block[c * b + r] = rowCodes[c];
-                }
-            }
+            TransposeCodes(codes, _c, block, b, count, _c);
         }
     }
 }
