@@ -64,20 +64,21 @@ namespace KernelCompiler
         private unsafe Vector256<int> Encode8Avx2(float* x0, float* x1, float* x2, float* x3, int row, bool columnMajor,
             Vector256<int> rowOffsets, in ThresholdsAvx2 t)
         {
-            Vector256<int> node = Vector256.Create(2) + RightAvx2(LoadAvx2(x0, row, columnMajor, rowOffsets), t.Root);
-            node = node + node + RightAvx2(LoadAvx2(x1, row, columnMajor, rowOffsets), Avx2.PermuteVar8x32(t.Upper, node));
-            node = node + node + RightAvx2(LoadAvx2(x2, row, columnMajor, rowOffsets), Avx2.PermuteVar8x32(t.Upper, node));
-            return node + node + RightAvx2(LoadAvx2(x3, row, columnMajor, rowOffsets), Avx2.PermuteVar8x32(t.Leaves, node));
+            // A compare is −1 where true: subtracting it adds the decision.
+            Vector256<int> node = Vector256.Create(2) - RightAvx2(LoadAvx2(x0, row, columnMajor, rowOffsets), t.Root);
+            node = node + node - RightAvx2(LoadAvx2(x1, row, columnMajor, rowOffsets), Avx2.PermuteVar8x32(t.Upper, node));
+            node = node + node - RightAvx2(LoadAvx2(x2, row, columnMajor, rowOffsets), Avx2.PermuteVar8x32(t.Upper, node));
+            return node + node - RightAvx2(LoadAvx2(x3, row, columnMajor, rowOffsets), Avx2.PermuteVar8x32(t.Leaves, node));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private unsafe Vector256<float> LoadAvx2(float* column, int row, bool columnMajor, Vector256<int> rowOffsets)
             => columnMajor ? Vector256.Load(column + row) : Avx2.GatherVector256(column + (nint)row * _d, rowOffsets, 4);
 
-        /// <summary>1 where value ≥ threshold, else 0 (NaN compares false).</summary>
+        /// <summary>−1 where value ≥ threshold, else 0 (NaN compares false).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<int> RightAvx2(Vector256<float> value, Vector256<float> threshold)
-            => -Avx.CompareGreaterThanOrEqual(value, threshold).AsInt32();
+            => Avx.CompareGreaterThanOrEqual(value, threshold).AsInt32();
 
         /// <summary>One block of 32 rows; see <see cref="ScanBlockAvx512"/>. Outputs are written through 8 × 8
         /// transposes.</summary>
@@ -95,14 +96,14 @@ namespace KernelCompiler
                     for (int o = 0; o < outputs; o++)
                     {
                         byte* table = tables + (nint)(m0 + o) * _c * 16;
-                        Vector256<ushort> even = Vector256<ushort>.Zero;
+                        Vector256<ushort> both = Vector256<ushort>.Zero;
                         Vector256<ushort> odd = Vector256<ushort>.Zero;
                         if (!_average)
                         {
                             for (int c = 0; c < _c; c++)
                             {
                                 Vector256<ushort> v = LookupAvx2(table, pc, stride, c).AsUInt16();
-                                even += v & Vector256.Create((ushort)0x00FF);
+                                both += v;
                                 odd += Vector256.ShiftRightLogical(v, 8);
                             }
                         }
@@ -111,11 +112,13 @@ namespace KernelCompiler
                             for (int start = 0; start < _c; start += _groupSize)
                             {
                                 Vector256<ushort> v = AverageGroupAvx2(table, pc, stride, start).AsUInt16();
-                                even += v & Vector256.Create((ushort)0x00FF);
+                                both += v;
                                 odd += Vector256.ShiftRightLogical(v, 8);
                             }
                         }
 
+                        // both holds even + 256 · odd (mod 2^16) and odd is exact, so this recovers the even rows exactly.
+                        Vector256<ushort> even = both - Vector256.ShiftLeft(odd, 8);
                         // Lane k of even is row 2k, of odd row 2k + 1: interleave (in-lane unpack, then fix the lanes).
                         int* s = ps + o * 32;
                         StoreRowsAvx2(Vector256.WidenLower(even).AsInt32(), Vector256.WidenLower(odd).AsInt32(), m0 + o, dequantize, s);

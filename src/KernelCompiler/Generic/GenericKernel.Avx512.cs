@@ -32,7 +32,9 @@ namespace KernelCompiler
                     byte* codes = pc + (nint)c * stride;
                     for (int q = 0; q < count; q += 16)
                     {
-                        Vector512<int> node = Vector512.Create(2) + RightAvx512(LoadAvx512(x0, q, columnMajor, rowOffsets), root);
+                        Vector512<int> node = Vector512.ConditionalSelect(
+                            Avx512F.CompareGreaterThanOrEqual(LoadAvx512(x0, q, columnMajor, rowOffsets), root).AsInt32(),
+                            Vector512.Create(3), Vector512.Create(2));
                         node = StepAvx512(node, t, LoadAvx512(x1, q, columnMajor, rowOffsets));
                         node = StepAvx512(node, t, LoadAvx512(x2, q, columnMajor, rowOffsets));
                         node = StepAvx512(node, t, LoadAvx512(x3, q, columnMajor, rowOffsets));
@@ -65,15 +67,17 @@ namespace KernelCompiler
         /// moves to child 2k (below, or NaN) or 2k + 1 (at or above).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector512<int> StepAvx512(Vector512<int> node, Vector512<float> thresholds, Vector512<float> value)
-            => node + node + RightAvx512(value, Avx512F.PermuteVar16x32(thresholds, node));
+        {
+            // A select on a compare becomes one masked add (vpaddd zmm{k}).
+            Vector512<int> left = node + node;
+            Vector512<float> right = Avx512F.CompareGreaterThanOrEqual(value, Avx512F.PermuteVar16x32(thresholds, node));
+            return Vector512.ConditionalSelect(right.AsInt32(), left + Vector512<int>.One, left);
+        }
 
-        /// <summary>1 where value ≥ threshold, else 0 (NaN compares false).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<int> RightAvx512(Vector512<float> value, Vector512<float> threshold)
-            => -Avx512F.CompareGreaterThanOrEqual(value, threshold).AsInt32();
 
         /// <summary>One block of 64 rows: per output, the table of every codebook looked up for all 64 rows by one
-        /// vpshufb and summed in uint16 (even and odd rows in separate accumulators, so no widening per codebook).
+        /// vpshufb and summed in uint16 without widening: one accumulator of the odd rows (the high bytes), one of
+        /// the whole 16-bit lanes, from which the even rows follow at the end.
         /// Up to 16 outputs are staged ([output][row]), then written row by row after a 16 × 16 transpose.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private unsafe void ScanBlockAvx512(ReadOnlySpan<byte> codes, int stride, int count, Span<int> destination, Span<int> stage, bool dequantize)
@@ -92,14 +96,14 @@ namespace KernelCompiler
                     for (int o = 0; o < outputs; o++)
                     {
                         byte* table = tables + (nint)(m0 + o) * _c * 16;
-                        Vector512<ushort> even = Vector512<ushort>.Zero;
+                        Vector512<ushort> both = Vector512<ushort>.Zero;
                         Vector512<ushort> odd = Vector512<ushort>.Zero;
                         if (!_average)
                         {
                             for (int c = 0; c < _c; c++)
                             {
                                 Vector512<ushort> v = LookupAvx512(table, pc, stride, c).AsUInt16();
-                                even += v & Vector512.Create((ushort)0x00FF);
+                                both += v;
                                 odd += Vector512.ShiftRightLogical(v, 8);
                             }
                         }
@@ -108,11 +112,13 @@ namespace KernelCompiler
                             for (int start = 0; start < _c; start += _groupSize)
                             {
                                 Vector512<ushort> v = AverageGroupAvx512(table, pc, stride, start).AsUInt16();
-                                even += v & Vector512.Create((ushort)0x00FF);
+                                both += v;
                                 odd += Vector512.ShiftRightLogical(v, 8);
                             }
                         }
 
+                        // both holds even + 256 · odd (mod 2^16) and odd is exact, so this recovers the even rows exactly.
+                        Vector512<ushort> even = both - Vector512.ShiftLeft(odd, 8);
                         Vector512<int> e0 = Vector512.WidenLower(even).AsInt32(), e1 = Vector512.WidenUpper(even).AsInt32();
                         Vector512<int> o0 = Vector512.WidenLower(odd).AsInt32(), o1 = Vector512.WidenUpper(odd).AsInt32();
                         int* s = ps + o * 64;

@@ -67,15 +67,15 @@ namespace KernelCompiler
             in ThresholdSlices t)
         {
             Vector128<int> three = Vector128.Create(3);
-            Vector128<int> node = Vector128.Create(2) + RightVector128(LoadVector128(x0, row, columnMajor), t.Root);
-            node = node + node + RightVector128(LoadVector128(x1, row, columnMajor), PickLanes(t.Top, BroadcastIndexBytes(node)));
-            node = node + node + RightVector128(LoadVector128(x2, row, columnMajor), PickLanes(t.Middle, BroadcastIndexBytes(node & three)));
+            Vector128<int> node = Vector128.Create(2) - RightVector128(LoadVector128(x0, row, columnMajor), t.Root);
+            node = node + node - RightVector128(LoadVector128(x1, row, columnMajor), PickLanes(t.Top, BroadcastIndexBytes(node)));
+            node = node + node - RightVector128(LoadVector128(x2, row, columnMajor), PickLanes(t.Middle, BroadcastIndexBytes(node & three)));
             Vector128<byte> leaf = BroadcastIndexBytes(node & three);
             Vector128<float> threshold = Vector128.ConditionalSelect(
                 Vector128.GreaterThan(node, Vector128.Create(11)).AsSingle(),
                 PickLanes(t.LeavesHigh, leaf),
                 PickLanes(t.LeavesLow, leaf));
-            node = node + node + RightVector128(LoadVector128(x3, row, columnMajor), threshold);
+            node = node + node - RightVector128(LoadVector128(x3, row, columnMajor), threshold);
             return (node - Vector128.Create(16)).AsUInt32();
         }
 
@@ -91,10 +91,10 @@ namespace KernelCompiler
             return Vector128.Create(p[0], p[_d], p[2 * _d], p[3 * _d]);
         }
 
-        /// <summary>1 where value ≥ threshold, else 0 (NaN compares false).</summary>
+        /// <summary>−1 where value ≥ threshold, else 0 (NaN compares false): subtracting it adds the decision.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector128<int> RightVector128(Vector128<float> value, Vector128<float> threshold)
-            => -Vector128.GreaterThanOrEqual(value, threshold).AsInt32();
+            => Vector128.GreaterThanOrEqual(value, threshold).AsInt32();
 
         /// <summary>Byte-shuffle control that moves float lane j (0..3, one per int lane) into each lane: 4j .. 4j + 3.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -150,21 +150,20 @@ namespace KernelCompiler
             fixed (byte* tables = _tables)
             fixed (int* ps = stage)
             {
-                Vector128<ushort> lowBytes = Vector128.Create((ushort)0x00FF);
                 for (int m0 = 0; m0 < _m; m0 += OutputChunk)
                 {
                     int outputs = Math.Min(OutputChunk, _m - m0);
                     for (int o = 0; o < outputs; o++)
                     {
                         byte* table = tables + (nint)(m0 + o) * _c * 16;
-                        Vector128<ushort> even = Vector128<ushort>.Zero;
+                        Vector128<ushort> both = Vector128<ushort>.Zero;
                         Vector128<ushort> odd = Vector128<ushort>.Zero;
                         if (!_average)
                         {
                             for (int c = 0; c < _c; c++)
                             {
                                 Vector128<ushort> v = LookupVector128(table, pc, stride, c).AsUInt16();
-                                even += v & lowBytes;
+                                both += v;
                                 odd += Vector128.ShiftRightLogical(v, 8);
                             }
                         }
@@ -173,11 +172,13 @@ namespace KernelCompiler
                             for (int start = 0; start < _c; start += _groupSize)
                             {
                                 Vector128<ushort> v = AverageGroupVector128(table, pc, stride, start).AsUInt16();
-                                even += v & lowBytes;
+                                both += v;
                                 odd += Vector128.ShiftRightLogical(v, 8);
                             }
                         }
 
+                        // both holds even + 256 · odd (mod 2^16) and odd is exact, so this recovers the even rows exactly.
+                        Vector128<ushort> even = both - Vector128.ShiftLeft(odd, 8);
                         int* s = ps + o * 16;
                         FinishVector128(Vector128.WidenLower(even).AsInt32(), m0 + o, dequantize).Store(s);
                         FinishVector128(Vector128.WidenUpper(even).AsInt32(), m0 + o, dequantize).Store(s + 4);
