@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
-using System.Text;
-using System.Text.RegularExpressions;
+using KernelCompiler.IO;
 
 namespace KernelCompiler.Tests;
 
@@ -23,7 +21,10 @@ public static class EngineMatrixData
     public static MatrixCase Case(DataSet set)
     {
         string path = Path.Combine(DataDirectory(), set.Name, "X_test.npy");
-        var (x, rows, d) = ReadFloatMatrix(path, set.Rows);
+        NpyArray array = NpyFile.Read(path);
+        var (allRows, d) = array.Matrix;
+        int rows = Math.Min(set.Rows, allRows);
+        float[] x = array.ToSingle().AsSpan(0, rows * d).ToArray();
         var rng = new Random(set.Name.Length * 7919 + rows);
         int c = set.Codebooks, m = set.Outputs;
         var splits = new int[c * 4];
@@ -67,49 +68,5 @@ public static class EngineMatrixData
         }
 
         throw new DirectoryNotFoundException("KernelCompiler.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>The first <paramref name="maxRows"/> rows of a 2-D little-endian float32 C-order .npy file. A tiny
-    /// reader for these tests only: the library's own .npy support belongs to the IO folder.</summary>
-    public static (float[] Values, int Rows, int Columns) ReadFloatMatrix(string path, int maxRows)
-    {
-        using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream);
-        byte[] magic = reader.ReadBytes(6);
-        if (magic.Length != 6 || magic[0] != 0x93 || Encoding.ASCII.GetString(magic, 1, 5) != "NUMPY")
-        {
-            throw new InvalidDataException(path + " is not a .npy file.");
-        }
-
-        byte major = reader.ReadByte();
-        reader.ReadByte();
-        int headerLength = major == 1 ? reader.ReadUInt16() : checked((int)reader.ReadUInt32());
-        string header = Encoding.Latin1.GetString(reader.ReadBytes(headerLength));
-        if (!header.Contains("'descr': '<f4'") || !header.Contains("'fortran_order': False"))
-        {
-            throw new InvalidDataException(path + ": expected little-endian float32 in C order, found " + header.Trim());
-        }
-
-        var shape = Regex.Match(header, @"'shape': \((\d+), (\d+)\)");
-        if (!shape.Success)
-        {
-            throw new InvalidDataException(path + ": expected a 2-D array, found " + header.Trim());
-        }
-
-        int rows = Math.Min(maxRows, int.Parse(shape.Groups[1].Value));
-        int columns = int.Parse(shape.Groups[2].Value);
-        byte[] bytes = reader.ReadBytes(checked(rows * columns * 4));
-        if (bytes.Length != rows * columns * 4)
-        {
-            throw new InvalidDataException(path + " ends early.");
-        }
-
-        var values = new float[rows * columns];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
-        }
-
-        return (values, rows, columns);
     }
 }
