@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
@@ -103,6 +104,14 @@ namespace KernelCompiler
             switch (requested)
             {
                 case KernelInstructionSet.Auto:
+                    // The runtime reports 512-bit vectors as not accelerated where they cost clock speed (some Intel
+                    // parts); Auto follows it, a forced Avx512 does not.
+                    if (!Vector512.IsHardwareAccelerated)
+                    {
+                        goto case KernelInstructionSet.Avx2;
+                    }
+
+                    goto case KernelInstructionSet.Avx512;
                 case KernelInstructionSet.Avx512:
                     // The row-major loads gather with AVX2 (.NET has no 512-bit gather); every AVX-512 CPU has it.
                     if (Avx512F.IsSupported && Avx512BW.IsSupported && Avx2.IsSupported)

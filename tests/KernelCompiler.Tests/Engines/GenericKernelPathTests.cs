@@ -42,8 +42,40 @@ public class GenericKernelPathTests
     public void AutoTakesTheWidestSupportedPath()
     {
         var kernel = GenericKernel.Create(RandomModels.Create(1, 10, 2, 3));
-        Assert.Equal(EngineMatrix.InstructionSets.First(EngineMatrix.IsSupported), kernel.InstructionSet);
+        // 512-bit only where the runtime calls it accelerated (not on parts where it lowers the clock).
+        var expected = EngineMatrix.InstructionSets
+            .Where(isa => isa != KernelInstructionSet.Avx512 || System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            .First(EngineMatrix.IsSupported);
+        Assert.Equal(expected, kernel.InstructionSet);
         Assert.Equal("generic", kernel.Backend);
+    }
+
+    [Theory]
+    [MemberData(nameof(InstructionSets))]
+    public void HotPathAllocatesNothing(KernelInstructionSet isa)
+    {
+        // C = 256 and M = 300: the largest scratch the kernel keeps on the stack, and several output chunks.
+        var model = RandomModels.Create(3, 700, 300, 256);
+        var kernel = GenericKernel.Create(model, isa);
+        int rows = 150;
+        float[] x = RandomModels.Rows(3, model, rows);
+        var codes = new byte[rows * model.Codebooks];
+        var sums = new int[rows * model.OutputDimension];
+        var y = new float[rows * model.OutputDimension];
+        void Run()
+        {
+            kernel.Multiply(x, y);
+            kernel.MultiplyColumnMajor(x, y);
+            kernel.Encode(x, codes);
+            kernel.EncodeColumnMajor(x, codes);
+            kernel.Aggregate(codes, sums);
+            kernel.Multiply(codes, y);
+        }
+
+        Run(); // compiles everything first
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]
