@@ -100,9 +100,10 @@ namespace KernelCompiler
                         Vector256<ushort> odd = Vector256<ushort>.Zero;
                         if (!_average)
                         {
-                            for (int c = 0; c < _c; c++)
+                            byte* codesOfC = pc;
+                            for (byte* t = table, end = table + _c * 16; t < end; t += 16, codesOfC += stride)
                             {
-                                Vector256<ushort> v = LookupAvx2(table, pc, stride, c).AsUInt16();
+                                Vector256<ushort> v = LookupAvx2(t, codesOfC, stride, 0).AsUInt16();
                                 both += v;
                                 odd += Vector256.ShiftRightLogical(v, 8);
                             }

@@ -87,22 +87,47 @@ namespace KernelCompiler
             fixed (int* ps = stage)
             fixed (int* pd = destination)
             {
-                // Even rows 2k sit in lane k of one vector, odd rows in the other: these interleave them back.
-                Vector512<int> firstHalf = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-                Vector512<int> secondHalf = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+                nint tableBytes = (nint)_c * 16;
                 for (int m0 = 0; m0 < _m; m0 += OutputChunk)
                 {
                     int outputs = Math.Min(OutputChunk, _m - m0);
-                    for (int o = 0; o < outputs; o++)
+                    int o = 0;
+                    if (!_average)
                     {
-                        byte* table = tables + (nint)(m0 + o) * _c * 16;
+                        // Two outputs per pass share each codebook's codes and the loop.
+                        for (; o + 2 <= outputs; o += 2)
+                        {
+                            byte* table = tables + (m0 + o) * tableBytes;
+                            Vector512<ushort> both0 = Vector512<ushort>.Zero, odd0 = Vector512<ushort>.Zero;
+                            Vector512<ushort> both1 = Vector512<ushort>.Zero, odd1 = Vector512<ushort>.Zero;
+                            byte* codesOfC = pc;
+                            for (byte* t = table, end = table + tableBytes; t < end; t += 16, codesOfC += stride)
+                            {
+                                Vector512<byte> k = Vector512.Load(codesOfC);
+                                Vector512<ushort> v0 = Avx512BW.Shuffle(Avx512F.BroadcastVector128ToVector512((int*)t).AsByte(), k).AsUInt16();
+                                Vector512<ushort> v1 = Avx512BW.Shuffle(Avx512F.BroadcastVector128ToVector512((int*)(t + tableBytes)).AsByte(), k).AsUInt16();
+                                both0 += v0;
+                                odd0 += Vector512.ShiftRightLogical(v0, 8);
+                                both1 += v1;
+                                odd1 += Vector512.ShiftRightLogical(v1, 8);
+                            }
+
+                            StageOutputAvx512(both0, odd0, m0 + o, dequantize, ps + o * 64);
+                            StageOutputAvx512(both1, odd1, m0 + o + 1, dequantize, ps + (o + 1) * 64);
+                        }
+                    }
+
+                    for (; o < outputs; o++)
+                    {
+                        byte* table = tables + (m0 + o) * tableBytes;
                         Vector512<ushort> both = Vector512<ushort>.Zero;
                         Vector512<ushort> odd = Vector512<ushort>.Zero;
                         if (!_average)
                         {
-                            for (int c = 0; c < _c; c++)
+                            byte* codesOfC = pc;
+                            for (byte* t = table, end = table + tableBytes; t < end; t += 16, codesOfC += stride)
                             {
-                                Vector512<ushort> v = LookupAvx512(table, pc, stride, c).AsUInt16();
+                                Vector512<ushort> v = LookupAvx512(t, codesOfC, stride, 0).AsUInt16();
                                 both += v;
                                 odd += Vector512.ShiftRightLogical(v, 8);
                             }
@@ -117,15 +142,7 @@ namespace KernelCompiler
                             }
                         }
 
-                        // both holds even + 256 · odd (mod 2^16) and odd is exact, so this recovers the even rows exactly.
-                        Vector512<ushort> even = both - Vector512.ShiftLeft(odd, 8);
-                        Vector512<int> e0 = Vector512.WidenLower(even).AsInt32(), e1 = Vector512.WidenUpper(even).AsInt32();
-                        Vector512<int> o0 = Vector512.WidenLower(odd).AsInt32(), o1 = Vector512.WidenUpper(odd).AsInt32();
-                        int* s = ps + o * 64;
-                        FinishAvx512(Avx512F.PermuteVar16x32x2(e0, firstHalf, o0), m0 + o, dequantize).Store(s);
-                        FinishAvx512(Avx512F.PermuteVar16x32x2(e0, secondHalf, o0), m0 + o, dequantize).Store(s + 16);
-                        FinishAvx512(Avx512F.PermuteVar16x32x2(e1, firstHalf, o1), m0 + o, dequantize).Store(s + 32);
-                        FinishAvx512(Avx512F.PermuteVar16x32x2(e1, secondHalf, o1), m0 + o, dequantize).Store(s + 48);
+                        StageOutputAvx512(both, odd, m0 + o, dequantize, ps + o * 64);
                     }
 
                     if (_m == 1)
@@ -147,6 +164,23 @@ namespace KernelCompiler
                     }
                 }
             }
+        }
+
+        /// <summary>Stores one output's 64 results in row order at <paramref name="stage"/>. The accumulators hold
+        /// the odd rows (odd) and even + 256 · odd (both, mod 2^16); odd is exact, so the even rows follow exactly.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private unsafe void StageOutputAvx512(Vector512<ushort> both, Vector512<ushort> odd, int output, bool dequantize, int* stage)
+        {
+            Vector512<ushort> even = both - Vector512.ShiftLeft(odd, 8);
+            Vector512<int> e0 = Vector512.WidenLower(even).AsInt32(), e1 = Vector512.WidenUpper(even).AsInt32();
+            Vector512<int> o0 = Vector512.WidenLower(odd).AsInt32(), o1 = Vector512.WidenUpper(odd).AsInt32();
+            // Row 2k is lane k of e, row 2k + 1 lane k of o: interleave them back into row order.
+            Vector512<int> firstHalf = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+            Vector512<int> secondHalf = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+            FinishAvx512(Avx512F.PermuteVar16x32x2(e0, firstHalf, o0), output, dequantize).Store(stage);
+            FinishAvx512(Avx512F.PermuteVar16x32x2(e0, secondHalf, o0), output, dequantize).Store(stage + 16);
+            FinishAvx512(Avx512F.PermuteVar16x32x2(e1, firstHalf, o1), output, dequantize).Store(stage + 32);
+            FinishAvx512(Avx512F.PermuteVar16x32x2(e1, secondHalf, o1), output, dequantize).Store(stage + 48);
         }
 
         /// <summary>Transposes a 16 × 16 tile of the stage ([output][row], rows 64 apart) and stores each of the first

@@ -160,9 +160,10 @@ namespace KernelCompiler
                         Vector128<ushort> odd = Vector128<ushort>.Zero;
                         if (!_average)
                         {
-                            for (int c = 0; c < _c; c++)
+                            byte* codesOfC = pc;
+                            for (byte* t = table, end = table + _c * 16; t < end; t += 16, codesOfC += stride)
                             {
-                                Vector128<ushort> v = LookupVector128(table, pc, stride, c).AsUInt16();
+                                Vector128<ushort> v = LookupVector128(t, codesOfC, stride, 0).AsUInt16();
                                 both += v;
                                 odd += Vector128.ShiftRightLogical(v, 8);
                             }
