@@ -90,18 +90,45 @@ namespace KernelCompiler
             fixed (int* ps = stage)
             fixed (int* pd = destination)
             {
+                nint tableBytes = (nint)_c * 16;
                 for (int m0 = 0; m0 < _m; m0 += OutputChunk)
                 {
                     int outputs = Math.Min(OutputChunk, _m - m0);
-                    for (int o = 0; o < outputs; o++)
+                    int o = 0;
+                    if (!_average)
                     {
-                        byte* table = tables + (nint)(m0 + o) * _c * 16;
+                        // Two outputs per pass share each codebook's codes and the loop.
+                        for (; o + 2 <= outputs; o += 2)
+                        {
+                            byte* table = tables + (m0 + o) * tableBytes;
+                            Vector256<ushort> both0 = Vector256<ushort>.Zero, odd0 = Vector256<ushort>.Zero;
+                            Vector256<ushort> both1 = Vector256<ushort>.Zero, odd1 = Vector256<ushort>.Zero;
+                            byte* codesOfC = pc;
+                            for (byte* t = table, end = table + tableBytes; t < end; t += 16, codesOfC += stride)
+                            {
+                                Vector256<byte> k = Vector256.Load(codesOfC);
+                                Vector256<ushort> v0 = Avx2.Shuffle(Avx2.BroadcastVector128ToVector256(t), k).AsUInt16();
+                                Vector256<ushort> v1 = Avx2.Shuffle(Avx2.BroadcastVector128ToVector256(t + tableBytes), k).AsUInt16();
+                                both0 += v0;
+                                odd0 += Vector256.ShiftRightLogical(v0, 8);
+                                both1 += v1;
+                                odd1 += Vector256.ShiftRightLogical(v1, 8);
+                            }
+
+                            StageOutputAvx2(both0, odd0, m0 + o, dequantize, ps + o * 32);
+                            StageOutputAvx2(both1, odd1, m0 + o + 1, dequantize, ps + (o + 1) * 32);
+                        }
+                    }
+
+                    for (; o < outputs; o++)
+                    {
+                        byte* table = tables + (m0 + o) * tableBytes;
                         Vector256<ushort> both = Vector256<ushort>.Zero;
                         Vector256<ushort> odd = Vector256<ushort>.Zero;
                         if (!_average)
                         {
                             byte* codesOfC = pc;
-                            for (byte* t = table, end = table + _c * 16; t < end; t += 16, codesOfC += stride)
+                            for (byte* t = table, end = table + tableBytes; t < end; t += 16, codesOfC += stride)
                             {
                                 Vector256<ushort> v = LookupAvx2(t, codesOfC, stride, 0).AsUInt16();
                                 both += v;
@@ -118,12 +145,7 @@ namespace KernelCompiler
                             }
                         }
 
-                        // both holds even + 256 · odd (mod 2^16) and odd is exact, so this recovers the even rows exactly.
-                        Vector256<ushort> even = both - Vector256.ShiftLeft(odd, 8);
-                        // Lane k of even is row 2k, of odd row 2k + 1: interleave (in-lane unpack, then fix the lanes).
-                        int* s = ps + o * 32;
-                        StoreRowsAvx2(Vector256.WidenLower(even).AsInt32(), Vector256.WidenLower(odd).AsInt32(), m0 + o, dequantize, s);
-                        StoreRowsAvx2(Vector256.WidenUpper(even).AsInt32(), Vector256.WidenUpper(odd).AsInt32(), m0 + o, dequantize, s + 16);
+                        StageOutputAvx2(both, odd, m0 + o, dequantize, ps + o * 32);
                     }
 
                     for (int first = 0; first < outputs; first += 8)
@@ -138,7 +160,18 @@ namespace KernelCompiler
             }
         }
 
-        /// <summary>Stores rows 0..15 of a 16-row half block in order, given its even and odd rows.</summary>
+        /// <summary>Stores one output's 32 results in row order at <paramref name="stage"/>; see
+        /// <see cref="StageOutputAvx512"/> for the accumulators.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private unsafe void StageOutputAvx2(Vector256<ushort> both, Vector256<ushort> odd, int output, bool dequantize, int* stage)
+        {
+            Vector256<ushort> even = both - Vector256.ShiftLeft(odd, 8);
+            StoreRowsAvx2(Vector256.WidenLower(even).AsInt32(), Vector256.WidenLower(odd).AsInt32(), output, dequantize, stage);
+            StoreRowsAvx2(Vector256.WidenUpper(even).AsInt32(), Vector256.WidenUpper(odd).AsInt32(), output, dequantize, stage + 16);
+        }
+
+        /// <summary>Stores rows 0..15 of a 16-row half block in order, given its even and odd rows (lane k: rows 2k,
+        /// 2k + 1): an in-lane unpack, then the lanes put in order.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private unsafe void StoreRowsAvx2(Vector256<int> even, Vector256<int> odd, int output, bool dequantize, int* stage)
         {
