@@ -12,15 +12,20 @@ namespace KernelCompiler
     /// cannot (NativeAOT) and is the baseline that shows what specialisation buys. Bit-identical to the reference.
     /// </summary>
     /// <remarks>
-    /// Rows are processed in blocks (64 rows with AVX-512, 32 with AVX2, 16 with 128-bit vectors). Encoding walks
-    /// each codebook's tree for a vector of rows at once: the threshold of every lane's current node is picked from
-    /// the codebook's 15 thresholds by a variable permute (1-based heap order: node k's children are 2k and 2k + 1),
-    /// then one float compare decides the next level. The block's codes are kept codebook-major ([c][row] bytes), so each
-    /// 16-entry table is looked up for 16 rows at once by an in-lane byte shuffle; sums accumulate in uint16 (C × 255
-    /// ≤ 65535) and are dequantised with exactly one fused multiply-add. A partial last block is encoded by scalar
-    /// code and padded with code 0, so no path reads or writes outside the caller's spans. Scratch lives on the
-    /// stack: the kernel holds no mutable state and is safe to share between threads.
-    /// </remarks>
+    /// Rows are processed in blocks (64 rows with AVX-512, 32 with AVX2, 16 with 128-bit vectors), encoded a chunk of
+    /// blocks at a time (up to 1024 rows for column-major input, so each split column is one contiguous run).
+    /// Encoding walks each codebook's tree for a vector of rows at once: the threshold of every lane's current node is
+    /// picked from the codebook's 15 thresholds by a variable permute (1-based heap order: node k's children are 2k
+    /// and 2k + 1), then one float compare decides the next level. Codes are kept codebook-major ([c][row] bytes), so
+    /// each 16-entry table is looked up for a whole block by an in-lane byte shuffle (vpshufb, never the cross-lane
+    /// vpermb); sums accumulate in uint16 (C × 255 ≤ 65535), average aggregation uses pavgb in the balanced tree
+    /// order, and outputs are dequantised with exactly one fused multiply-add, then transposed into row-major rows.
+    /// A partial last block is encoded by scalar code and padded with code 0, and outputs are written with masked
+    /// stores, so no path reads or writes outside the caller's spans. Scratch lives on the stack (at most 16 KiB of
+    /// codes and 4 KiB of staged outputs): the kernel holds no mutable state, allocates nothing per call and is safe
+    /// to share between threads. Row-major input is supported but slow for wide rows: every row must pass through
+    /// the cache although only 4 · C of its values are read.
+    ///     /// </remarks>
     public sealed partial class GenericKernel : LutKernel
     {
         // Outputs dequantised per pass before they are copied, row by row, into the row-major destination.
