@@ -149,19 +149,47 @@ namespace KernelCompiler
             fixed (byte* pc = codes)
             fixed (byte* tables = _tables)
             fixed (int* ps = stage)
+            fixed (int* pd = destination)
             {
+                nint tableBytes = (nint)_c * 16;
                 for (int m0 = 0; m0 < _m; m0 += OutputChunk)
                 {
                     int outputs = Math.Min(OutputChunk, _m - m0);
-                    for (int o = 0; o < outputs; o++)
+                    int o = 0;
+                    if (!_average)
                     {
-                        byte* table = tables + (nint)(m0 + o) * _c * 16;
+                        // Two outputs per pass share each codebook's codes and the loop.
+                        for (; o + 2 <= outputs; o += 2)
+                        {
+                            byte* table = tables + (m0 + o) * tableBytes;
+                            Vector128<ushort> both0 = Vector128<ushort>.Zero, odd0 = Vector128<ushort>.Zero;
+                            Vector128<ushort> both1 = Vector128<ushort>.Zero, odd1 = Vector128<ushort>.Zero;
+                            byte* codesOfC = pc;
+                            for (byte* t = table, end = table + tableBytes; t < end; t += 16, codesOfC += stride)
+                            {
+                                Vector128<byte> k = Vector128.Load(codesOfC);
+                                Vector128<ushort> v0 = ShuffleBytes(Vector128.Load(t), k).AsUInt16();
+                                Vector128<ushort> v1 = ShuffleBytes(Vector128.Load(t + tableBytes), k).AsUInt16();
+                                both0 += v0;
+                                odd0 += Vector128.ShiftRightLogical(v0, 8);
+                                both1 += v1;
+                                odd1 += Vector128.ShiftRightLogical(v1, 8);
+                            }
+
+                            StageOutputVector128(both0, odd0, m0 + o, dequantize, ps + o * 16);
+                            StageOutputVector128(both1, odd1, m0 + o + 1, dequantize, ps + (o + 1) * 16);
+                        }
+                    }
+
+                    for (; o < outputs; o++)
+                    {
+                        byte* table = tables + (m0 + o) * tableBytes;
                         Vector128<ushort> both = Vector128<ushort>.Zero;
                         Vector128<ushort> odd = Vector128<ushort>.Zero;
                         if (!_average)
                         {
                             byte* codesOfC = pc;
-                            for (byte* t = table, end = table + _c * 16; t < end; t += 16, codesOfC += stride)
+                            for (byte* t = table, end = table + tableBytes; t < end; t += 16, codesOfC += stride)
                             {
                                 Vector128<ushort> v = LookupVector128(t, codesOfC, stride, 0).AsUInt16();
                                 both += v;
@@ -178,16 +206,58 @@ namespace KernelCompiler
                             }
                         }
 
-                        // both holds even + 256 · odd (mod 2^16) and odd is exact, so this recovers the even rows exactly.
-                        Vector128<ushort> even = both - Vector128.ShiftLeft(odd, 8);
-                        int* s = ps + o * 16;
-                        FinishVector128(Vector128.WidenLower(even).AsInt32(), m0 + o, dequantize).Store(s);
-                        FinishVector128(Vector128.WidenUpper(even).AsInt32(), m0 + o, dequantize).Store(s + 4);
-                        FinishVector128(Vector128.WidenLower(odd).AsInt32(), m0 + o, dequantize).Store(s + 8);
-                        FinishVector128(Vector128.WidenUpper(odd).AsInt32(), m0 + o, dequantize).Store(s + 12);
+                        StageOutputVector128(both, odd, m0 + o, dequantize, ps + o * 16);
                     }
 
-                    WriteStageVector128(stage, count, m0, outputs, destination);
+                    WriteStageVector128(ps, count, m0, outputs, pd);
+                }
+            }
+        }
+
+        /// <summary>Stores one output's 16 results in row order at <paramref name="stage"/>; see
+        /// <see cref="StageOutputAvx512"/> for the accumulators.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private unsafe void StageOutputVector128(Vector128<ushort> both, Vector128<ushort> odd, int output, bool dequantize, int* stage)
+        {
+            Vector128<ushort> even = both - Vector128.ShiftLeft(odd, 8);
+            Vector128<byte> e0 = Vector128.WidenLower(even).AsByte(), e1 = Vector128.WidenUpper(even).AsByte();
+            Vector128<byte> o0 = Vector128.WidenLower(odd).AsByte(), o1 = Vector128.WidenUpper(odd).AsByte();
+            // Lane k of e is row 2k, of o row 2k + 1: a 32-bit interleave puts them in row order.
+            FinishVector128(Zip32(e0, o0, false).AsInt32(), output, dequantize).Store(stage);
+            FinishVector128(Zip32(e0, o0, true).AsInt32(), output, dequantize).Store(stage + 4);
+            FinishVector128(Zip32(e1, o1, false).AsInt32(), output, dequantize).Store(stage + 8);
+            FinishVector128(Zip32(e1, o1, true).AsInt32(), output, dequantize).Store(stage + 12);
+        }
+
+        /// <summary>Copies staged outputs ([output][row], rows 16 apart) into rows of the row-major destination:
+        /// groups of 4 outputs by 4 × 4 transposes, the rest one value at a time.</summary>
+        private unsafe void WriteStageVector128(int* stage, int count, int firstOutput, int outputs, int* destination)
+        {
+            nint m = _m;
+            int grouped = outputs / 4 * 4;
+            for (int first = 0; first < grouped; first += 4)
+            {
+                int* d = destination + firstOutput + first;
+                for (int r0 = 0; r0 < count; r0 += 4)
+                {
+                    int* s = stage + first * 16 + r0;
+                    Vector128<byte> a0 = Vector128.Load(s).AsByte(), a1 = Vector128.Load(s + 16).AsByte();
+                    Vector128<byte> a2 = Vector128.Load(s + 32).AsByte(), a3 = Vector128.Load(s + 48).AsByte();
+                    Vector128<byte> t0 = Zip32(a0, a1, false), t1 = Zip32(a0, a1, true);
+                    Vector128<byte> t2 = Zip32(a2, a3, false), t3 = Zip32(a2, a3, true);
+                    int rows = Math.Min(4, count - r0);
+                    Zip64(t0, t2, false).AsInt32().Store(d + r0 * m);
+                    if (rows > 1) Zip64(t0, t2, true).AsInt32().Store(d + (r0 + 1) * m);
+                    if (rows > 2) Zip64(t1, t3, false).AsInt32().Store(d + (r0 + 2) * m);
+                    if (rows > 3) Zip64(t1, t3, true).AsInt32().Store(d + (r0 + 3) * m);
+                }
+            }
+
+            for (int o = grouped; o < outputs; o++)
+            {
+                for (int r = 0; r < count; r++)
+                {
+                    destination[r * m + firstOutput + o] = stage[o * 16 + r];
                 }
             }
         }
@@ -230,21 +300,6 @@ namespace KernelCompiler
             // Vector128.FusedMultiplyAdd is always fused (software-emulated where the CPU lacks FMA), as the contract needs.
             return Vector128.FusedMultiplyAdd(Vector128.ConvertToSingle(sums), Vector128.Create(_steps[output]),
                 Vector128.Create(_offsets[output])).AsInt32();
-        }
-
-        /// <summary>Copies a staged chunk of outputs ([output][k], even rows in k = 0..7, odd rows in 8..15) into rows
-        /// of the row-major destination.</summary>
-        private void WriteStageVector128(ReadOnlySpan<int> stage, int count, int firstOutput, int outputs, Span<int> destination)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                int k = (r >> 1) + (r & 1) * 8;
-                Span<int> row = destination.Slice(r * _m + firstOutput, outputs);
-                for (int o = 0; o < row.Length; o++)
-                {
-                    row[o] = stage[o * 16 + k];
-                }
-            }
         }
     }
 }
