@@ -45,12 +45,6 @@ namespace KernelCompiler
             }
         }
 
-        /// <summary>First value of a split column for the chunk: column-major columns are contiguous, row-major ones
-        /// are D floats apart.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private unsafe float* ColumnStart(float* x, int rows, int row0, bool columnMajor, int dim)
-            => columnMajor ? x + ((nint)dim * rows + row0) : x + ((nint)row0 * _d + dim);
-
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private unsafe Vector512<float> LoadAvx512(float* column, int row, bool columnMajor, Vector256<int> rowOffsets)
         {

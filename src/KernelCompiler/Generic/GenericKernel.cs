@@ -274,6 +274,12 @@ namespace KernelCompiler
             }
         }
 
+        /// <summary>First value of a split column for the chunk: column-major columns are contiguous, row-major ones
+        /// are D floats apart.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private unsafe float* ColumnStart(float* x, int rows, int row0, bool columnMajor, int dim)
+            => columnMajor ? x + ((nint)dim * rows + row0) : x + ((nint)row0 * _d + dim);
+
         /// <summary>The input layout as a type, so each encoder is compiled once per layout with the test folded away.</summary>
         private interface ILayout
         {
