@@ -58,23 +58,32 @@ namespace KernelCompiler
         private void ScanBlockScalar(ReadOnlySpan<byte> block, int b, int count, Span<int> destination, bool dequantize)
         {
             byte[] tables = _tables;
+            Span<int> sums = stackalloc int[16]; // the scalar path's blocks are 16 rows
             Span<int> values = stackalloc int[16];
-            for (int r = 0; r < count; r++)
+            for (int m = 0; m < _m; m++)
             {
-                for (int m = 0; m < _m; m++)
+                int tableBase = m * _c * 16;
+                Span<int> rowSums = sums.Slice(0, count);
+                if (!_average)
                 {
-                    int tableBase = m * _c * 16;
-                    int sum = 0;
-                    if (!_average)
+                    // Codebook by codebook over the block's rows: one 16-byte table and one run of codes at a time.
+                    rowSums.Clear();
+                    for (int c = 0; c < _c; c++)
                     {
-                        for (int c = 0; c < _c; c++)
+                        ReadOnlySpan<byte> table = tables.AsSpan(tableBase + c * 16, 16);
+                        ReadOnlySpan<byte> codes = block.Slice(c * b, count);
+                        for (int r = 0; r < codes.Length; r++)
                         {
-                            sum += tables[tableBase + c * 16 + block[c * b + r]];
+                            rowSums[r] += table[codes[r]];
                         }
                     }
-                    else
+                }
+                else
+                {
+                    int g = _groupSize;
+                    for (int r = 0; r < rowSums.Length; r++)
                     {
-                        int g = _groupSize;
+                        int u = 0;
                         for (int start = 0; start < _c; start += g)
                         {
                             for (int i = 0; i < g; i++)
@@ -82,6 +91,7 @@ namespace KernelCompiler
                                 values[i] = tables[tableBase + (start + i) * 16 + block[(start + i) * b + r]];
                             }
 
+                            // The balanced tree: pairs (0,1), (2,3)… then pairs of those.
                             for (int width = g; width > 1; width /= 2)
                             {
                                 for (int i = 0; i < width / 2; i++)
@@ -90,15 +100,18 @@ namespace KernelCompiler
                                 }
                             }
 
-                            sum += values[0];
+                            u += values[0];
                         }
 
-                        sum = (sum << _log2Group) - _bias;
+                        rowSums[r] = (u << _log2Group) - _bias;
                     }
+                }
 
+                for (int r = 0; r < rowSums.Length; r++)
+                {
                     destination[r * _m + m] = dequantize
-                        ? BitConverter.SingleToInt32Bits(MathF.FusedMultiplyAdd(sum, _steps[m], _offsets[m]))
-                        : sum;
+                        ? BitConverter.SingleToInt32Bits(MathF.FusedMultiplyAdd(rowSums[r], _steps[m], _offsets[m]))
+                        : rowSums[r];
                 }
             }
         }
