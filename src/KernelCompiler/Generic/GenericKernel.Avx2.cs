@@ -183,7 +183,7 @@ namespace KernelCompiler
 
         /// <summary>Transposes an 8 × 8 tile of the stage ([output][row], rows 32 apart) and stores each of the first
         /// <paramref name="rows"/> rows' outputs with a masked store (masked-out lanes are never written).</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private unsafe void WriteTileAvx2(int* stage, int* destination, int rows, Vector256<int> mask)
         {
             Vector256<int> a0 = Vector256.Load(stage), a1 = Vector256.Load(stage + 32);

@@ -180,7 +180,7 @@ namespace KernelCompiler
         /// <summary>Transposes a 16 × 16 tile of the stage ([output][row], rows 64 apart) and stores each of the first
         /// <paramref name="rows"/> rows' outputs with a masked store (masked-out lanes are never written). Not inlined:
         /// its 32 vectors would crowd the scan loop's registers.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private unsafe void WriteTileAvx512(int* stage, int* destination, int rows, Vector512<int> mask)
         {
             // a_o: output o of the tile's 16 rows (stage rows are 64 apart).

@@ -55,6 +55,7 @@ namespace KernelCompiler
         private static int Right(float value, float threshold) => Unsafe.BitCast<bool, byte>(value >= threshold);
 
         /// <summary>Plain loops over the block: exact sums, or the balanced tree of rounding averages per group.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ScanBlockScalar(ReadOnlySpan<byte> block, int b, int count, Span<int> destination, bool dequantize)
         {
             byte[] tables = _tables;

@@ -16,6 +16,7 @@ namespace KernelCompiler
         /// <param name="destinationStride">Distance between destination rows.</param>
         /// <param name="rows">i runs over 0 .. rows − 1.</param>
         /// <param name="columns">j runs over 0 .. columns − 1.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void TransposeCodes(ReadOnlySpan<byte> source, int sourceStride, Span<byte> destination, int destinationStride, int rows, int columns)
         {
             int tiledRows = 0, tiledColumns = 0;
@@ -45,6 +46,7 @@ namespace KernelCompiler
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void TransposeTiles(ReadOnlySpan<byte> source, int sourceStride, Span<byte> destination, int destinationStride,
             int rows, int columns)
         {

@@ -231,6 +231,7 @@ namespace KernelCompiler
 
         /// <summary>Copies staged outputs ([output][row], rows 16 apart) into rows of the row-major destination:
         /// groups of 4 outputs by 4 × 4 transposes, the rest one value at a time.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private unsafe void WriteStageVector128(int* stage, int count, int firstOutput, int outputs, int* destination)
         {
             nint m = _m;

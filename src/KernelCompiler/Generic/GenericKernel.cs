@@ -24,7 +24,9 @@ namespace KernelCompiler
     /// stores, so no path reads or writes outside the caller's spans. Scratch lives on the stack (at most 16 KiB of
     /// codes and 4 KiB of staged outputs): the kernel holds no mutable state, allocates nothing per call and is safe
     /// to share between threads. Row-major input is supported but slow for wide rows: every row must pass through
-    /// the cache although only 4 · C of its values are read.
+    /// the cache although only 4 · C of its values are read. Every method on the hot path is AggressiveOptimization:
+    /// compiled fully optimised at its first call, as the emitted kernels are (measured: with tiering left to itself,
+    /// the kernel ran at half speed after 200 warm-up calls).
     ///     /// </remarks>
     public sealed partial class GenericKernel : LutKernel
     {
@@ -234,6 +236,7 @@ namespace KernelCompiler
         /// <summary>Encodes rows row0 .. row0 + count − 1 into <paramref name="chunk"/> ([c][row], codebook c's codes at
         /// c · <paramref name="stride"/>). Whole blocks take the vector path; the rows of a last partial block are
         /// encoded by scalar code and the block is padded with code 0, so the scan can run over whole blocks.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void EncodeChunk(ReadOnlySpan<float> x, int rows, int row0, int count, bool columnMajor, Span<byte> chunk, int stride)
         {
             int b = BlockRows;
@@ -257,6 +260,7 @@ namespace KernelCompiler
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void EncodeVectors<TLayout>(ReadOnlySpan<float> x, int rows, int row0, int count, Span<byte> chunk, int stride)
             where TLayout : struct, ILayout
         {
@@ -299,6 +303,7 @@ namespace KernelCompiler
         /// <summary>Sums (or dequantised outputs, as float bits) of one block's <paramref name="count"/> rows, whose
         /// codes are at c · <paramref name="stride"/> in <paramref name="codes"/>, into the row-major
         /// <paramref name="destination"/> (count × M).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ScanBlock(ReadOnlySpan<byte> codes, int stride, int count, Span<int> destination, Span<int> stage, bool dequantize)
         {
             switch (InstructionSet)
@@ -319,6 +324,7 @@ namespace KernelCompiler
         }
 
         /// <summary>Row-major codes (count × C) into the codebook-major block, padding missing rows with code 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void LoadCodes(ReadOnlySpan<byte> codes, int count, Span<byte> block)
         {
             int b = BlockRows;
