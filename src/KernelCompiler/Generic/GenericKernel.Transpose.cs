@@ -63,8 +63,9 @@ namespace KernelCompiler
             }
         }
 
-        /// <summary>A 16 × 16 byte transpose in four rounds of interleaves (8, 16, 32, then 64 bits wide).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        /// <summary>A 16 × 16 byte transpose in four rounds of interleaves (8, 16, 32, then 64 bits wide). Too big to
+        /// inline; compiled optimised at once, since a tier-0 copy (every intrinsic a call) is many times slower.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private static unsafe void Transpose16x16(byte* source, nint sourceStride, byte* destination, nint destinationStride)
         {
             Vector128<byte> a0 = Vector128.Load(source + 0 * sourceStride);
