@@ -20,7 +20,6 @@ namespace KernelCompiler
             fixed (int* splits = _splits)
             fixed (byte* pc = chunk)
             {
-                Vector256<int> rowOffsets = Vector256<int>.Indices * _d;
                 // packs/packus work per 128-bit lane; this puts the four 8-row quarters back in row order.
                 Vector256<int> unpackLanes = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
                 for (int c = 0; c < _c; c++)
@@ -33,10 +32,10 @@ namespace KernelCompiler
                     byte* codes = pc + (nint)c * stride;
                     for (int q = 0; q < count; q += 32)
                     {
-                        Vector256<int> q0 = Encode8Avx2(x0, x1, x2, x3, q, columnMajor, rowOffsets, t);
-                        Vector256<int> q1 = Encode8Avx2(x0, x1, x2, x3, q + 8, columnMajor, rowOffsets, t);
-                        Vector256<int> q2 = Encode8Avx2(x0, x1, x2, x3, q + 16, columnMajor, rowOffsets, t);
-                        Vector256<int> q3 = Encode8Avx2(x0, x1, x2, x3, q + 24, columnMajor, rowOffsets, t);
+                        Vector256<int> q0 = Encode8Avx2(x0, x1, x2, x3, q, columnMajor, t);
+                        Vector256<int> q1 = Encode8Avx2(x0, x1, x2, x3, q + 8, columnMajor, t);
+                        Vector256<int> q2 = Encode8Avx2(x0, x1, x2, x3, q + 16, columnMajor, t);
+                        Vector256<int> q3 = Encode8Avx2(x0, x1, x2, x3, q + 24, columnMajor, t);
                         Vector256<byte> packed = Avx2.PackUnsignedSaturate(Avx2.PackSignedSaturate(q0, q1), Avx2.PackSignedSaturate(q2, q3));
                         // Leaves are 16 + code.
                         (Avx2.PermuteVar8x32(packed.AsInt32(), unpackLanes).AsByte() & Vector256.Create((byte)15)).Store(codes + q);
@@ -62,18 +61,28 @@ namespace KernelCompiler
         /// <summary>Leaf nodes (16 + code) of 8 rows starting at <paramref name="row"/> of the chunk.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private unsafe Vector256<int> Encode8Avx2(float* x0, float* x1, float* x2, float* x3, int row, bool columnMajor,
-            Vector256<int> rowOffsets, in ThresholdsAvx2 t)
+            in ThresholdsAvx2 t)
         {
             // A compare is −1 where true: subtracting it adds the decision.
-            Vector256<int> node = Vector256.Create(2) - RightAvx2(LoadAvx2(x0, row, columnMajor, rowOffsets), t.Root);
-            node = node + node - RightAvx2(LoadAvx2(x1, row, columnMajor, rowOffsets), Avx2.PermuteVar8x32(t.Upper, node));
-            node = node + node - RightAvx2(LoadAvx2(x2, row, columnMajor, rowOffsets), Avx2.PermuteVar8x32(t.Upper, node));
-            return node + node - RightAvx2(LoadAvx2(x3, row, columnMajor, rowOffsets), Avx2.PermuteVar8x32(t.Leaves, node));
+            Vector256<int> node = Vector256.Create(2) - RightAvx2(LoadAvx2(x0, row, columnMajor), t.Root);
+            node = node + node - RightAvx2(LoadAvx2(x1, row, columnMajor), Avx2.PermuteVar8x32(t.Upper, node));
+            node = node + node - RightAvx2(LoadAvx2(x2, row, columnMajor), Avx2.PermuteVar8x32(t.Upper, node));
+            return node + node - RightAvx2(LoadAvx2(x3, row, columnMajor), Avx2.PermuteVar8x32(t.Leaves, node));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private unsafe Vector256<float> LoadAvx2(float* column, int row, bool columnMajor, Vector256<int> rowOffsets)
-            => columnMajor ? Vector256.Load(column + row) : Avx2.GatherVector256(column + (nint)row * _d, rowOffsets, 4);
+        private unsafe Vector256<float> LoadAvx2(float* column, int row, bool columnMajor)
+        {
+            if (columnMajor)
+            {
+                return Vector256.Load(column + row);
+            }
+
+            // Row-major: 8 loads D floats apart (measured faster than vgatherdps here).
+            float* p = column + (nint)row * _d;
+            nint d = _d;
+            return Vector256.Create(p[0], p[d], p[2 * d], p[3 * d], p[4 * d], p[5 * d], p[6 * d], p[7 * d]);
+        }
 
         /// <summary>−1 where value ≥ threshold, else 0 (NaN compares false).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

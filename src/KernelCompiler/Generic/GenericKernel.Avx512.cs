@@ -19,8 +19,6 @@ namespace KernelCompiler
             fixed (int* splits = _splits)
             fixed (byte* pc = chunk)
             {
-                // Row-major: lane r of a gather reads row r, D floats apart (.NET has no 512-bit gather: two of 8).
-                Vector256<int> rowOffsets = Vector256<int>.Indices * _d;
                 for (int c = 0; c < _c; c++)
                 {
                     Vector512<float> t = Vector512.Load(heap + c * 16);
@@ -33,11 +31,11 @@ namespace KernelCompiler
                     for (int q = 0; q < count; q += 16)
                     {
                         Vector512<int> node = Vector512.ConditionalSelect(
-                            Avx512F.CompareGreaterThanOrEqual(LoadAvx512(x0, q, columnMajor, rowOffsets), root).AsInt32(),
+                            Avx512F.CompareGreaterThanOrEqual(LoadAvx512(x0, q, columnMajor), root).AsInt32(),
                             Vector512.Create(3), Vector512.Create(2));
-                        node = StepAvx512(node, t, LoadAvx512(x1, q, columnMajor, rowOffsets));
-                        node = StepAvx512(node, t, LoadAvx512(x2, q, columnMajor, rowOffsets));
-                        node = StepAvx512(node, t, LoadAvx512(x3, q, columnMajor, rowOffsets));
+                        node = StepAvx512(node, t, LoadAvx512(x1, q, columnMajor));
+                        node = StepAvx512(node, t, LoadAvx512(x2, q, columnMajor));
+                        node = StepAvx512(node, t, LoadAvx512(x3, q, columnMajor));
                         // Leaves are 16 + code: the truncating narrow keeps the low byte, the mask the code.
                         (Avx512F.ConvertToVector128Byte(node) & Vector128.Create((byte)15)).Store(codes + q);
                     }
@@ -46,15 +44,18 @@ namespace KernelCompiler
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private unsafe Vector512<float> LoadAvx512(float* column, int row, bool columnMajor, Vector256<int> rowOffsets)
+        private unsafe Vector512<float> LoadAvx512(float* column, int row, bool columnMajor)
         {
             if (columnMajor)
             {
                 return Vector512.Load(column + row);
             }
 
-            float* first = column + (nint)row * _d;
-            return Vector512.Create(Avx2.GatherVector256(first, rowOffsets, 4), Avx2.GatherVector256(first + 8 * (nint)_d, rowOffsets, 4));
+            // Row-major: 16 loads D floats apart. Measured faster than two vgatherdps on this class of CPU.
+            float* p = column + (nint)row * _d;
+            nint d = _d;
+            return Vector512.Create(p[0], p[d], p[2 * d], p[3 * d], p[4 * d], p[5 * d], p[6 * d], p[7 * d],
+                p[8 * d], p[9 * d], p[10 * d], p[11 * d], p[12 * d], p[13 * d], p[14 * d], p[15 * d]);
         }
 
         /// <summary>One tree level: each lane compares against its own node's threshold (vpermps by node index) and

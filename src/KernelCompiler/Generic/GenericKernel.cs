@@ -120,8 +120,7 @@ namespace KernelCompiler
 
                     goto case KernelInstructionSet.Avx512;
                 case KernelInstructionSet.Avx512:
-                    // The row-major loads gather with AVX2 (.NET has no 512-bit gather); every AVX-512 CPU has it.
-                    if (Avx512F.IsSupported && Avx512BW.IsSupported && Avx2.IsSupported)
+                    if (Avx512F.IsSupported && Avx512BW.IsSupported)
                     {
                         return KernelInstructionSet.Avx512;
                     }

@@ -39,7 +39,7 @@ public static class EngineMatrix
     /// alone (not from any kernel's own choice, so a kernel that silently falls back is caught).</summary>
     public static bool IsSupported(KernelInstructionSet instructionSet) => instructionSet switch
     {
-        KernelInstructionSet.Avx512 => Avx512F.IsSupported && Avx512BW.IsSupported && Avx2.IsSupported,
+        KernelInstructionSet.Avx512 => Avx512F.IsSupported && Avx512BW.IsSupported,
         KernelInstructionSet.Avx2 => Avx2.IsSupported && Fma.IsSupported,
         KernelInstructionSet.Vector128 => Ssse3.IsSupported || AdvSimd.Arm64.IsSupported,
         KernelInstructionSet.Scalar => true,
