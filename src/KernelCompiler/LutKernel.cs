@@ -13,7 +13,7 @@ namespace KernelCompiler
     /// row-major N × M. Argument checks follow <c>TensorPrimitives</c>: an <see cref="ArgumentException"/> naming
     /// the parameter when a span is not a whole number of rows or a destination is too short.
     /// </remarks>
-    public abstract class LutKernel
+    public abstract partial class LutKernel
     {
         protected LutKernel(LutModel model)
         {

@@ -1,0 +1,148 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Text.Json;
+
+namespace KernelCompiler.Cli.Commands
+{
+    /// <summary>
+    /// <c>kernelc eval</c>: how close a model comes to the exact A · B (+ bias), in NMSE and, given labels, argmax
+    /// accuracy; and how fast its kernel runs next to an exact dense product on the same rows.
+    /// </summary>
+    internal static class EvalCommand
+    {
+        public static Command Create(CliContext context)
+        {
+            Option<string> model = CommonOptions.Model();
+            Option<string> input = CommonOptions.Input();
+            Option<string> weights = CommonOptions.Weights();
+            Option<string> bias = CommonOptions.Bias();
+            var labels = new Option<string>("--labels")
+            {
+                Description = "Class labels, one integer per row of A: report the argmax accuracy of approximate and exact outputs.",
+                HelpName = "y.npy",
+            };
+            Option<string> backend = CommonOptions.Backend();
+            Option<bool> json = CommonOptions.Json();
+            var command = new Command("eval", "Measure a model's error, accuracy and speed against the exact product A · B (+ bias).")
+            {
+                model, input, weights, bias, labels, backend, json,
+            };
+            command.SetAction(parse => Run(context, new Request(
+                parse.GetRequiredValue(model), parse.GetRequiredValue(input), parse.GetRequiredValue(weights),
+                parse.GetValue(bias), parse.GetValue(labels), parse.GetRequiredValue(backend), parse.GetValue(json))));
+            return command;
+        }
+
+        private sealed record Request(string Model, string Input, string Weights, string? Bias, string? Labels, string Backend, bool Json);
+
+        private sealed record Report(
+            string Model, string Backend, int Rows, int InputDimension, int OutputDimension, int Codebooks, string Aggregation,
+            double? Nmse, double? Accuracy, double? ExactAccuracy, double KernelNsPerRow, double ExactNsPerRow, string ExactEngine);
+
+        private static int Run(CliContext context, Request request)
+        {
+            LutModel model = LutModel.Load(request.Model);
+            Matrix a = DataFiles.ReadMatrix(request.Input, "A: N rows × D columns");
+            Matrix b = DataFiles.ReadMatrix(request.Weights, "B: D rows × M columns");
+            DataFiles.CheckProduct(a, b);
+            DataFiles.CheckInput(a, model, request.Model);
+            DataFiles.CheckWeights(b, model, request.Model);
+            DataFiles.CheckHasRows(a);
+            float[] bias = request.Bias is null ? Array.Empty<float>() : DataFiles.ReadBias(request.Bias, b);
+            int[]? labels = request.Labels is null ? null : DataFiles.ReadLabels(request.Labels, a);
+            LutKernel kernel = KernelBackends.Create(request.Backend, model);
+            CancellationCheck(context);
+
+            int m = b.Columns;
+            var approximate = new float[(long)a.Rows * m];
+            double kernelNs = Timing.BestNanosecondsPerRow(() => kernel.Multiply(a.Values, approximate), a.Rows, context.CancellationToken);
+
+            float[] bTransposed = ExactProduct.Transpose(b);
+            var exactSingle = new float[approximate.Length];
+            double exactNs = Timing.BestNanosecondsPerRow(
+                () => ExactProduct.InSingle(a.Values, a.Rows, bTransposed, b.Rows, m, bias, exactSingle), a.Rows, context.CancellationToken);
+
+            double[] exact = ExactProduct.InDouble(a, b, bias);
+            var report = new Report(
+                request.Model, kernel.Backend, a.Rows, model.InputDimension, m, model.Codebooks,
+                model.Aggregation == LutAggregation.Exact ? "exact" : "average",
+                Metrics.NormalizedMeanSquaredError(exact, approximate),
+                labels is null ? null : Metrics.Accuracy<float>(approximate, m, labels),
+                labels is null ? null : Metrics.Accuracy<double>(exact, m, labels),
+                kernelNs, exactNs, ExactProduct.EngineName);
+
+            if (request.Json)
+            {
+                WriteJson(context.Output, report);
+            }
+            else
+            {
+                WriteHuman(context.Output, report);
+            }
+
+            return ExitCodes.Success;
+        }
+
+        private static void CancellationCheck(CliContext context) => context.CancellationToken.ThrowIfCancellationRequested();
+
+        private static void WriteJson(TextWriter output, Report r)
+        {
+            using var stream = new MemoryStream();
+            using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            {
+                json.WriteStartObject();
+                json.WriteString("model", r.Model);
+                json.WriteString("backend", r.Backend);
+                json.WriteNumber("rows", r.Rows);
+                json.WriteNumber("inputDimension", r.InputDimension);
+                json.WriteNumber("outputDimension", r.OutputDimension);
+                json.WriteNumber("codebooks", r.Codebooks);
+                json.WriteString("aggregation", r.Aggregation);
+                WriteNullable(json, "nmse", r.Nmse);
+                if (r.Accuracy is not null)
+                {
+                    WriteNullable(json, "accuracy", r.Accuracy);
+                    WriteNullable(json, "exactAccuracy", r.ExactAccuracy);
+                }
+
+                WriteNullable(json, "kernelNsPerRow", Math.Round(r.KernelNsPerRow, 3));
+                WriteNullable(json, "exactNsPerRow", Math.Round(r.ExactNsPerRow, 3));
+                WriteNullable(json, "speedup", Math.Round(r.ExactNsPerRow / r.KernelNsPerRow, 4));
+                json.WriteString("exactEngine", r.ExactEngine);
+                json.WriteNumber("timingRuns", Timing.Runs);
+                json.WriteEndObject();
+            }
+
+            output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        }
+
+        // JSON has no NaN or infinity (NaN inputs make NaN outputs): such a value is written as null.
+        private static void WriteNullable(Utf8JsonWriter json, string name, double? value)
+        {
+            if (value is double v && double.IsFinite(v)) json.WriteNumber(name, v);
+            else json.WriteNull(name);
+        }
+
+        private static void WriteHuman(TextWriter o, Report r)
+        {
+            o.WriteLine("model     " + r.Model + " (D = " + r.InputDimension + ", M = " + r.OutputDimension + ", C = " + r.Codebooks +
+                ", " + r.Aggregation + " aggregation)");
+            o.WriteLine("rows      " + r.Rows);
+            o.WriteLine("NMSE      " + (r.Nmse is double nmse ? nmse.ToString("G6") : "undefined (the exact product is all zeros)") +
+                "   (‖Y − Ŷ‖² / ‖Y‖² against the exact product)");
+            if (r.Accuracy is double accuracy && r.ExactAccuracy is double exactAccuracy)
+            {
+                o.WriteLine("accuracy  " + Percent(accuracy) + " approximate, " + Percent(exactAccuracy) + " exact");
+            }
+
+            o.WriteLine("speed     " + r.KernelNsPerRow.ToString("F1") + " ns/row kernel (" + r.Backend + ", row-major Multiply), " +
+                r.ExactNsPerRow.ToString("F1") + " ns/row exact (" + r.ExactEngine + ")");
+            double speedup = r.ExactNsPerRow / r.KernelNsPerRow;
+            string relative = speedup >= 1 ? speedup.ToString("F2") + "× faster" : (1 / speedup).ToString("F2") + "× slower";
+            o.WriteLine("speedup   " + relative + " than exact (best of " + Timing.Runs + " runs each)");
+        }
+
+        private static string Percent(double fraction) => (100 * fraction).ToString("F2") + "%";
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using KernelCompiler.IO;
+
+namespace KernelCompiler.Cli.Commands
+{
+    /// <summary><c>kernelc predict</c>: runs a model over A and writes the approximate A · B (+ bias) as .npy.</summary>
+    internal static class PredictCommand
+    {
+        public static Command Create(CliContext context)
+        {
+            Option<string> model = CommonOptions.Model();
+            Option<string> input = CommonOptions.Input();
+            Option<string> backend = CommonOptions.Backend();
+            var output = new Option<string>("--output")
+            {
+                Description = "Where to write Y: float32 N × M .npy, bias included (written atomically).",
+                HelpName = "Y.npy",
+                Required = true,
+            };
+            var command = new Command("predict", "Approximate A · B (+ bias) with a model and write it as a .npy file.")
+            {
+                model, input, backend, output,
+            };
+            command.SetAction(parse => Run(context, parse.GetRequiredValue(model), parse.GetRequiredValue(input),
+                parse.GetRequiredValue(backend), parse.GetRequiredValue(output)));
+            return command;
+        }
+
+        private static int Run(CliContext context, string modelPath, string inputPath, string backend, string outputPath)
+        {
+            LutModel model = LutModel.Load(modelPath);
+            Matrix a = DataFiles.ReadMatrix(inputPath, "A: N rows × D columns");
+            DataFiles.CheckInput(a, model, modelPath);
+            LutKernel kernel = KernelBackends.Create(backend, model);
+            var y = new float[(long)a.Rows * model.OutputDimension];
+            kernel.Multiply(a.Values, y);
+            context.CancellationToken.ThrowIfCancellationRequested();
+            NpyFile.Write(outputPath, y, a.Rows, model.OutputDimension);
+            context.Output.WriteLine("wrote " + outputPath + " (" + a.Rows + " × " + model.OutputDimension + " float32, backend " +
+                kernel.Backend + ")");
+            return ExitCodes.Success;
+        }
+    }
+}

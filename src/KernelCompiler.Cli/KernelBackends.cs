@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace KernelCompiler.Cli
+{
+    /// <summary>
+    /// The kernels `--backend` can choose, by the name the command line spells. A new backend is one line in
+    /// <see cref="All"/>; every verb that runs a kernel picks it up, and an unknown name is refused with the list.
+    /// </summary>
+    internal static class KernelBackends
+    {
+        public const string Default = "reference";
+
+        private static readonly KernelBackend[] All =
+        {
+            new("reference", "the scalar oracle: slow, obviously correct", LutKernel.CreateReference),
+        };
+
+        public static IReadOnlyList<string> Names { get; } = All.Select(b => b.Name).ToArray();
+
+        /// <summary>The names with what each is, for --help.</summary>
+        public static string Describe() => string.Join("; ", All.Select(b => b.Name + " (" + b.Description + ")"));
+
+        public static bool Exists(string name) => All.Any(b => b.Name == name);
+
+        /// <summary>One line naming the unknown backend and every known one.</summary>
+        public static string UnknownMessage(string name)
+            => "unknown backend '" + name + "'; available: " + string.Join(", ", Names);
+
+        /// <summary>Builds the named kernel for <paramref name="model"/>.</summary>
+        /// <exception cref="UsageException">No backend has that name.</exception>
+        public static LutKernel Create(string name, LutModel model)
+        {
+            foreach (KernelBackend backend in All)
+            {
+                if (backend.Name == name)
+                {
+                    return backend.Create(model);
+                }
+            }
+
+            throw new UsageException(UnknownMessage(name));
+        }
+
+        private sealed record KernelBackend(string Name, string Description, Func<LutModel, LutKernel> Create);
+    }
+}

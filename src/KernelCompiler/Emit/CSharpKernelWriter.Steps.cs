@@ -1,0 +1,357 @@
+using System.Text;
+
+namespace KernelCompiler
+{
+    // The per-path steps, EncodeGroup and AggregateBlock: the model-specific code. IlKernelEmitter.Steps.cs emits
+    // the same operations in the same order; keep the two files in step.
+    internal static partial class CSharpKernelWriter
+    {
+        private static void WriteVectorEncodeGroup(SourceText w, KernelPlan plan, KernelPath path)
+        {
+            string v = path.VectorType!;
+            int r = path.RowsPerBlock;
+            w.Line("// EncodeGroup: codes of " + Int(path.FloatLanes) + " rows (from row " +
+                "'row' of the block) for every codebook; a row's code is the binary number of its four decisions.");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            w.Line("private static void EncodeGroup_" + path.Name + "(ref float slots, ref byte block, nint row)");
+            w.Open();
+            w.Line(v + "<float> value, threshold, mask0, mask1, mask2, mask3;");
+            w.Line(v + "<int> node;");
+            ForEachCodebook(w, plan, c =>
+            {
+                w.Line("node = " + v + "<int>.Zero;");
+                for (int level = 0; level < LutModel.TreeDepth; level++)
+                {
+                    if (c.IsConstant)
+                    {
+                        w.Line("// Level " + Int(level) + ": x[" + Int(plan.Model.SplitDimension(c.Value, level)) + "] >= " +
+                            ThresholdList(plan, c.Value, level) + (level == 0 ? "" : ", by the decisions so far") + ".");
+                    }
+                    else
+                    {
+                        w.Line("// Level " + Int(level) + ": the column and thresholds codebook c reads at this level, from data.");
+                    }
+
+                    w.Line("value = " + v + ".LoadUnsafe(ref slots, (nuint)(" + SlotOffset(plan, c, level, r) + " + row));");
+                    w.Line("threshold = " + SelectThreshold(plan, path, c, level) + ";");
+                    w.Line("mask" + Int(level) + " = " + v + ".GreaterThanOrEqual(value, threshold);");
+                    w.Line("node = node + node - mask" + Int(level) + ".AsInt32();");
+                }
+
+                w.Line(StoreNodes(path, c.Scaled(r, 0) + " + row") + ";");
+            });
+            w.Close();
+            w.Line();
+        }
+
+        private static string SlotOffset(KernelPlan plan, Codebook c, int level, int rows)
+            => c.IsConstant
+                ? Int(plan.SlotOf(c.Value, level) * rows)
+                : "Unsafe.Add(ref slotOf, " + c.Scaled(LutModel.TreeDepth, level) + ") * " + Int(rows);
+
+        // Level 0 has one threshold; deeper levels pick one per row by the node so far: a permute of the level's
+        // lanes on AVX2/AVX-512, a tree of selects on the earlier masks at 128 bits (no 8-lane permute there).
+        private static string SelectThreshold(KernelPlan plan, KernelPath path, Codebook c, int level)
+        {
+            string v = path.VectorType!;
+            if (level == 0)
+            {
+                return v + ".Create(" + Lane(plan, c, 0, 0) + ")";
+            }
+
+            if (path.InstructionSet == KernelInstructionSet.Vector128)
+            {
+                return SelectTree(plan, c, level, 0, 0);
+            }
+
+            string lanes = c.IsConstant
+                ? "Vector256.Create(" + LaneList(plan, c.Value, level) + ")"
+                : "Vector256.LoadUnsafe(ref lanes, (nuint)(" + c.Scaled(32, level * 8) + "))";
+            return path.InstructionSet == KernelInstructionSet.Avx512
+                ? "Avx512F.PermuteVar16x32(Vector512.Create(" + lanes + "), node)"
+                : "Avx2.PermuteVar8x32(" + lanes + ", node)";
+        }
+
+        private static string SelectTree(KernelPlan plan, Codebook c, int level, int depth, int prefix)
+        {
+            if (depth == level)
+            {
+                return "Vector128.Create(" + Lane(plan, c, level, prefix) + ")";
+            }
+
+            return "Vector128.ConditionalSelect(mask" + Int(depth) + ", " + SelectTree(plan, c, level, depth + 1, prefix * 2 + 1) +
+                ", " + SelectTree(plan, c, level, depth + 1, prefix * 2) + ")";
+        }
+
+        private static string Lane(KernelPlan plan, Codebook c, int level, int node)
+            => c.IsConstant
+                ? Float(plan.Threshold(c.Value, level, node))
+                : "Unsafe.Add(ref lanes, " + c.Scaled(32, level * 8 + node) + ")";
+
+        private static string LaneList(KernelPlan plan, int c, int level)
+        {
+            var sb = new StringBuilder();
+            for (int j = 0; j < KernelPlan.LanesPerLevel; j++)
+            {
+                if (j > 0) sb.Append(", ");
+                sb.Append(Float(plan.ThresholdLanes[(c * LutModel.TreeDepth + level) * KernelPlan.LanesPerLevel + j]));
+            }
+
+            return sb.ToString();
+        }
+
+        // Codes 0..15 narrowed from int lanes to bytes and stored at block[offset .. offset + FloatLanes).
+        private static string StoreNodes(KernelPath path, string offset)
+        {
+            switch (path.InstructionSet)
+            {
+                case KernelInstructionSet.Avx512:
+                    return "Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(" + offset + "))";
+                case KernelInstructionSet.Avx2:
+                    return "Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, " + offset +
+                        "), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar())";
+                default:
+                    return "Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, " + offset +
+                        "), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar())";
+            }
+        }
+
+        private static void WriteVectorAggregateBlock(SourceText w, KernelPlan plan, KernelPath path)
+        {
+            string v = path.VectorType!;
+            int r = path.RowsPerBlock;
+            int g = plan.GroupSize;
+            w.Line("// AggregateBlock: the sums of one output for the block's " + Int(r) + " rows; each codebook is one in-lane");
+            w.Line("// 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            w.Line("private static void AggregateBlock_" + path.Name + "(ref byte block, ref byte table, ref int sums)");
+            w.Open();
+            w.Line(v + "<ushort> low = " + v + "<ushort>.Zero;");
+            w.Line(v + "<ushort> high = " + v + "<ushort>.Zero;");
+            var looked = new StringBuilder(v + "<byte> looked0");
+            for (int i = 1; i < g; i++) looked.Append(", looked").Append(Int(i));
+            w.Line(looked.Append(';').ToString());
+            ForEachGroup(w, plan, c =>
+            {
+                for (int i = 0; i < g; i++)
+                {
+                    Codebook ci = c.Plus(i);
+                    w.Line("looked" + Int(i) + " = " + Lookup(path, "table, (nuint)(" + ci.Scaled(16, 0) + ")", "block, (nuint)(" + ci.Scaled(r, 0) + ")") + ";");
+                }
+
+                for (int width = g; width > 1; width /= 2)
+                {
+                    for (int i = 0; i < width / 2; i++)
+                    {
+                        w.Line("looked" + Int(i) + " = " + Average(path) + "(looked" + Int(2 * i) + ", looked" + Int(2 * i + 1) + ");");
+                    }
+                }
+
+                w.Line("low += " + v + ".WidenLower(looked0);");
+                w.Line("high += " + v + ".WidenUpper(looked0);");
+            });
+            int lanes = path.FloatLanes;
+            string[] parts = { "WidenLower(low)", "WidenUpper(low)", "WidenLower(high)", "WidenUpper(high)" };
+            w.Line("// Rows 0.." + Int(r - 1) + " in order: low holds the first half, high the second.");
+            for (int k = 0; k < 4; k++)
+            {
+                string value = v + "." + parts[k] + ".AsInt32()";
+                if (plan.IsAverage)
+                {
+                    value = "(" + value + " * " + Int(g) + " - " + v + ".Create(" + Int(plan.BiasCorrection) + "))";
+                }
+
+                w.Line(value + ".StoreUnsafe(ref sums, " + Int(k * lanes) + ");");
+            }
+
+            w.Close();
+            w.Line();
+        }
+
+        private static string Lookup(KernelPath path, string table, string codes)
+        {
+            switch (path.InstructionSet)
+            {
+                case KernelInstructionSet.Avx512:
+                    return "Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref " + table + ")), Vector512.LoadUnsafe(ref " + codes + "))";
+                case KernelInstructionSet.Avx2:
+                    return "Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref " + table + ")), Vector256.LoadUnsafe(ref " + codes + "))";
+                default:
+                    return "Lookup128(Vector128.LoadUnsafe(ref " + table + "), Vector128.LoadUnsafe(ref " + codes + "))";
+            }
+        }
+
+        private static string Average(KernelPath path)
+            => path.InstructionSet == KernelInstructionSet.Avx512 ? "Avx512BW.Average"
+                : path.InstructionSet == KernelInstructionSet.Avx2 ? "Avx2.Average" : "Average128";
+
+        private static void WriteScalarEncodeGroup(SourceText w, KernelPlan plan)
+        {
+            w.Line("// EncodeGroup on one row: each codebook's tree as nested decisions (>= goes right; NaN goes left).");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            w.Line("private static void EncodeGroup_Scalar(ref float slots, ref byte block)");
+            w.Open();
+            if (plan.IsUnrolled)
+            {
+                for (int c = 0; c < plan.Codebooks; c++)
+                {
+                    w.Line("// Codebook " + Int(c));
+                    ScalarTree(w, plan, c, 0, 0);
+                }
+            }
+            else
+            {
+                w.Line("ref float lanes = ref MemoryMarshal.GetReference(ThresholdLanes);");
+                w.Line("ref int slotOf = ref MemoryMarshal.GetReference(SlotOfLevel);");
+                w.Line("for (int c = 0; c < Codebooks; c++)");
+                w.Open();
+                w.Line("int node = 0;");
+                var c = Codebook.Variable("c");
+                for (int level = 0; level < LutModel.TreeDepth; level++)
+                {
+                    w.Line("node = node + node + (Unsafe.Add(ref slots, Unsafe.Add(ref slotOf, " + c.Scaled(LutModel.TreeDepth, level) +
+                        ")) >= Unsafe.Add(ref lanes, " + c.Scaled(32, level * 8) + " + node) ? 1 : 0);");
+                }
+
+                w.Line("Unsafe.Add(ref block, c) = (byte)node;");
+                w.Close();
+            }
+
+            w.Close();
+            w.Line();
+        }
+
+        private static void ScalarTree(SourceText w, KernelPlan plan, int c, int level, int node)
+        {
+            string test = "Unsafe.Add(ref slots, " + Int(plan.SlotOf(c, level)) + ") >= " + Float(plan.Threshold(c, level, node));
+            if (level == LutModel.TreeDepth - 1)
+            {
+                w.Line("Unsafe.Add(ref block, " + Int(c) + ") = " + test + " ? (byte)" + Int(2 * node + 1) + " : (byte)" + Int(2 * node) + ";");
+                return;
+            }
+
+            w.Line("if (" + test + ") // x[" + Int(plan.Model.SplitDimension(c, level)) + "]");
+            w.Open();
+            ScalarTree(w, plan, c, level + 1, 2 * node + 1);
+            w.Close();
+            w.Line("else");
+            w.Open();
+            ScalarTree(w, plan, c, level + 1, 2 * node);
+            w.Close();
+        }
+
+        private static void WriteScalarAggregateBlock(SourceText w, KernelPlan plan)
+        {
+            int g = plan.GroupSize;
+            w.Line("// AggregateBlock on one row: the looked-up table entries of one output, " +
+                (plan.IsAverage ? "averaged in groups, then summed." : "summed."));
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            w.Line("private static void AggregateBlock_Scalar(ref byte block, ref byte table, ref int sums)");
+            w.Open();
+            w.Line("int sum = 0;");
+            var looked = new StringBuilder("int looked0");
+            for (int i = 1; i < g; i++) looked.Append(", looked").Append(Int(i));
+            w.Line(looked.Append(';').ToString());
+            ForEachGroup(w, plan, c =>
+            {
+                for (int i = 0; i < g; i++)
+                {
+                    Codebook ci = c.Plus(i);
+                    w.Line("looked" + Int(i) + " = Unsafe.Add(ref table, " + ci.Scaled(16, 0) + " + Unsafe.Add(ref block, " + ci.Scaled(1, 0) + "));");
+                }
+
+                for (int width = g; width > 1; width /= 2)
+                {
+                    for (int i = 0; i < width / 2; i++)
+                    {
+                        w.Line("looked" + Int(i) + " = (looked" + Int(2 * i) + " + looked" + Int(2 * i + 1) + " + 1) >> 1;");
+                    }
+                }
+
+                w.Line("sum += looked0;");
+            });
+            w.Line(plan.IsAverage ? "sums = sum * " + Int(g) + " - " + Int(plan.BiasCorrection) + ";" : "sums = sum;");
+            w.Close();
+            w.Line();
+        }
+
+        // Unrolled: one block of code per codebook with constant indices. Table-driven: a loop whose body reads
+        // the split dimensions and thresholds from data.
+        private static void ForEachCodebook(SourceText w, KernelPlan plan, System.Action<Codebook> body)
+        {
+            if (plan.IsUnrolled)
+            {
+                for (int c = 0; c < plan.Codebooks; c++)
+                {
+                    w.Line("// Codebook " + Int(c));
+                    body(Codebook.Constant(c));
+                }
+
+                return;
+            }
+
+            w.Line("ref float lanes = ref MemoryMarshal.GetReference(ThresholdLanes);");
+            w.Line("ref int slotOf = ref MemoryMarshal.GetReference(SlotOfLevel);");
+            w.Line("for (int c = 0; c < Codebooks; c++)");
+            w.Open();
+            body(Codebook.Variable("c"));
+            w.Close();
+        }
+
+        // Codebooks in groups of G (G = 1 for exact aggregation), in codebook order.
+        private static void ForEachGroup(SourceText w, KernelPlan plan, System.Action<Codebook> body)
+        {
+            int g = plan.GroupSize;
+            if (plan.IsUnrolled)
+            {
+                for (int c = 0; c < plan.Codebooks; c += g)
+                {
+                    w.Line(g == 1 ? "// Codebook " + Int(c) : "// Codebooks " + Int(c) + ".." + Int(c + g - 1));
+                    body(Codebook.Constant(c));
+                }
+
+                return;
+            }
+
+            w.Line("for (int c = 0; c < Codebooks; c += " + Int(g) + ")");
+            w.Open();
+            body(Codebook.Variable("c"));
+            w.Close();
+        }
+
+        /// <summary>The codebook a step works on: a constant (unrolled) or a loop variable plus a constant.</summary>
+        private readonly struct Codebook
+        {
+            private readonly string? _variable;
+
+            private Codebook(int value, string? variable)
+            {
+                Value = value;
+                _variable = variable;
+            }
+
+            public int Value { get; }
+
+            public bool IsConstant => _variable == null;
+
+            public static Codebook Constant(int value) => new Codebook(value, null);
+
+            public static Codebook Variable(string name) => new Codebook(0, name);
+
+            public Codebook Plus(int i) => new Codebook(Value + i, _variable);
+
+            /// <summary>codebook · scale + add, folded when constant.</summary>
+            public string Scaled(int scale, int add)
+            {
+                if (_variable == null)
+                {
+                    return Int(Value * scale + add);
+                }
+
+                string c = Value == 0 ? _variable : "(" + _variable + " + " + Int(Value) + ")";
+                string term = scale == 1 ? c : c + " * " + Int(scale);
+                return add == 0 ? term : term + " + " + Int(add);
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace KernelCompiler
+{
+    /// <summary>One row group's codes for every codebook (see EncodeGroup in the generated source).</summary>
+    internal delegate void EncodeGroupStep(ref float slots, ref byte block, nint row, ref float lanes, ref int slotOf);
+
+    /// <summary>One output's sums for a block of rows (see AggregateBlock in the generated source).</summary>
+    internal delegate void AggregateBlockStep(ref byte block, ref byte table, ref int sums);
+
+    /// <summary>
+    /// A kernel whose model-specific steps were emitted as IL by <see cref="IlKernelEmitter"/>. The block loop and
+    /// the support routines below are the same as those <see cref="CSharpKernelWriter"/> writes into every generated
+    /// class (Run, Blocks_*, GatherSlots, LoadCodes, StoreCodes, StoreSums, StoreOutputs): change them together.
+    /// </summary>
+    internal sealed class EmittedKernel : LutKernel
+    {
+        private readonly KernelPlan _plan;
+        private readonly EmittedPath[] _paths;
+        private readonly float[] _lanes;
+        private readonly int[] _slotOf;
+        private readonly int[] _slotDimensions;
+        private readonly byte[] _tables;
+        private readonly float[] _steps;
+        private readonly float[] _offsets;
+
+        internal EmittedKernel(KernelPlan plan, EmittedPath[] paths)
+            : base(plan.Model)
+        {
+            _plan = plan;
+            _paths = paths;
+            _lanes = plan.ThresholdLanes;
+            _slotOf = plan.SlotOfLevel;
+            _slotDimensions = plan.SlotDimensions;
+            _tables = plan.Model.Tables.ToArray();
+            _steps = plan.Model.Steps.ToArray();
+            _offsets = plan.Model.Offsets.ToArray();
+        }
+
+        public override string Backend => "emitted";
+
+        /// <summary>The plan the steps were emitted from.</summary>
+        internal KernelPlan Plan => _plan;
+
+        /// <summary>The paths this CPU runs, widest first (the plan's paths whose guard holds).</summary>
+        internal string PathNames => string.Join(", ", Array.ConvertAll(_paths, p => p.Path.Name));
+
+        private enum KernelOperation
+        {
+            Encode,
+            Aggregate,
+            Multiply,
+            MultiplyCodes,
+        }
+
+        protected override void EncodeCore(ReadOnlySpan<float> x, int rows, Span<byte> codes, bool columnMajor)
+            => Run(KernelOperation.Encode, x, default, rows, columnMajor, codes, default, default);
+
+        protected override void AggregateCore(ReadOnlySpan<byte> codes, int rows, Span<int> sums)
+            => Run(KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
+
+        protected override void MultiplyCore(ReadOnlySpan<float> x, int rows, Span<float> destination, bool columnMajor)
+            => Run(KernelOperation.Multiply, x, default, rows, columnMajor, default, default, destination);
+
+        protected override void MultiplyCodesCore(ReadOnlySpan<byte> codes, int rows, Span<float> destination)
+            => Run(KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
+
+        // Whole blocks on the widest supported path, then each narrower one, then single rows.
+        private void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
+            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
+        {
+            int row = 0;
+            foreach (EmittedPath path in _paths)
+            {
+                row = Blocks(path, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+            }
+        }
+
+        private int Blocks(EmittedPath path, KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn,
+            int rows, int row, bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
+        {
+            int blockRows = path.Path.RowsPerBlock;
+            if (rows - row < blockRows)
+            {
+                return row;
+            }
+
+            int c = Codebooks, m = OutputDimension;
+            bool onStack = _plan.BuffersOnStack(path.Path);
+            Span<float> slots = onStack ? stackalloc float[_slotDimensions.Length * blockRows] : new float[_slotDimensions.Length * blockRows];
+            Span<byte> block = onStack ? stackalloc byte[c * blockRows] : new byte[c * blockRows];
+            Span<int> rowSums = stackalloc int[blockRows];
+            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
+            ref byte blockRef = ref MemoryMarshal.GetReference(block);
+            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
+            ref byte tables = ref MemoryMarshal.GetArrayDataReference(_tables);
+            ref float lanes = ref MemoryMarshal.GetArrayDataReference(_lanes);
+            ref int slotOf = ref MemoryMarshal.GetArrayDataReference(_slotOf);
+            EncodeGroupStep encode = path.EncodeGroup;
+            AggregateBlockStep aggregate = path.AggregateBlock;
+            int lanesPerGroup = path.Path.FloatLanes;
+            for (; row <= rows - blockRows; row += blockRows)
+            {
+                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
+                {
+                    LoadCodes(codesIn, row, blockRows, block);
+                }
+                else
+                {
+                    GatherSlots(x, rows, row, blockRows, columnMajor, slots);
+                    for (nint group = 0; group < blockRows; group += lanesPerGroup)
+                    {
+                        encode(ref slotsRef, ref blockRef, group, ref lanes, ref slotOf);
+                    }
+                }
+
+                if (operation == KernelOperation.Encode)
+                {
+                    StoreCodes(block, row, blockRows, codes);
+                    continue;
+                }
+
+                for (int output = 0; output < m; output++)
+                {
+                    aggregate(ref blockRef, ref Unsafe.Add(ref tables, output * (c * 16)), ref sumsRef);
+                    if (operation == KernelOperation.Aggregate)
+                    {
+                        StoreSums(rowSums, row, blockRows, output, sums);
+                    }
+                    else
+                    {
+                        StoreOutputs(rowSums, row, blockRows, output, destination);
+                    }
+                }
+            }
+
+            return row;
+        }
+
+        // GatherSlots: the block's values of each split dimension, column-major (slot s at s * count).
+        private void GatherSlots(ReadOnlySpan<float> x, int rows, int row, int count, bool columnMajor, Span<float> slots)
+        {
+            ReadOnlySpan<int> dimensions = _slotDimensions;
+            int d = InputDimension;
+            for (int s = 0; s < dimensions.Length; s++)
+            {
+                Span<float> slot = slots.Slice(s * count, count);
+                if (columnMajor)
+                {
+                    x.Slice(dimensions[s] * rows + row, count).CopyTo(slot);
+                }
+                else
+                {
+                    for (int r = 0; r < count; r++)
+                    {
+                        slot[r] = x[(row + r) * d + dimensions[s]];
+                    }
+                }
+            }
+        }
+
+        // Codes are row-major (N × C) outside and codebook-major (C × count) in a block.
+        private void LoadCodes(ReadOnlySpan<byte> codes, int row, int count, Span<byte> block)
+        {
+            int c = Codebooks;
+            for (int r = 0; r < count; r++)
+            {
+                for (int i = 0; i < c; i++)
+                {
+                    block[i * count + r] = codes[(row + r) * c + i];
+                }
+            }
+        }
+
+        private void StoreCodes(ReadOnlySpan<byte> block, int row, int count, Span<byte> codes)
+        {
+            int c = Codebooks;
+            for (int r = 0; r < count; r++)
+            {
+                for (int i = 0; i < c; i++)
+                {
+                    codes[(row + r) * c + i] = block[i * count + r];
+                }
+            }
+        }
+
+        private void StoreSums(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<int> sums)
+        {
+            int m = OutputDimension;
+            for (int r = 0; r < count; r++)
+            {
+                sums[(row + r) * m + output] = rowSums[r];
+            }
+        }
+
+        // One fused multiply-add per value, as the reference does, so outputs agree bit for bit.
+        private void StoreOutputs(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<float> destination)
+        {
+            int m = OutputDimension;
+            float step = _steps[output];
+            float offset = _offsets[output];
+            for (int r = 0; r < count; r++)
+            {
+                destination[(row + r) * m + output] = MathF.FusedMultiplyAdd(rowSums[r], step, offset);
+            }
+        }
+    }
+
+    /// <summary>The emitted steps of one path.</summary>
+    internal sealed class EmittedPath
+    {
+        public EmittedPath(KernelPath path, EncodeGroupStep encodeGroup, AggregateBlockStep aggregateBlock)
+        {
+            Path = path;
+            EncodeGroup = encodeGroup;
+            AggregateBlock = aggregateBlock;
+        }
+
+        public KernelPath Path { get; }
+
+        public EncodeGroupStep EncodeGroup { get; }
+
+        public AggregateBlockStep AggregateBlock { get; }
+    }
+}

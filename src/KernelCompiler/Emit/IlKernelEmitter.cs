@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace KernelCompiler
+{
+    /// <summary>
+    /// Emits a <see cref="KernelPlan"/> as IL (one <see cref="DynamicMethod"/> per step and path; no Roslyn at run
+    /// time). It walks the plan in the same order and emits the same operations as <see cref="CSharpKernelWriter"/>
+    /// (the step methods in IlKernelEmitter.Steps.cs mirror CSharpKernelWriter.Steps.cs name for name): the two
+    /// move together. One difference by nature: the IsSupported guards the C# tests at run time are tested here
+    /// when the IL is emitted, on the machine that runs it, so only the paths this CPU supports are emitted.
+    /// </summary>
+    [RequiresDynamicCode("Emits IL.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2060", Justification = "Generic intrinsics are closed over primitive element types only.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Emit keeps the public methods of every type looked up (DynamicDependency).")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Emit keeps the public methods of every type looked up (DynamicDependency).")]
+    internal static partial class IlKernelEmitter
+    {
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Vector128))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Vector256))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Vector512))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicProperties, typeof(Vector128<>))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicProperties, typeof(Vector256<>))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicProperties, typeof(Vector512<>))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Avx512F))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Avx512BW))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Avx2))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Ssse3))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Sse2))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(AdvSimd))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(AdvSimd.Arm64))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Unsafe))]
+        public static EmittedKernel Emit(KernelPlan plan)
+        {
+            if (plan is null) throw new ArgumentNullException(nameof(plan));
+            var paths = new List<EmittedPath>();
+            foreach (KernelPath path in plan.Paths)
+            {
+                if (!IsSupported(path))
+                {
+                    continue;
+                }
+
+                var encode = (EncodeGroupStep)EmitEncodeGroup(plan, path).CreateDelegate(typeof(EncodeGroupStep));
+                var aggregate = (AggregateBlockStep)EmitAggregateBlock(plan, path).CreateDelegate(typeof(AggregateBlockStep));
+                paths.Add(new EmittedPath(path, encode, aggregate));
+            }
+
+            return new EmittedKernel(plan, paths.ToArray());
+        }
+
+        /// <summary>The guard of <see cref="KernelPath.Guard"/>, evaluated now.</summary>
+        internal static bool IsSupported(KernelPath path)
+        {
+            switch (path.InstructionSet)
+            {
+                case KernelInstructionSet.Avx512:
+                    return Avx512BW.IsSupported;
+                case KernelInstructionSet.Avx2:
+                    return Avx2.IsSupported;
+                case KernelInstructionSet.Vector128:
+                    return Ssse3.IsSupported || AdvSimd.Arm64.IsSupported;
+                default:
+                    return true;
+            }
+        }
+
+        private static DynamicMethod NewMethod(string name, Type[] parameters)
+            => new DynamicMethod(name, typeof(void), parameters, typeof(IlKernelEmitter).Module, skipVisibility: true);
+
+        /// <summary>A public static method by name and exact parameter types; generic definitions are closed over
+        /// <paramref name="typeArgument"/> and must then match exactly (so Create&lt;T&gt;(T) is never taken for
+        /// Create&lt;T&gt;(Vector128&lt;T&gt;)).</summary>
+        internal static MethodInfo Method(Type owner, string name, Type? typeArgument, params Type[] parameters)
+        {
+            if (typeArgument == null)
+            {
+                MethodInfo? exact = owner.GetMethod(name, BindingFlags.Public | BindingFlags.Static, null, parameters, null);
+                if (exact != null && !exact.IsGenericMethodDefinition)
+                {
+                    return exact;
+                }
+            }
+            else
+            {
+                foreach (MethodInfo candidate in owner.GetMethods(BindingFlags.Public | BindingFlags.Static))
+                {
+                    if (candidate.Name != name || !candidate.IsGenericMethodDefinition ||
+                        candidate.GetGenericArguments().Length != 1 || candidate.GetParameters().Length != parameters.Length)
+                    {
+                        continue;
+                    }
+
+                    MethodInfo closed;
+                    try
+                    {
+                        closed = candidate.MakeGenericMethod(typeArgument);
+                    }
+                    catch (ArgumentException)
+                    {
+                        continue;
+                    }
+
+                    ParameterInfo[] actual = closed.GetParameters();
+                    bool match = true;
+                    for (int i = 0; i < actual.Length && match; i++)
+                    {
+                        match = actual[i].ParameterType == parameters[i];
+                    }
+
+                    if (match)
+                    {
+                        return closed;
+                    }
+                }
+            }
+
+            throw new InvalidOperationException("No method " + owner.Name + "." + name + " for the kernel emitter.");
+        }
+
+        /// <summary>A thin ILGenerator wrapper: constants, arguments, locals, calls.</summary>
+        private sealed class Il
+        {
+            private readonly Dictionary<string, LocalBuilder> _locals = new Dictionary<string, LocalBuilder>();
+
+            public Il(DynamicMethod method)
+            {
+                G = method.GetILGenerator();
+            }
+
+            public ILGenerator G { get; }
+
+            public void Int(int value) => G.Emit(OpCodes.Ldc_I4, value);
+
+            public void Float(float value) => G.Emit(OpCodes.Ldc_R4, value);
+
+            public void Arg(int index) => G.Emit(OpCodes.Ldarg, (short)index);
+
+            public void Op(OpCode code) => G.Emit(code);
+
+            public void Call(MethodInfo method) => G.Emit(OpCodes.Call, method);
+
+            public LocalBuilder Declare(string name, Type type)
+            {
+                LocalBuilder local = G.DeclareLocal(type);
+                _locals.Add(name, local);
+                return local;
+            }
+
+            public void Load(string name) => G.Emit(OpCodes.Ldloc, _locals[name]);
+
+            public void Store(string name) => G.Emit(OpCodes.Stloc, _locals[name]);
+
+            public bool Has(string name) => _locals.ContainsKey(name);
+
+            /// <summary>for (c = 0; c &lt; count; c += step) { body }</summary>
+            public void Loop(string counter, int count, int step, Action body)
+            {
+                Label top = G.DefineLabel();
+                Label test = G.DefineLabel();
+                Int(0);
+                Store(counter);
+                G.Emit(OpCodes.Br, test);
+                G.MarkLabel(top);
+                body();
+                Load(counter);
+                Int(step);
+                Op(OpCodes.Add);
+                Store(counter);
+                G.MarkLabel(test);
+                Load(counter);
+                Int(count);
+                G.Emit(OpCodes.Blt, top);
+            }
+
+            public void Return() => G.Emit(OpCodes.Ret);
+        }
+    }
+}

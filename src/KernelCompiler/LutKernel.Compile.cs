@@ -1,0 +1,38 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace KernelCompiler
+{
+    public abstract partial class LutKernel
+    {
+        /// <summary>
+        /// Compiles <paramref name="model"/> to IL (Reflection.Emit) following the same plan as
+        /// <see cref="GenerateSource"/>. Where dynamic code is unavailable (NativeAOT) it returns a table-driven
+        /// kernel instead of failing.
+        /// </summary>
+        [RequiresDynamicCode("Compiles the model to IL at run time; without dynamic code a table-driven kernel is returned.")]
+        public static LutKernel Compile(LutModel model, LutKernelOptions? options = null)
+        {
+            if (model is null) throw new ArgumentNullException(nameof(model));
+            if (!RuntimeFeature.IsDynamicCodeSupported)
+            {
+                // The table-driven fallback without dynamic code: the reference kernel until the generic one lands.
+                return CreateReference(model);
+            }
+
+            KernelPlan plan = KernelPlanner.Create(model, (options ?? new LutKernelOptions()).ToPlanOptions());
+            return IlKernelEmitter.Emit(plan);
+        }
+
+        /// <summary>The C# source of a kernel for <paramref name="model"/>: exactly what the source generator
+        /// writes for the same model and options, and what <see cref="Compile"/> is equivalent to.</summary>
+        public static string GenerateSource(LutModel model, LutKernelOptions? options = null,
+            string className = "GeneratedKernel", string? @namespace = null)
+        {
+            if (model is null) throw new ArgumentNullException(nameof(model));
+            KernelPlan plan = KernelPlanner.Create(model, (options ?? new LutKernelOptions()).ToPlanOptions());
+            return CSharpKernelWriter.Write(plan, new KernelSourceInfo(className, @namespace));
+        }
+    }
+}

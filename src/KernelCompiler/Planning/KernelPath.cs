@@ -1,0 +1,46 @@
+namespace KernelCompiler
+{
+    /// <summary>
+    /// One instruction-set path of a kernel: how many rows one block holds and how many floats one vector holds.
+    /// A block is as many rows as one byte vector has lanes, so the table lookup of a codebook is one shuffle;
+    /// the encoder fills it in <see cref="RowsPerBlock"/> / <see cref="FloatLanes"/> groups of float vectors.
+    /// </summary>
+    internal sealed class KernelPath
+    {
+        internal KernelPath(KernelInstructionSet instructionSet, string name, int rowsPerBlock, int floatLanes, string guard)
+        {
+            InstructionSet = instructionSet;
+            Name = name;
+            RowsPerBlock = rowsPerBlock;
+            FloatLanes = floatLanes;
+            Guard = guard;
+        }
+
+        public KernelInstructionSet InstructionSet { get; }
+
+        /// <summary>Suffix of the generated step methods, e.g. <c>EncodeGroup_Avx2</c>.</summary>
+        public string Name { get; }
+
+        /// <summary>Rows per block: 64 (AVX-512), 32 (AVX2), 16 (128-bit), 1 (scalar).</summary>
+        public int RowsPerBlock { get; }
+
+        /// <summary>Rows per encoder group: float lanes of one vector (16, 8, 4; 1 for scalar).</summary>
+        public int FloatLanes { get; }
+
+        /// <summary>The C# condition under which the path runs (the emitters test the same condition).</summary>
+        public string Guard { get; }
+
+        public bool IsScalar => InstructionSet == KernelInstructionSet.Scalar;
+
+        /// <summary>Vector type name for this path (Vector512, Vector256, Vector128), or null for scalar.</summary>
+        public string? VectorType =>
+            InstructionSet == KernelInstructionSet.Avx512 ? "Vector512" :
+            InstructionSet == KernelInstructionSet.Avx2 ? "Vector256" :
+            InstructionSet == KernelInstructionSet.Vector128 ? "Vector128" : null;
+
+        internal static readonly KernelPath Avx512 = new KernelPath(KernelInstructionSet.Avx512, "Avx512", 64, 16, "Avx512BW.IsSupported");
+        internal static readonly KernelPath Avx2 = new KernelPath(KernelInstructionSet.Avx2, "Avx2", 32, 8, "Avx2.IsSupported");
+        internal static readonly KernelPath Vector128 = new KernelPath(KernelInstructionSet.Vector128, "Vector128", 16, 4, "Ssse3.IsSupported || AdvSimd.Arm64.IsSupported");
+        internal static readonly KernelPath Scalar = new KernelPath(KernelInstructionSet.Scalar, "Scalar", 1, 1, "true");
+    }
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+
+namespace KernelCompiler
+{
+    /// <summary>
+    /// Everything the two emitters (<see cref="CSharpKernelWriter"/> and <see cref="IlKernelEmitter"/>) must agree
+    /// on, decided once by <see cref="KernelPlanner"/>: the paths and their block sizes, the strategy, the order of
+    /// the codebooks and levels, the slot of every split dimension and the constants and data that exist.
+    /// </summary>
+    /// <remarks>
+    /// Design, as .NET's regex engine shares one analysis between its compiler and its source generator:
+    /// every path runs the same four steps on a block of rows, and both emitters write them with the same names.
+    /// <list type="number">
+    /// <item><b>GatherSlots</b>: copy the block's values of the distinct split dimensions ("slots") into a small
+    /// column-major buffer, whatever the input layout (bounds-checked span code; the only read of x). One step
+    /// for both layouts keeps the emitters simple; reading column-major input in place is a later tuning.</item>
+    /// <item><b>EncodeGroup</b>: for each codebook, four compares of a float vector against its level's
+    /// thresholds (selected by the node so far), giving one code per row, stored codebook-major in the block
+    /// buffer (<c>block[c * RowsPerBlock + row]</c>).</item>
+    /// <item><b>AggregateBlock</b>: for one output, one in-lane byte shuffle per codebook looks up the table
+    /// entries of all the block's rows; exact sums widen to uint16 lanes and add (C · 255 fits in 16 bits),
+    /// average aggregation first combines each group with rounding averages.</item>
+    /// <item><b>Store</b>: codes, sums, or one fused multiply-add per output value, written row-major.</item>
+    /// </list>
+    /// A kernel runs the widest supported path over whole blocks, then each narrower one, and scalar (blocks of
+    /// one row) for the rest, so no step ever reads or writes outside its buffers or the caller's spans.
+    /// Linked into the netstandard2.0 generator: keep it free of APIs newer than netstandard2.0.
+    /// </remarks>
+    internal sealed class KernelPlan
+    {
+        /// <summary>Unrolled code above this many codebooks grows past what the JIT optimises in one method (about
+        /// 2,000 basic blocks; the scalar decision tree has 31 per codebook). Code size does not grow with M:
+        /// outputs are a loop over table data in both strategies, so the limit is on C alone.</summary>
+        public const int MaxUnrolledCodebooks = 32;
+
+        /// <summary>Tables above this size (C · M · 16 bytes) are written as base64 text, not a list of byte literals:
+        /// a list of millions of literals makes the C# compiler slow and hungry.</summary>
+        public const int MaxListedTableBytes = 256 * 1024;
+
+        /// <summary>Per-call buffers up to this size live on the stack; larger ones on the heap (once per call).</summary>
+        public const int MaxStackBufferBytes = 32 * 1024;
+
+        /// <summary>Threshold lanes per level in <see cref="ThresholdLanes"/>: the widest level has 8 nodes.</summary>
+        public const int LanesPerLevel = 8;
+
+        internal KernelPlan(LutModel model, KernelInstructionSet instructionSet, KernelPath[] paths,
+            KernelStrategy strategy, string? strategyReason, int[] slotDimensions, int[] slotOfLevel,
+            float[] thresholdLanes)
+        {
+            Model = model;
+            InstructionSet = instructionSet;
+            Paths = paths;
+            Strategy = strategy;
+            StrategyReason = strategyReason;
+            SlotDimensions = slotDimensions;
+            SlotOfLevel = slotOfLevel;
+            ThresholdLanes = thresholdLanes;
+        }
+
+        public LutModel Model { get; }
+
+        /// <summary>The instruction set the caller asked for (Auto: every path).</summary>
+        public KernelInstructionSet InstructionSet { get; }
+
+        /// <summary>Widest first, always ending with the scalar path.</summary>
+        public IReadOnlyList<KernelPath> Paths { get; }
+
+        /// <summary>Unrolled or TableDriven, never Auto.</summary>
+        public KernelStrategy Strategy { get; }
+
+        /// <summary>Why the plan is table-driven (for an Info diagnostic), or null when it is unrolled.</summary>
+        public string? StrategyReason { get; }
+
+        public bool IsUnrolled => Strategy == KernelStrategy.Unrolled;
+
+        public int InputDimension => Model.InputDimension;
+
+        public int OutputDimension => Model.OutputDimension;
+
+        public int Codebooks => Model.Codebooks;
+
+        public bool IsAverage => Model.Aggregation == LutAggregation.Average;
+
+        /// <summary>G of average aggregation (1 for exact, where it is unused).</summary>
+        public int GroupSize => IsAverage ? Model.AverageGroupSize : 1;
+
+        public int BiasCorrection => IsAverage ? Model.AverageBiasCorrection : 0;
+
+        /// <summary>The distinct split dimensions, ascending: slot s holds input column SlotDimensions[s].</summary>
+        public int[] SlotDimensions { get; }
+
+        /// <summary>[c * 4 + level]: the slot read by codebook c at that level.</summary>
+        public int[] SlotOfLevel { get; }
+
+        /// <summary>[c * 32 + level * 8 + node]: the thresholds of each level padded to 8 lanes (padding repeats
+        /// the level's last threshold and is never selected), so one permute picks a threshold per row.</summary>
+        public float[] ThresholdLanes { get; }
+
+        /// <summary>SHA-256 of the model document, lowercase hex; computed on first use (only the C# writer needs
+        /// it, and the document of a large model is megabytes).</summary>
+        public string ModelHash => _modelHash ?? (_modelHash = KernelPlanner.Hash(Model.ToJson()));
+
+        private string? _modelHash;
+
+        /// <summary>Whether the C# writer embeds the tables as base64 text (see <see cref="MaxListedTableBytes"/>).</summary>
+        public bool TablesAsBase64 => (long)Codebooks * OutputDimension * LutModel.BucketCount > MaxListedTableBytes;
+
+        public int SlotOf(int codebook, int level) => SlotOfLevel[codebook * LutModel.TreeDepth + level];
+
+        public float Threshold(int codebook, int level, int node) => Model.Threshold(codebook, level, node);
+
+        /// <summary>Bytes of the buffers one call of <paramref name="path"/> needs: slots (floats), block codes,
+        /// row sums (ints).</summary>
+        public int BufferBytes(KernelPath path)
+            => path.RowsPerBlock * (SlotDimensions.Length * 4 + Codebooks + 4);
+
+        public bool BuffersOnStack(KernelPath path) => BufferBytes(path) <= MaxStackBufferBytes;
+    }
+}

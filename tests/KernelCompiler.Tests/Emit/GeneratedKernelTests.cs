@@ -1,0 +1,161 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace KernelCompiler.Tests.Emit;
+
+/// <summary>The C# the writer produces, compiled in memory against the BCL only and run against the reference on
+/// every path. One compilation per instruction set holds every model, so the suite stays fast.</summary>
+public class GeneratedKernelTests
+{
+    public static TheoryData<KernelInstructionSet> InstructionSets => new()
+    {
+        KernelInstructionSet.Auto, KernelInstructionSet.Avx2, KernelInstructionSet.Vector128, KernelInstructionSet.Scalar,
+    };
+
+    [Theory]
+    [MemberData(nameof(InstructionSets))]
+    public void GeneratedKernelsMatchTheReference(KernelInstructionSet instructionSet)
+    {
+        // Auto (every path: AVX-512 on whole blocks, the narrower paths on the remainders) runs every model;
+        // a forced narrower path runs the smaller ones, to keep the compile of generated source short.
+        var options = new LutKernelOptions { InstructionSet = instructionSet };
+        var models = instructionSet == KernelInstructionSet.Auto
+            ? KernelEquivalence.Models
+            : KernelEquivalence.Models.Where(m => m.Codebooks <= 16 && m.OutputDimension <= 40).ToList();
+        var sources = models.Select((m, i) => LutKernel.GenerateSource(m, options, "Kernel" + i, "Generated.Tests")).ToList();
+        var assembly = GeneratedSource.Compile(sources);
+        for (int i = 0; i < models.Count; i++)
+        {
+            var kernel = new GeneratedKernel(models[i], assembly.GetType("Generated.Tests.Kernel" + i, throwOnError: true)!);
+            KernelEquivalence.AssertMatchesReference(kernel, seed: 100 * i);
+        }
+    }
+
+    [Fact]
+    public void TableDrivenKernelsMatchTheReference()
+    {
+        var sources = new List<string>();
+        var models = new List<LutModel>();
+        foreach (var isa in new[] { KernelInstructionSet.Auto, KernelInstructionSet.Avx2, KernelInstructionSet.Vector128, KernelInstructionSet.Scalar })
+        {
+            foreach (var model in KernelEquivalence.LargeModels.Append(KernelEquivalence.Models[2]))
+            {
+                var options = new LutKernelOptions { InstructionSet = isa, Strategy = KernelStrategy.TableDriven };
+                sources.Add(LutKernel.GenerateSource(model, options, "Kernel" + sources.Count, null));
+                models.Add(model);
+            }
+        }
+
+        // Tables above the listing limit (64 × 300 × 16 bytes) are embedded as base64.
+        var wide = RandomModels.Create(23, 100, 300, 64, LutAggregation.Average);
+        Assert.True(KernelPlanner.Create(wide).TablesAsBase64);
+        sources.Add(LutKernel.GenerateSource(wide, null, "Kernel" + sources.Count, null));
+        models.Add(wide);
+
+        var assembly = GeneratedSource.Compile(sources, allowUnsafe: true);
+        for (int i = 0; i < models.Count; i++)
+        {
+            var kernel = new GeneratedKernel(models[i], assembly.GetType("Kernel" + i, throwOnError: true)!);
+            KernelEquivalence.AssertMatchesReference(kernel, seed: 7 * i, [0, 1, 17, 33, 65, 130]);
+        }
+    }
+
+    [Fact]
+    public void GeneratedMembersCheckArgumentsLikeLutKernel()
+    {
+        var model = RandomModels.Create(3, 10, 3, 4);
+        var assembly = GeneratedSource.Compile([LutKernel.GenerateSource(model, null, "Checked", "N")]);
+        var kernel = new GeneratedKernel(model, assembly.GetType("N.Checked", throwOnError: true)!);
+        Assert.Equal(10, kernel.Constant("InputDimension"));
+        Assert.Equal(3, kernel.Constant("OutputDimension"));
+        Assert.Equal(4, kernel.Constant("Codebooks"));
+
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => kernel.EncodeRowMajor(new float[15], new byte[8])).ParamName);
+        Assert.Equal("codes", Assert.Throws<ArgumentException>(() => kernel.EncodeColumns(new float[20], new byte[7])).ParamName);
+        Assert.Equal("codes", Assert.Throws<ArgumentException>(() => kernel.AggregateCodes(new byte[7], new int[6])).ParamName);
+        Assert.Equal("codes", Assert.Throws<ArgumentException>(() => kernel.AggregateCodes([0, 1, 16, 2], new int[3])).ParamName);
+        Assert.Equal("sums", Assert.Throws<ArgumentException>(() => kernel.AggregateCodes(new byte[8], new int[5])).ParamName);
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() => kernel.MultiplyRows(new float[20], new float[5])).ParamName);
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() => kernel.MultiplyColumns(new float[10], new float[2])).ParamName);
+        Assert.Equal("codes", Assert.Throws<ArgumentException>(() => kernel.MultiplyCodes([0, 0, 0, 255], new float[3])).ParamName);
+
+        // A longer destination is fine and its tail untouched.
+        var y = Enumerable.Repeat(42f, 8).ToArray();
+        kernel.MultiplyRows(new float[10], y);
+        Assert.Equal(42f, y[7]);
+    }
+
+    [Fact]
+    public void SourceIsDeterministicAndCultureProof()
+    {
+        var model = RandomModels.Create(5, 12, 4, 6, LutAggregation.Exact);
+        string first = LutKernel.GenerateSource(model);
+        var saved = CultureInfo.CurrentCulture;
+        try
+        {
+            var hostile = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+            hostile.NumberFormat.NegativeSign = "\u2212";
+            hostile.NumberFormat.NumberDecimalSeparator = ",";
+            hostile.NumberFormat.NumberGroupSeparator = ".";
+            CultureInfo.CurrentCulture = hostile;
+            CultureInfo.CurrentUICulture = hostile;
+            Assert.Equal(first, LutKernel.GenerateSource(model));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+            CultureInfo.CurrentUICulture = saved;
+        }
+
+        Assert.Equal(first, LutKernel.GenerateSource(LutModel.Parse(model.ToJson())));
+        Assert.DoesNotContain("\u2212", first);
+    }
+
+    [Fact]
+    public void EveryThresholdAppearsAsALiteral()
+    {
+        var model = RandomModels.Create(8, 30, 2, 7);
+        string source = LutKernel.GenerateSource(model);
+        var root = CSharpSyntaxTree.ParseText(source).GetRoot();
+        var literals = new HashSet<float>(root.DescendantTokens()
+            .Where(t => t.IsKind(SyntaxKind.NumericLiteralToken) && t.Value is float)
+            .Select(t => t.Parent?.Parent is PrefixUnaryExpressionSyntax p && p.IsKind(SyntaxKind.UnaryMinusExpression)
+                ? -(float)t.Value! : (float)t.Value!));
+        if (root.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Any(e => e.ToString() == "float.MaxValue"))
+        {
+            literals.Add(float.MaxValue);
+        }
+
+        foreach (float t in model.Thresholds.ToArray())
+        {
+            Assert.Contains(t, literals);
+        }
+
+        Assert.Contains("// <auto-generated/>", source);
+        Assert.Contains(model.Name, source);
+        Assert.Contains("[GeneratedCode(\"KernelCompiler\"", source);
+        Assert.Contains("Avx2.IsSupported", source);
+        Assert.Contains("Avx512BW.IsSupported", source);
+    }
+
+    [Fact]
+    public void SkipLocalsInitOnlyWhenUnsafeCodeIsAllowed()
+    {
+        var model = RandomModels.Create(4, 6, 2, 2);
+        var plan = KernelPlanner.Create(model, new KernelPlanOptions());
+        string safe = CSharpKernelWriter.Write(plan, new KernelSourceInfo("Safe", "N", "internal"));
+        string withUnsafe = CSharpKernelWriter.Write(plan, new KernelSourceInfo("Fast", "N", "public", "models/m.lut.json", allowUnsafeBlocks: true));
+        Assert.DoesNotContain("[SkipLocalsInit]", safe);
+        Assert.Contains("internal static partial class Safe", safe);
+        Assert.Contains("[SkipLocalsInit]", withUnsafe);
+        Assert.Contains("models/m.lut.json", withUnsafe);
+        // C# 11 is the oldest language the generated file needs (file-local class).
+        GeneratedSource.Compile([safe], languageVersion: LanguageVersion.CSharp11);
+        GeneratedSource.Compile([withUnsafe], allowUnsafe: true);
+        // Why the flag exists: the C# compiler refuses [SkipLocalsInit] without unsafe code (CS0227).
+        var refused = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => GeneratedSource.Compile([withUnsafe]));
+        Assert.Contains("CS0227", refused.Message);
+    }
+}

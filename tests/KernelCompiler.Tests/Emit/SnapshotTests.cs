@@ -1,0 +1,47 @@
+using System.Runtime.CompilerServices;
+
+namespace KernelCompiler.Tests.Emit;
+
+/// <summary>The generated source of two small models, kept as reviewed <c>.verified.cs</c> files so every change
+/// to the writer shows up as a readable diff. On a difference the new text is written next to the snapshot as
+/// <c>.received.cs</c> (git-ignored); copy it over the snapshot once reviewed.</summary>
+public class SnapshotTests
+{
+    // Two codebooks over five inputs, two outputs: small enough to read whole.
+    private static LutModel TwoCodebooks(LutAggregation aggregation = LutAggregation.Exact)
+    {
+        int[] splits = [0, 1, 1, 2, 3, 4, 3, 0];
+        var thresholds = new float[30];
+        for (int i = 0; i < 30; i++) thresholds[i] = (i % 7 - 3) * 0.25f + i * 0.001f;
+        thresholds[14] = float.MaxValue;
+        var tables = new byte[2 * 2 * 16];
+        for (int i = 0; i < tables.Length; i++) tables[i] = (byte)(i * 37 % 256);
+        return new LutModel(5, 2, splits, thresholds, tables, [0.5f, 0.125f], [-1.5f, 2f], aggregation, null, "two-codebooks", "snapshot");
+    }
+
+    [Fact]
+    public void UnrolledExactKernel()
+        => Verify("TwoCodebooks", LutKernel.GenerateSource(TwoCodebooks(), null, "TwoCodebooksKernel", "Snapshots"));
+
+    [Fact]
+    public void TableDrivenAverageKernel()
+        => Verify("TwoCodebooksAverageTableDriven", LutKernel.GenerateSource(TwoCodebooks(LutAggregation.Average),
+            new LutKernelOptions { InstructionSet = KernelInstructionSet.Avx2, Strategy = KernelStrategy.TableDriven },
+            "TwoCodebooksAverageKernel", "Snapshots"));
+
+    private static void Verify(string name, string actual, [CallerFilePath] string thisFile = "")
+    {
+        string folder = Path.Combine(Path.GetDirectoryName(thisFile)!, "Snapshots");
+        string verified = Path.Combine(folder, name + ".verified.cs");
+        string received = Path.Combine(folder, name + ".received.cs");
+        string expected = File.Exists(verified) ? File.ReadAllText(verified).ReplaceLineEndings("\n") : "";
+        if (expected == actual)
+        {
+            File.Delete(received);
+            return;
+        }
+
+        File.WriteAllText(received, actual);
+        Assert.Fail("Generated source differs from " + verified + "; review " + received + " and copy it over if it is right.");
+    }
+}
