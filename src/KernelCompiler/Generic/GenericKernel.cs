@@ -151,8 +151,9 @@ namespace KernelCompiler
         private const int ChunkCodeBytes = 16 * 1024;
 
         /// <summary>Rows encoded per chunk: a whole number of blocks. Column-major chunks are long (up to 1024 rows)
-        /// so each split column is read as one contiguous run the hardware prefetcher follows; row-major chunks stay
-        /// within about 64 KiB of input, so the rows are still cached when the next codebook reads them.</summary>
+        /// so each split column is read as one contiguous run the hardware prefetcher follows; row-major chunks hold
+        /// about 64 KiB of input (but at least one block), so the rows are still cached when the next codebook reads
+        /// them.</summary>
         private int ChunkRows(bool columnMajor)
         {
             int b = BlockRows;
