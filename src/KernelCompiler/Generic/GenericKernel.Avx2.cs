@@ -157,6 +157,18 @@ namespace KernelCompiler
                         StageOutputAvx2(both, odd, m0 + o, dequantize, ps + o * 32);
                     }
 
+                    if (_m == 1)
+                    {
+                        // One output: the destination is the staged row itself.
+                        for (int r = 0; r < count; r += 8)
+                        {
+                            Vector256<int> rowMask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count - r));
+                            Avx.MaskStore((float*)(pd + r), rowMask.AsSingle(), Vector256.Load(ps + r).AsSingle());
+                        }
+
+                        continue;
+                    }
+
                     for (int first = 0; first < outputs; first += 8)
                     {
                         Vector256<int> mask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(outputs - first));
