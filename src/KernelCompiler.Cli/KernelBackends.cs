@@ -16,6 +16,7 @@ namespace KernelCompiler.Cli
         private static readonly KernelBackend[] All =
         {
             new("reference", "the scalar oracle: slow, obviously correct", LutKernel.CreateReference),
+            new("generic", "the table-driven SIMD kernel: the model read as data, no code generation", m => LutKernel.CreateGeneric(m)),
             new("emitted", "the model compiled to IL at run time, thresholds and tables as constants", Compile),
         };
 
@@ -45,10 +46,10 @@ namespace KernelCompiler.Cli
             throw new UsageException(UnknownMessage(name));
         }
 
-        // Without dynamic code (a NativeAOT build of kernelc) Compile returns its table-driven fallback itself; the
-        // check only tells the trimming analyzer that this call is guarded.
+        // Without dynamic code (a NativeAOT build of kernelc) Compile returns the generic kernel itself; the check
+        // only tells the trimming analyzer that this call is guarded.
         private static LutKernel Compile(LutModel model)
-            => RuntimeFeature.IsDynamicCodeSupported ? LutKernel.Compile(model) : LutKernel.CreateReference(model);
+            => RuntimeFeature.IsDynamicCodeSupported ? LutKernel.Compile(model) : LutKernel.CreateGeneric(model);
 
         private sealed record KernelBackend(string Name, string Description, Func<LutModel, LutKernel> Create);
     }

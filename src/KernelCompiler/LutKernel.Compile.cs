@@ -17,13 +17,18 @@ namespace KernelCompiler
             if (model is null) throw new ArgumentNullException(nameof(model));
             if (!RuntimeFeature.IsDynamicCodeSupported)
             {
-                // The table-driven fallback without dynamic code: the reference kernel until the generic one lands.
-                return CreateReference(model);
+                // No dynamic code (NativeAOT): the table-driven SIMD kernel computes the same results.
+                return CreateGeneric(model, options);
             }
 
             KernelPlan plan = KernelPlanner.Create(model, (options ?? new LutKernelOptions()).ToPlanOptions());
             return IlKernelEmitter.Emit(plan);
         }
+
+        /// <summary>The table-driven SIMD kernel: reads the model as data and generates no code, so it runs
+        /// everywhere (NativeAOT included); the baseline that shows what <see cref="Compile"/> buys.</summary>
+        public static LutKernel CreateGeneric(LutModel model, LutKernelOptions? options = null)
+            => GenericKernel.Create(model, (options ?? new LutKernelOptions()).InstructionSet);
 
         /// <summary>The C# source of a kernel for <paramref name="model"/>: exactly what the source generator
         /// writes for the same model and options, and what <see cref="Compile"/> is equivalent to.</summary>

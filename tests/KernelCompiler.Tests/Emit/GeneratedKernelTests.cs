@@ -63,6 +63,20 @@ public class GeneratedKernelTests
     }
 
     [Fact]
+    public void SeveralLargeKernelsBuildInOneAssembly()
+    {
+        // Two 4 MB table sets: as ordinary string literals their base64 would pass the 16 MB user-string heap
+        // (CS8103); as UTF-8 literals they are data blobs.
+        var models = new[] { RandomModels.Create(41, 300, 1000, 256), RandomModels.Create(42, 300, 1000, 256) };
+        var assembly = GeneratedSource.Compile(models.Select((m, i) => LutKernel.GenerateSource(m, null, "Large" + i, "N")).ToList());
+        for (int i = 0; i < models.Length; i++)
+        {
+            var kernel = new GeneratedKernel(models[i], assembly.GetType("N.Large" + i, throwOnError: true)!);
+            KernelEquivalence.AssertMatchesReference(kernel, seed: 40 + i, [0, 1, 65]);
+        }
+    }
+
+    [Fact]
     public void GeneratedMembersCheckArgumentsLikeLutKernel()
     {
         var model = RandomModels.Create(3, 10, 3, 4);
