@@ -497,25 +497,22 @@ namespace KernelCompiler
             {
                 w.Line("private static ReadOnlySpan<byte> Tables => s_tables;");
                 w.Line();
-                // UTF-8 literals are stored as data blobs; ordinary string literals would count against the
-                // assembly's 16 MB user-string heap (CS8103) once a project holds a few large kernels.
-                w.Line("// Base64 as UTF-8 literals, one per line (a list of this many byte literals would slow the C# compiler down).");
-                w.Line("private static readonly byte[] s_tables = DecodeTables(");
+                // One raw UTF-8 literal: stored as a data blob (ordinary string literals count against the
+                // assembly's 16 MB user-string heap, CS8103, once a project holds a few large kernels) and a single
+                // token (a chain of concatenated literals this long overflows the compiler's stack).
+                w.Line("// Base64 in one UTF-8 literal, 100 characters a line (a list of this many byte literals would slow the C# compiler down).");
+                w.Line("private static readonly byte[] s_tables = DecodeTables(\"\"\"");
                 string text = Convert.ToBase64String(tables);
                 const int width = 100;
                 for (int i = 0; i < text.Length; i += width)
                 {
-                    bool last = i + width >= text.Length;
-                    w.Line("    \"" + text.Substring(i, Math.Min(width, text.Length - i)) + "\"u8" + (last ? ");" : " +"));
+                    w.Line("    " + text.Substring(i, Math.Min(width, text.Length - i)));
                 }
 
+                w.Line("    \"\"\"u8);");
                 w.Line();
-                w.Line("private static byte[] DecodeTables(ReadOnlySpan<byte> base64)");
-                w.Open();
-                w.Line("var tables = new byte[" + Int(tables.Length) + "];");
-                w.Line("global::System.Buffers.Text.Base64.DecodeFromUtf8(base64, tables, out _, out _);");
-                w.Line("return tables;");
-                w.Close();
+                w.Line("// Convert skips the line breaks of the literal.");
+                w.Line("private static byte[] DecodeTables(ReadOnlySpan<byte> base64) => Convert.FromBase64String(global::System.Text.Encoding.ASCII.GetString(base64));");
             }
             else
             {

@@ -4,7 +4,9 @@ using System.Runtime.CompilerServices;
 namespace KernelCompiler.Tests.Emit;
 
 /// <summary>A long-running process that compiles many models must not leak: emitted kernels are dynamic methods,
-/// which the GC collects with their code once nothing references them.</summary>
+/// which the GC collects with their code once nothing references them. Runs alone: the heap it measures is the
+/// process's, and other tests allocate in parallel.</summary>
+[Collection(nameof(CompileLifetimeTests))]
 public class CompileLifetimeTests
 {
     [Fact]
@@ -47,3 +49,6 @@ public class CompileLifetimeTests
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 }
+
+[CollectionDefinition(nameof(CompileLifetimeTests), DisableParallelization = true)]
+public sealed class CompileLifetimeCollection;
