@@ -95,8 +95,9 @@ public class NpyReaderFuzzTests(ITestOutputHelper output)
     // Rewrites one header value, keeping the length field truthful so the edit reaches the header parser.
     private static byte[] ReplaceInHeader(byte[] doc, string key, string value)
     {
-        if (doc.Length < 10 || doc[6] is < 1 or > 3) return doc;
+        if (doc.Length < 8 || doc[6] is < 1 or > 3) return doc;
         int lengthBytes = doc[6] == 1 ? 2 : 4;
+        if (doc.Length < 8 + lengthBytes) return doc;
         int headerLength = lengthBytes == 2 ? BitConverter.ToUInt16(doc, 8) : (int)Math.Min(BitConverter.ToUInt32(doc, 8), int.MaxValue);
         int start = 8 + lengthBytes;
         if ((long)start + headerLength > doc.Length) return doc;
