@@ -131,13 +131,19 @@ namespace KernelCompiler.IO
             float[] steps = r.Floats(root, "steps", "$.steps", m);
             float[] offsets = r.Floats(root, "offsets", "$.offsets", m);
 
+            // Check the shape of every row before allocating M × C × 16 bytes: the size must be backed by the document.
             List<JsonNode> outputs = r.Array(root, "tables", "$.tables", m);
-            var tables = new byte[(long)m * c * LutModel.BucketCount];
             for (int o = 0; o < m; o++)
             {
                 string at = "$.tables[" + o + "]";
                 r.Expect(outputs[o], JsonKind.Array, at);
                 r.Count(outputs[o].Items!, c, at);
+            }
+
+            var tables = new byte[(long)m * c * LutModel.BucketCount];
+            for (int o = 0; o < m; o++)
+            {
+                string at = "$.tables[" + o + "]";
                 for (int i = 0; i < c; i++)
                 {
                     r.Hex(outputs[o].Items![i], at + "[" + i + "]", tables, (o * c + i) * LutModel.BucketCount);
@@ -154,6 +160,12 @@ namespace KernelCompiler.IO
                 }
 
                 List<JsonNode> books = r.Array(root, "prototypes", "$.prototypes", c);
+                for (int i = 0; i < c; i++)
+                {
+                    // Lengths first, so the C × 16 × D floats are allocated only when the document holds them.
+                    r.Base64Length(books[i], "$.prototypes[" + i + "]", LutModel.BucketCount * d);
+                }
+
                 prototypes = new float[c * LutModel.BucketCount * d];
                 for (int i = 0; i < c; i++)
                 {
@@ -268,7 +280,7 @@ namespace KernelCompiler.IO
                 }
             }
 
-            public void Base64Floats(JsonNode node, string at, float[] destination, int offset, int count)
+            public void Base64Length(JsonNode node, string at, int count)
             {
                 Expect(node, JsonKind.String, at);
                 long expectedChars = ((long)count * 4 + 2) / 3 * 4;
@@ -277,11 +289,16 @@ namespace KernelCompiler.IO
                     throw new LutModelException(_file, at, "has " + node.Text.Length + " characters; expected " + expectedChars +
                         " (base64 of " + count + " little-endian float32 values)");
                 }
+            }
+
+            public void Base64Floats(JsonNode node, string at, float[] destination, int offset, int count)
+            {
+                Base64Length(node, at, count);
 
                 byte[] bytes;
                 try
                 {
-                    bytes = Convert.FromBase64String(node.Text);
+                    bytes = Convert.FromBase64String(node.Text!);
                 }
                 catch (FormatException)
                 {

@@ -84,6 +84,13 @@ namespace KernelCompiler.IO
             long bytes = count * NpyArray.ElementSize(type);
             if (!stream.CanSeek)
             {
+                // A pipe has no length to check the header against: refuse what no array can hold before reading it all.
+                if (bytes > Array.MaxLength)
+                {
+                    throw new NpyFormatException(sourceName, "the header declares shape " + NpyArray.ShapeText(shape) + " of " + descr +
+                        " (" + bytes + " bytes), larger than one array can hold");
+                }
+
                 // Buffer what is really there (at most one byte more than declared), so a lying header cannot make us
                 // allocate more than the stream holds.
                 var buffered = new MemoryStream();
