@@ -18,7 +18,7 @@ public class InfoCommandTests
         Assert.Contains("aggregation  average", result.Output);
         Assert.Contains("name         random-5", result.Output);
         Assert.Contains("producer     tests", result.Output);
-        Assert.Contains("sha256       " + ModelHash.Sha256(model), result.Output);
+        Assert.Contains("sha256       " + model.ComputeSha256(), result.Output);
     }
 
     [Fact]
@@ -30,8 +30,8 @@ public class InfoCommandTests
         tables[0] ^= 1;
         LutModel changed = model.WithTables(tables, model.Steps.ToArray(), model.Offsets.ToArray(), model.OutputDimension);
 
-        Assert.Equal(ModelHash.Sha256(model), ModelHash.Sha256(reparsed));
-        Assert.NotEqual(ModelHash.Sha256(model), ModelHash.Sha256(changed));
+        Assert.Equal(model.ComputeSha256(), reparsed.ComputeSha256());
+        Assert.NotEqual(model.ComputeSha256(), changed.ComputeSha256());
     }
 
     [Fact]

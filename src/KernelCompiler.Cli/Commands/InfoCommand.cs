@@ -29,7 +29,7 @@ namespace KernelCompiler.Cli.Commands
             o.WriteLine("aggregation  " + (model.Aggregation == LutAggregation.Exact ? "exact" : "average"));
             o.WriteLine("tables       " + model.Tables.Length + " bytes (M × C × 16)");
             o.WriteLine("prototypes   " + (model.HasPrototypes ? "yes (tables can be rebuilt for another B)" : "no"));
-            o.WriteLine("sha256       " + ModelHash.Sha256(model) + " (of the canonical JSON)");
+            o.WriteLine("sha256       " + model.ComputeSha256() + " (of the canonical JSON)");
             return ExitCodes.Success;
         }
     }

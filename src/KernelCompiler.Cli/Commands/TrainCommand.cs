@@ -147,7 +147,7 @@ namespace KernelCompiler.Cli.Commands
                 writer.WriteNumber("outputDimension", model.OutputDimension);
                 writer.WriteNumber("codebooks", model.Codebooks);
                 writer.WriteString("aggregation", AggregationName(model));
-                writer.WriteString("sha256", ModelHash.Sha256(model));
+                writer.WriteString("sha256", model.ComputeSha256());
                 writer.WriteNumber("seconds", Math.Round(seconds, 3));
                 writer.WriteEndObject();
             }

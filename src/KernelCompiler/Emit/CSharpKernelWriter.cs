@@ -162,6 +162,14 @@ namespace KernelCompiler
             if (docs) w.Line();
             if (docs) w.Line("/// <summary>C: codes per row.</summary>");
             w.Line(accessibility + " const int Codebooks = " + Int(plan.Codebooks) + ";");
+            if (accessibility != "private")
+            {
+                // Lets a program tell which model a compiled kernel came from (kernelc's generated backend does).
+                if (docs) w.Line();
+                if (docs) w.Line("/// <summary>SHA-256 of the model's canonical JSON: which model this code was generated from.</summary>");
+                w.Line(accessibility + " const string ModelSha256 = \"" + plan.ModelHash + "\";");
+            }
+
             w.Line();
         }
 

@@ -1,5 +1,8 @@
 using System;
+using System.Globalization;
 using System.IO;
+using System.Security.Cryptography;
+using System.Text;
 using KernelCompiler.IO;
 
 namespace KernelCompiler
@@ -153,6 +156,23 @@ namespace KernelCompiler
 
         /// <summary>The model as a version-1 model document.</summary>
         public string ToJson() => LutModelWriter.Write(this);
+
+        /// <summary>SHA-256 of <see cref="ToJson"/> in lower-case hex: names the model independently of how its file
+        /// was formatted. Generated kernels carry it as <c>ModelSha256</c>.</summary>
+        public string ComputeSha256()
+        {
+            using (SHA256 sha = SHA256.Create())
+            {
+                byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(ToJson()));
+                var sb = new StringBuilder(hash.Length * 2);
+                foreach (byte b in hash)
+                {
+                    sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+                }
+
+                return sb.ToString();
+            }
+        }
 
         /// <summary>Writes the model document to <paramref name="path"/> through a temporary file, so a reader never
         /// sees half a model.</summary>

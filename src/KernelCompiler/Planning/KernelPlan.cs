@@ -99,7 +99,7 @@ namespace KernelCompiler
 
         /// <summary>SHA-256 of the model document, lowercase hex; computed on first use (only the C# writer needs
         /// it, and the document of a large model is megabytes).</summary>
-        public string ModelHash => _modelHash ?? (_modelHash = KernelPlanner.Hash(Model.ToJson()));
+        public string ModelHash => _modelHash ?? (_modelHash = Model.ComputeSha256());
 
         private string? _modelHash;
 

@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace KernelCompiler
 {
@@ -97,21 +95,6 @@ namespace KernelCompiler
                     return KernelStrategy.Unrolled;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(requested), requested, "Unknown strategy.");
-            }
-        }
-
-        internal static string Hash(string text)
-        {
-            using (SHA256 sha = SHA256.Create())
-            {
-                byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
-                var sb = new StringBuilder(hash.Length * 2);
-                foreach (byte b in hash)
-                {
-                    sb.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-                }
-
-                return sb.ToString();
             }
         }
     }

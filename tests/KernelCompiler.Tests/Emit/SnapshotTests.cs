@@ -1,10 +1,7 @@
-using System.Runtime.CompilerServices;
-
 namespace KernelCompiler.Tests.Emit;
 
 /// <summary>The generated source of two small models, kept as reviewed <c>.verified.cs</c> files so every change
-/// to the writer shows up as a readable diff. On a difference the new text is written next to the snapshot as
-/// <c>.received.cs</c> (git-ignored); copy it over the snapshot once reviewed.</summary>
+/// to the writer shows up as a readable diff (see <see cref="Snapshot"/> for the accept workflow).</summary>
 public class SnapshotTests
 {
     // Two codebooks over five inputs, two outputs: small enough to read whole.
@@ -29,19 +26,5 @@ public class SnapshotTests
             new LutKernelOptions { InstructionSet = KernelInstructionSet.Avx2, Strategy = KernelStrategy.TableDriven },
             "TwoCodebooksAverageKernel", "Snapshots"));
 
-    private static void Verify(string name, string actual, [CallerFilePath] string thisFile = "")
-    {
-        string folder = Path.Combine(Path.GetDirectoryName(thisFile)!, "Snapshots");
-        string verified = Path.Combine(folder, name + ".verified.cs");
-        string received = Path.Combine(folder, name + ".received.cs");
-        string expected = File.Exists(verified) ? File.ReadAllText(verified).ReplaceLineEndings("\n") : "";
-        if (expected == actual)
-        {
-            File.Delete(received);
-            return;
-        }
-
-        File.WriteAllText(received, actual);
-        Assert.Fail("Generated source differs from " + verified + "; review " + received + " and copy it over if it is right.");
-    }
+    private static void Verify(string name, string actual) => Snapshot.Verify(actual, name);
 }

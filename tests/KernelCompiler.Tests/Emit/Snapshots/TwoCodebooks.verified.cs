@@ -40,6 +40,9 @@ namespace Snapshots
         /// <summary>C: codes per row.</summary>
         public const int Codebooks = 2;
 
+        /// <summary>SHA-256 of the model's canonical JSON: which model this code was generated from.</summary>
+        public const string ModelSha256 = "d7f4cc9215bfdc2ab2bad76c7cab179764528cb393183bfb4ed49c0ef3655bd4";
+
         /// <summary>Encodes row-major rows (N × D) into <paramref name="codes"/> (N × C, each 0..15).</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Encode(ReadOnlySpan<float> x, Span<byte> codes)

@@ -40,6 +40,9 @@ namespace Snapshots
         /// <summary>C: codes per row.</summary>
         public const int Codebooks = 2;
 
+        /// <summary>SHA-256 of the model's canonical JSON: which model this code was generated from.</summary>
+        public const string ModelSha256 = "cdfb6f5a2ece430aed7421d8f6f534251d94eb32a8fa01dd01097307cd162c6f";
+
         /// <summary>Encodes row-major rows (N × D) into <paramref name="codes"/> (N × C, each 0..15).</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Encode(ReadOnlySpan<float> x, Span<byte> codes)
