@@ -5,8 +5,9 @@ using KernelCompiler.Blas;
 namespace KernelCompiler.Benchmarks;
 
 /// <summary>
-/// Every kernel and both exact baselines on the same rows, in one run: the emitted kernel (IL, ISA Auto) timed for
-/// encoding, the scan over codes (Multiply(codes)) and end to end (Multiply); OpenBLAS cblas_sgemm single-threaded
+/// Every kernel and both exact baselines on the same rows, in one run: the emitted kernel (IL) and the generic
+/// table-driven kernel, both with ISA Auto, each timed for encoding, the scan over codes (Multiply(codes)) and end to
+/// end (Multiply); OpenBLAS cblas_sgemm single-threaded
 /// (the baseline of the Ratio column) and a TensorPrimitives dense product. The source-generated kernel is the same
 /// plan written as C# instead of IL, so it is represented by the emitted one (see README). Hot paths allocate nothing:
 /// every buffer is made in <see cref="Setup"/>.
@@ -15,6 +16,7 @@ namespace KernelCompiler.Benchmarks;
 public class KernelBenchmarks
 {
     private LutKernel _emitted = null!;
+    private LutKernel _generic = null!;
     private float[] _x = [];
     private float[] _b = [];
     private float[] _bTransposed = [];
@@ -61,6 +63,7 @@ public class KernelBenchmarks
         LutModel model = KernelShapes.Model(Shape);
         (_d, _m, _) = KernelShapes.Dimensions(Shape);
         _emitted = LutKernel.Compile(model, new LutKernelOptions { InstructionSet = KernelInstructionSet.Auto });
+        _generic = GenericKernel.Create(model, KernelInstructionSet.Auto);
         _x = KernelShapes.Rows(Shape, Rows, Layout);
         _b = KernelShapes.Weights(Shape);
         _bTransposed = DenseProduct.Transpose(_b, _d, _m);
@@ -88,6 +91,23 @@ public class KernelBenchmarks
     {
         if (ColumnMajor) _emitted.MultiplyColumnMajor(_x, _y);
         else _emitted.Multiply(_x, _y);
+    }
+
+    [Benchmark]
+    public void GenericEncode()
+    {
+        if (ColumnMajor) _generic.EncodeColumnMajor(_x, _codes);
+        else _generic.Encode(_x, _codes);
+    }
+
+    [Benchmark]
+    public void GenericScan() => _generic.Multiply(_codes, _y);
+
+    [Benchmark]
+    public void GenericMultiply()
+    {
+        if (ColumnMajor) _generic.MultiplyColumnMajor(_x, _y);
+        else _generic.Multiply(_x, _y);
     }
 
     [Benchmark(Baseline = true)]
