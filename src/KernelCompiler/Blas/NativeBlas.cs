@@ -54,7 +54,7 @@ namespace KernelCompiler.Blas
                     string config = NativeLibrary.TryGetExport(handle, "openblas_get_config", out IntPtr getConfig)
                         ? Marshal.PtrToStringAnsi(((delegate* unmanaged<IntPtr>)getConfig)()) ?? "OpenBLAS"
                         : "OpenBLAS";
-                    Engine = "OpenBLAS cblas_sgemm, 1 thread (" + config.Trim() + ")";
+                    Engine = "OpenBLAS cblas_sgemm, 1 thread per call (" + config.Trim() + ")";
                 }
                 else
                 {

@@ -84,7 +84,7 @@ public class BlasProductTests
         Assert.Null(NativeBlas.UnavailableReason);
         if (NativeBlas.IsOpenBlas)
         {
-            Assert.StartsWith("OpenBLAS cblas_sgemm, 1 thread (OpenBLAS ", NativeBlas.Engine);
+            Assert.StartsWith("OpenBLAS cblas_sgemm, 1 thread per call (OpenBLAS ", NativeBlas.Engine);
         }
     }
 
