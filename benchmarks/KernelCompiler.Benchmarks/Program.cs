@@ -1,9 +1,29 @@
+using System;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Running;
+using KernelCompiler.Blas;
 
 namespace KernelCompiler.Benchmarks;
 
 /// <summary>Runs the benchmark classes of this assembly chosen on the command line (see benchmarks/README.md).</summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        IConfig config = DefaultConfig.Instance
+            .AddColumn(PerRowColumn.NanosecondsPerRow, PerRowColumn.SpeedupOverBaseline);
+        if (NativeBlas.IsAvailable)
+        {
+            Console.WriteLine("// Exact baseline: " + NativeBlas.Engine);
+        }
+        else
+        {
+            // Without the library the OpenBLAS benchmarks are left out (not failed), and the run says why.
+            Console.WriteLine("// " + NativeBlas.UnavailableReason + "; the OpenBlasSgemm benchmarks are left out of this run.");
+            config = config.AddFilter(new SimpleFilter(c => c.Descriptor.WorkloadMethod.Name != nameof(KernelBenchmarks.OpenBlasSgemm)));
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+    }
 }

@@ -1,0 +1,107 @@
+using System;
+using System.IO;
+using BenchmarkDotNet.Attributes;
+using KernelCompiler.Blas;
+using KernelCompiler.Kernels;
+
+namespace KernelCompiler.Benchmarks;
+
+/// <summary>
+/// A source-generated kernel next to the emitted and generic kernels of the same model, on the same real rows: the
+/// shipped MNIST model (kernels/models/mnist-c16.lut.json: D = 512, M = 10, C = 16, the CIFAR-10-like shape) through
+/// <see cref="MnistC16Kernel"/> ([LutKernel], compiled with this assembly), on mnist-mlp512 X_test (10,000 rows),
+/// with OpenBLAS on B = W as the baseline.
+/// </summary>
+[MemoryDiagnoser]
+public class GeneratedBenchmarks
+{
+    private LutKernel _emitted = null!;
+    private LutKernel _generic = null!;
+    private float[] _x = [];
+    private float[] _w = [];
+    private byte[] _codes = [];
+    private float[] _y = [];
+    private int _d;
+    private int _m;
+
+    [Params(10_000)]
+    public int Rows { get; set; } = 10_000;
+
+    [Params(RowLayout.Column, RowLayout.Row)]
+    public RowLayout Layout { get; set; }
+
+    private bool ColumnMajor => Layout == RowLayout.Column;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        LutModel model = LutModel.Load(FindModel("mnist-c16.lut.json"));
+        _d = model.InputDimension;
+        _m = model.OutputDimension;
+        _emitted = LutKernel.Compile(model);
+        _generic = GenericKernel.Create(model);
+        (float[] all, int available, _) = SharedData.Matrix("mnist-mlp512", "X_test.npy");
+        if (available < Rows) throw new InvalidOperationException("mnist X_test has only " + available + " rows");
+        float[] x = all.AsSpan(0, Rows * _d).ToArray();
+        _x = ColumnMajor ? Transpose(x, Rows, _d) : x;
+        _w = SharedData.Matrix("mnist-mlp512", "W.npy").Values;
+        _codes = new byte[Rows * model.Codebooks];
+        _y = new float[Rows * _m];
+        GeneratedEncode();
+    }
+
+    [Benchmark]
+    public void GeneratedEncode()
+    {
+        if (ColumnMajor) MnistC16Kernel.EncodeColumnMajor(_x, _codes);
+        else MnistC16Kernel.Encode(_x, _codes);
+    }
+
+    [Benchmark]
+    public void GeneratedScan() => MnistC16Kernel.Multiply(_codes, _y);
+
+    [Benchmark]
+    public void GeneratedMultiply()
+    {
+        if (ColumnMajor) MnistC16Kernel.MultiplyColumnMajor(_x, _y);
+        else MnistC16Kernel.Multiply(_x, _y);
+    }
+
+    [Benchmark]
+    public void EmittedMultiply()
+    {
+        if (ColumnMajor) _emitted.MultiplyColumnMajor(_x, _y);
+        else _emitted.Multiply(_x, _y);
+    }
+
+    [Benchmark]
+    public void GenericMultiply()
+    {
+        if (ColumnMajor) _generic.MultiplyColumnMajor(_x, _y);
+        else _generic.Multiply(_x, _y);
+    }
+
+    [Benchmark(Baseline = true)]
+    public void OpenBlasSgemm() => NativeBlas.Multiply(_x, Rows, _d, ColumnMajor, _w, _m, _y);
+
+    // kernels/models beside the benchmarks, found by walking up (BenchmarkDotNet runs a copy several levels down).
+    private static string FindModel(string file)
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "kernels", "models", file);
+            if (File.Exists(candidate)) return candidate;
+        }
+
+        throw new FileNotFoundException("kernels/models/" + file + " was not found above " + AppContext.BaseDirectory);
+    }
+
+    private static float[] Transpose(float[] x, int rows, int columns)
+    {
+        var t = new float[x.Length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < columns; c++)
+                t[c * rows + r] = x[r * columns + c];
+        return t;
+    }
+}

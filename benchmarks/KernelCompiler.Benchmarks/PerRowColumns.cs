@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Linq;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace KernelCompiler.Benchmarks;
+
+/// <summary>
+/// Mean time per input row (the Mean divided by the Rows parameter) and, when the group has a baseline (OpenBLAS),
+/// how many times faster than it: the figures the performance targets are stated in.
+/// </summary>
+public sealed class PerRowColumn : IColumn
+{
+    private readonly bool _speedup;
+
+    private PerRowColumn(bool speedup) => _speedup = speedup;
+
+    public static IColumn NanosecondsPerRow { get; } = new PerRowColumn(speedup: false);
+
+    public static IColumn SpeedupOverBaseline { get; } = new PerRowColumn(speedup: true);
+
+    public string Id => _speedup ? "SpeedupOverBaseline" : "NsPerRow";
+
+    public string ColumnName => _speedup ? "x Baseline" : "ns/row";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => _speedup ? 1 : 0;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => _speedup
+        ? "Baseline (OpenBLAS cblas_sgemm, 1 thread) mean / this mean: how many times faster than the exact product"
+        : "Mean / Rows: nanoseconds per input row";
+
+    public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(c => c.Parameters.Items.Any(p => p.Name == "Rows"));
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        double? mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
+        if (mean is not double ns)
+        {
+            return "NA";
+        }
+
+        if (!_speedup)
+        {
+            object? rows = benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Rows")?.Value;
+            return rows is int n ? (ns / n).ToString("F2", CultureInfo.InvariantCulture) : "NA";
+        }
+
+        // The baseline of the same parameter group (same shape, rows and layout).
+        BenchmarkCase? baseline = summary.BenchmarksCases.FirstOrDefault(c => c.Descriptor.Baseline
+            && c.Descriptor.Type == benchmarkCase.Descriptor.Type
+            && c.Parameters.ValueInfo == benchmarkCase.Parameters.ValueInfo);
+        double? baselineMean = baseline is null ? null : summary[baseline]?.ResultStatistics?.Mean;
+        return baselineMean is double b ? (b / ns).ToString("F1", CultureInfo.InvariantCulture) : "NA";
+    }
+}
