@@ -18,7 +18,6 @@ namespace KernelCompiler.Cli
             new("reference", "the scalar oracle: slow, obviously correct", LutKernel.CreateReference),
             new("generic", "the table-driven SIMD kernel: the model read as data, no code generation", m => LutKernel.CreateGeneric(m)),
             new("emitted", "the model compiled to IL at run time, thresholds and tables as constants", Compile),
-            new("generic", "one table-driven SIMD kernel for every model, no code generation", m => GenericKernel.Create(m)),
         };
 
         public static IReadOnlyList<string> Names { get; } = All.Select(b => b.Name).ToArray();
