@@ -18,6 +18,7 @@ namespace KernelCompiler.Cli
             new("reference", "the scalar oracle: slow, obviously correct", LutKernel.CreateReference),
             new("generic", "the table-driven SIMD kernel: the model read as data, no code generation", m => LutKernel.CreateGeneric(m)),
             new("emitted", "the model compiled to IL at run time, thresholds and tables as constants", Compile),
+            new("generated", "the [LutKernel] class compiled into kernelc for this model, if one ships (kernels/models)", Generated),
         };
 
         public static IReadOnlyList<string> Names { get; } = All.Select(b => b.Name).ToArray();
@@ -50,6 +51,11 @@ namespace KernelCompiler.Cli
         // only tells the trimming analyzer that this call is guarded.
         private static LutKernel Compile(LutModel model)
             => RuntimeFeature.IsDynamicCodeSupported ? LutKernel.Compile(model) : LutKernel.CreateGeneric(model);
+
+        private static LutKernel Generated(LutModel model)
+            => Kernels.ShippedKernels.Find(model) ?? throw new UsageException("no generated kernel ships for model '" + model.Name +
+                "' (sha256 " + model.ComputeSha256().Substring(0, 12) + "…); kernelc has " + string.Join(", ", Kernels.ShippedKernels.Names) +
+                ". Use --backend emitted to compile this model at run time");
 
         private sealed record KernelBackend(string Name, string Description, Func<LutModel, LutKernel> Create);
     }
