@@ -180,20 +180,8 @@ namespace KernelCompiler
             }
         }
 
-        [SkipLocalsInit]
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void AggregateCore(ReadOnlySpan<byte> codes, int rows, Span<int> sums)
-        {
-            int b = BlockRows;
-            Span<byte> block = stackalloc byte[_c * b];
-            Span<int> stage = stackalloc int[OutputChunk * b];
-            for (int row0 = 0; row0 < rows; row0 += b)
-            {
-                int count = Math.Min(b, rows - row0);
-                LoadCodes(codes.Slice(row0 * _c, count * _c), count, block);
-                ScanBlock(block, b, count, sums.Slice(row0 * _m, count * _m), stage, dequantize: false);
-            }
-        }
+            => ScanCodes(codes, rows, sums, dequantize: false);
 
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -217,19 +205,22 @@ namespace KernelCompiler
             }
         }
 
+        protected override void MultiplyCodesCore(ReadOnlySpan<byte> codes, int rows, Span<float> destination)
+            => ScanCodes(codes, rows, MemoryMarshal.Cast<float, int>(destination), dequantize: true);
+
+        // Codes in, integer sums or (dequantize) output float bits out, one block of rows at a time.
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        protected override void MultiplyCodesCore(ReadOnlySpan<byte> codes, int rows, Span<float> destination)
+        private void ScanCodes(ReadOnlySpan<byte> codes, int rows, Span<int> destination, bool dequantize)
         {
             int b = BlockRows;
             Span<byte> block = stackalloc byte[_c * b];
             Span<int> stage = stackalloc int[OutputChunk * b];
-            Span<int> bits = MemoryMarshal.Cast<float, int>(destination);
             for (int row0 = 0; row0 < rows; row0 += b)
             {
                 int count = Math.Min(b, rows - row0);
                 LoadCodes(codes.Slice(row0 * _c, count * _c), count, block);
-                ScanBlock(block, b, count, bits.Slice(row0 * _m, count * _m), stage, dequantize: true);
+                ScanBlock(block, b, count, destination.Slice(row0 * _m, count * _m), stage, dequantize);
             }
         }
 
