@@ -34,7 +34,7 @@ public class GeneratedKernelTests
         try
         {
             Assembly assembly = context.LoadFromStream(stream);
-            Equivalence.AssertEqualToReference(new GeneratedKernel(assembly.GetType("Consumer.MKernel")!), model, seed: c + m);
+            Equivalence.AssertEqualToReference(new GeneratedKernel(model, assembly.GetType("Consumer.MKernel")!), model, seed: c + m);
         }
         finally
         {

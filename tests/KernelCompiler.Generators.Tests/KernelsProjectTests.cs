@@ -25,7 +25,7 @@ public class KernelsProjectTests
         Type type = KernelsAssembly.GetType(typeName)!;
         LutModel model = LutModel.Load(ModelFileOf(type));
 
-        Equivalence.AssertEqualToReference(new GeneratedKernel(type), model, seed: 500);
+        Equivalence.AssertEqualToReference(new GeneratedKernel(model, type), model, seed: 500);
     }
 
     /// <summary>The trained kernels on the real test rows they were trained for (../shared/data).</summary>
@@ -40,7 +40,7 @@ public class KernelsProjectTests
         LutModel model = LutModel.Load(ModelFileOf(type));
         float[] x = KernelCompiler.IO.NpyFile.Read(Path.Combine(SharedData.Root, rowsFile)).ToSingle();
 
-        Equivalence.AssertEqualOnRows(new GeneratedKernel(type), model, x);
+        Equivalence.AssertEqualOnRows(new GeneratedKernel(model, type), model, x);
     }
 
     [Fact]
