@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.CompilerServices;
 
 namespace KernelCompiler.Cli
 {
@@ -17,7 +16,7 @@ namespace KernelCompiler.Cli
         {
             new("reference", "the scalar oracle: slow, obviously correct", LutKernel.CreateReference),
             new("generic", "the table-driven SIMD kernel: the model read as data, no code generation", m => LutKernel.CreateGeneric(m)),
-            new("emitted", "the model compiled to IL at run time, thresholds and tables as constants", Compile),
+            new("emitted", "the model compiled to IL at run time, thresholds and tables as constants", m => LutKernel.Compile(m)),
             new("generated", "the [LutKernel] class compiled into kernelc for this model, if one ships (kernels/models)", Generated),
         };
 
@@ -46,11 +45,6 @@ namespace KernelCompiler.Cli
 
             throw new UsageException(UnknownMessage(name));
         }
-
-        // Without dynamic code (a NativeAOT build of kernelc) Compile returns the generic kernel itself; the check
-        // only tells the trimming analyzer that this call is guarded.
-        private static LutKernel Compile(LutModel model)
-            => RuntimeFeature.IsDynamicCodeSupported ? LutKernel.Compile(model) : LutKernel.CreateGeneric(model);
 
         private static LutKernel Generated(LutModel model)
             => Kernels.ShippedKernels.Find(model) ?? throw new UsageException("no generated kernel ships for model '" + model.Name +
