@@ -36,6 +36,16 @@ namespace KernelCompiler
             string className = "GeneratedKernel", string? @namespace = null)
         {
             if (model is null) throw new ArgumentNullException(nameof(model));
+            if (className is null || !CSharpNames.IsIdentifier(className))
+            {
+                throw new ArgumentException("'" + className + "' is not a C# identifier.", nameof(className));
+            }
+
+            if (@namespace is not null && !CSharpNames.IsQualifiedName(@namespace))
+            {
+                throw new ArgumentException("'" + @namespace + "' is not a dotted C# name.", nameof(@namespace));
+            }
+
             KernelPlan plan = KernelPlanner.Create(model, (options ?? new LutKernelOptions()).ToPlanOptions());
             return CSharpKernelWriter.Write(plan, new KernelSourceInfo(className, @namespace));
         }

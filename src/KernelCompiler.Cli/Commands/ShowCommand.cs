@@ -42,14 +42,15 @@ namespace KernelCompiler.Cli.Commands
                         _ => KernelStrategy.Auto,
                     },
                 };
+                // Checked before GenerateSource (which checks too) so a bad name is a usage error, exit 2.
                 string name = parse.GetRequiredValue(className);
-                if (!SyntaxFacts.IsIdentifier(name))
+                if (!CSharpNames.IsIdentifier(name))
                 {
                     throw new UsageException("invalid value '" + name + "' for --class-name; expected a C# identifier");
                 }
 
                 string? space = parse.GetValue(ns);
-                if (space is not null && !SyntaxFacts.IsQualifiedName(space))
+                if (space is not null && !CSharpNames.IsQualifiedName(space))
                 {
                     throw new UsageException("invalid value '" + space + "' for --namespace; expected a dotted C# name");
                 }
@@ -68,30 +69,5 @@ namespace KernelCompiler.Cli.Commands
             "scalar" => KernelInstructionSet.Scalar,
             _ => KernelInstructionSet.Auto,
         };
-
-        /// <summary>Just enough of C#'s lexical rules to refuse names that would not compile.</summary>
-        private static class SyntaxFacts
-        {
-            public static bool IsIdentifier(string text)
-            {
-                if (text.Length == 0 || !(char.IsLetter(text[0]) || text[0] == '_')) return false;
-                foreach (char ch in text)
-                {
-                    if (!(char.IsLetterOrDigit(ch) || ch == '_')) return false;
-                }
-
-                return true;
-            }
-
-            public static bool IsQualifiedName(string text)
-            {
-                foreach (string part in text.Split('.'))
-                {
-                    if (!IsIdentifier(part)) return false;
-                }
-
-                return true;
-            }
-        }
     }
 }
