@@ -62,13 +62,20 @@ namespace KernelCompiler
             WriteDispatch(w, plan);
             foreach (KernelPath path in plan.Paths)
             {
-                WriteBlocks(w, plan, path);
+                if (!path.IsFused)
+                {
+                    WriteBlocks(w, plan, path);
+                }
             }
 
             WriteSupport(w, plan);
             foreach (KernelPath path in plan.Paths)
             {
-                if (path.IsScalar)
+                if (path.IsFused)
+                {
+                    WriteFusedSteps(w, plan);
+                }
+                else if (path.IsScalar)
                 {
                     WriteScalarEncodeGroup(w, plan);
                     WriteScalarAggregateBlock(w, plan);
@@ -277,6 +284,12 @@ namespace KernelCompiler
             w.Line("int row = 0;");
             foreach (KernelPath path in plan.Paths)
             {
+                if (path.IsFused)
+                {
+                    WriteFusedDispatch(w);
+                    continue;
+                }
+
                 string call = "row = Blocks_" + path.Name + "(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);";
                 if (path.IsScalar)
                 {
@@ -493,16 +506,36 @@ namespace KernelCompiler
 
             byte[] tables = model.Tables.ToArray();
             w.Line("// Tables [output][codebook][bucket]: " + Int(plan.OutputDimension) + " × " + Int(plan.Codebooks) + " × 16 bytes.");
-            if (plan.TablesAsBase64)
+            WriteBytes(w, "Tables", tables, plan.Codebooks * 16, plan.TablesAsBase64);
+            if (plan.HasFusedPath)
             {
-                w.Line("private static ReadOnlySpan<byte> Tables => s_tables;");
+                w.Line();
+                if (plan.Codebooks % 4 == 0)
+                {
+                    w.Line("// The fused path's tables [output][group of four codebooks][64]: the same bytes.");
+                    w.Line("private static ReadOnlySpan<byte> FusedTables => Tables;");
+                }
+                else
+                {
+                    w.Line("// The fused path's tables [output][group of four codebooks][64]: the last group padded with zeros.");
+                    WriteBytes(w, "FusedTables", plan.FusedTables(), plan.FusedGroups * 64, plan.TablesAsBase64);
+                }
+            }
+        }
+
+        private static void WriteBytes(SourceText w, string name, byte[] bytes, int perOutput, bool asBase64)
+        {
+            if (asBase64)
+            {
+                string field = "s_" + char.ToLowerInvariant(name[0]) + name.Substring(1);
+                w.Line("private static ReadOnlySpan<byte> " + name + " => " + field + ";");
                 w.Line();
                 // One raw UTF-8 literal: stored as a data blob (ordinary string literals count against the
                 // assembly's 16 MB user-string heap, CS8103, once a project holds a few large kernels) and a single
                 // token (a chain of concatenated literals this long overflows the compiler's stack).
                 w.Line("// Base64 in one UTF-8 literal, 100 characters a line (a list of this many byte literals would slow the C# compiler down).");
-                w.Line("private static readonly byte[] s_tables = DecodeTables(\"\"\"");
-                string text = Convert.ToBase64String(tables);
+                w.Line("private static readonly byte[] " + field + " = DecodeTables(\"\"\"");
+                string text = Convert.ToBase64String(bytes);
                 const int width = 100;
                 for (int i = 0; i < text.Length; i += width)
                 {
@@ -511,20 +544,22 @@ namespace KernelCompiler
 
                 w.Line("    \"\"\"u8);");
                 w.Line();
-                w.Line("// Convert skips the line breaks of the literal.");
-                w.Line("private static byte[] DecodeTables(ReadOnlySpan<byte> base64) => Convert.FromBase64String(global::System.Text.Encoding.ASCII.GetString(base64));");
+                if (name == "Tables")
+                {
+                    w.Line("// Convert skips the line breaks of the literal.");
+                    w.Line("private static byte[] DecodeTables(ReadOnlySpan<byte> base64) => Convert.FromBase64String(global::System.Text.Encoding.ASCII.GetString(base64));");
+                }
             }
             else
             {
-                w.Line("private static ReadOnlySpan<byte> Tables => new byte[]");
+                w.Line("private static ReadOnlySpan<byte> " + name + " => new byte[]");
                 w.Open();
-                int per = plan.Codebooks * 16;
-                for (int m = 0; m < plan.OutputDimension; m++)
+                for (int m = 0; m * perOutput < bytes.Length; m++)
                 {
                     var sb = new StringBuilder();
-                    for (int i = 0; i < per; i++)
+                    for (int i = 0; i < perOutput; i++)
                     {
-                        sb.Append(Int(tables[m * per + i])).Append(", ");
+                        sb.Append(Int(bytes[m * perOutput + i])).Append(", ");
                     }
 
                     sb.Append("// output ").Append(Int(m));

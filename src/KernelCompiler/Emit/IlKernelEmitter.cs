@@ -43,7 +43,7 @@ namespace KernelCompiler
             var paths = new List<EmittedPath>();
             foreach (KernelPath path in plan.Paths)
             {
-                if (!IsSupported(path))
+                if (!IsSupported(path) || path.IsFused)
                 {
                     continue;
                 }

@@ -119,6 +119,8 @@ namespace KernelCompiler
                     }
 
                     goto case KernelInstructionSet.Avx512;
+                case KernelInstructionSet.Avx512Vbmi:
+                    // The generic kernel has no fused path: VBMI adds nothing to its AVX-512 path.
                 case KernelInstructionSet.Avx512:
                     if (Avx512F.IsSupported && Avx512BW.IsSupported)
                     {

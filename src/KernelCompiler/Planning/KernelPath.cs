@@ -32,12 +32,18 @@ namespace KernelCompiler
 
         public bool IsScalar => InstructionSet == KernelInstructionSet.Scalar;
 
+        /// <summary>The fused path runs through the runtime's tile loop, not a Blocks_ method of its own.</summary>
+        public bool IsFused => InstructionSet == KernelInstructionSet.Avx512Vbmi;
+
         /// <summary>Vector type name for this path (Vector512, Vector256, Vector128), or null for scalar.</summary>
         public string? VectorType =>
-            InstructionSet == KernelInstructionSet.Avx512 ? "Vector512" :
+            InstructionSet == KernelInstructionSet.Avx512 || InstructionSet == KernelInstructionSet.Avx512Vbmi ? "Vector512" :
             InstructionSet == KernelInstructionSet.Avx2 ? "Vector256" :
             InstructionSet == KernelInstructionSet.Vector128 ? "Vector128" : null;
 
+        /// <summary>The fused path (AVX-512 VBMI): tiles of 16 rows, four codebooks per permute; its loop lives in
+        /// KernelCompiler.Runtime.FusedKernelRuntime, only its steps are emitted.</summary>
+        internal static readonly KernelPath Avx512Vbmi = new KernelPath(KernelInstructionSet.Avx512Vbmi, "Avx512Vbmi", 16, 16, "global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported");
         internal static readonly KernelPath Avx512 = new KernelPath(KernelInstructionSet.Avx512, "Avx512", 64, 16, "Avx512BW.IsSupported");
         internal static readonly KernelPath Avx2 = new KernelPath(KernelInstructionSet.Avx2, "Avx2", 32, 8, "Avx2.IsSupported");
         internal static readonly KernelPath Vector128 = new KernelPath(KernelInstructionSet.Vector128, "Vector128", 16, 4, "Ssse3.IsSupported || AdvSimd.Arm64.IsSupported");

@@ -41,6 +41,12 @@ namespace KernelCompiler
         /// <summary>Per-call buffers up to this size live on the stack; larger ones on the heap (once per call).</summary>
         public const int MaxStackBufferBytes = 32 * 1024;
 
+        /// <summary>The fused path's limits (FusedKernelRuntime.MaxCodebooks and MaxOutputs; the runtime is not
+        /// linked into the generator, so they are repeated here and a test keeps them equal).</summary>
+        public const int MaxFusedCodebooks = 128;
+
+        public const int MaxFusedOutputs = 1024;
+
         /// <summary>Threshold lanes per level in <see cref="ThresholdLanes"/>: the widest level has 8 nodes.</summary>
         public const int LanesPerLevel = 8;
 
@@ -105,6 +111,54 @@ namespace KernelCompiler
 
         /// <summary>Whether the C# writer embeds the tables as base64 text (see <see cref="MaxListedTableBytes"/>).</summary>
         public bool TablesAsBase64 => (long)Codebooks * OutputDimension * LutModel.BucketCount > MaxListedTableBytes;
+
+        /// <summary>Whether the plan has the fused path (it is then the first path).</summary>
+        public bool HasFusedPath => Paths.Count > 0 && Paths[0].IsFused;
+
+        /// <summary>G of the fused path: codebooks in groups of four, the last one padded.</summary>
+        public int FusedGroups => (Codebooks + 3) / 4;
+
+        /// <summary>The fused path's thresholds of one codebook and level as the 16 lanes its vpermps indexes: the
+        /// node index of codebook j (= c mod 4) of a group starts at j, so at level l it is j · 2^l + the decisions so
+        /// far, and node i of the level sits in lane (j · 2^l + i) mod 16. Unused lanes are 0 and never selected. Level
+        /// 0 is a broadcast (every lane holds its one threshold).</summary>
+        public float[] FusedLanes(int codebook, int level)
+        {
+            var lanes = new float[16];
+            int nodes = 1 << level;
+            if (level == 0)
+            {
+                for (int i = 0; i < 16; i++)
+                {
+                    lanes[i] = Threshold(codebook, 0, 0);
+                }
+
+                return lanes;
+            }
+
+            int j = codebook % 4;
+            for (int i = 0; i < nodes; i++)
+            {
+                lanes[(j * nodes + i) % 16] = Threshold(codebook, level, i);
+            }
+
+            return lanes;
+        }
+
+        /// <summary>The fused path's tables, [m][g][64]: group g's four 16-byte tables in codebook order (a missing
+        /// codebook's table is zeros), one vpermb operand each.</summary>
+        public byte[] FusedTables()
+        {
+            int g = FusedGroups, m = OutputDimension, c = Codebooks;
+            var tables = new byte[m * g * 64];
+            ReadOnlySpan<byte> source = Model.Tables;
+            for (int o = 0; o < m; o++)
+            {
+                source.Slice(o * c * 16, c * 16).CopyTo(tables.AsSpan(o * g * 64));
+            }
+
+            return tables;
+        }
 
         public int SlotOf(int codebook, int level) => SlotOfLevel[codebook * LutModel.TreeDepth + level];
 

@@ -12,7 +12,7 @@ namespace KernelCompiler
             if (model is null) throw new ArgumentNullException(nameof(model));
             options = options ?? new KernelPlanOptions();
 
-            KernelPath[] paths = PathsFor(options.InstructionSet);
+            KernelPath[] paths = PathsFor(options.InstructionSet, CanFuse(model));
             string? reason;
             KernelStrategy strategy = ChooseStrategy(model, options.Strategy, out reason);
 
@@ -54,11 +54,21 @@ namespace KernelCompiler
             return new KernelPlan(model, options.InstructionSet, paths, strategy, reason, slotDimensions, slotOfLevel, lanes);
         }
 
-        private static KernelPath[] PathsFor(KernelInstructionSet instructionSet)
+        /// <summary>Whether the fused path can run the model: exact aggregation (the average tree wants codebooks in
+        /// separate vectors), and C and M within what its tiles hold (FusedKernelRuntime.MaxCodebooks, MaxOutputs).</summary>
+        internal static bool CanFuse(LutModel model)
+            => model.Aggregation == LutAggregation.Exact && model.Codebooks <= KernelPlan.MaxFusedCodebooks &&
+               model.OutputDimension <= KernelPlan.MaxFusedOutputs;
+
+        private static KernelPath[] PathsFor(KernelInstructionSet instructionSet, bool fuse)
         {
             switch (instructionSet)
             {
                 case KernelInstructionSet.Auto:
+                case KernelInstructionSet.Avx512Vbmi:
+                    return fuse
+                        ? new[] { KernelPath.Avx512Vbmi, KernelPath.Avx512, KernelPath.Avx2, KernelPath.Vector128, KernelPath.Scalar }
+                        : new[] { KernelPath.Avx512, KernelPath.Avx2, KernelPath.Vector128, KernelPath.Scalar };
                 case KernelInstructionSet.Avx512:
                     return new[] { KernelPath.Avx512, KernelPath.Avx2, KernelPath.Vector128, KernelPath.Scalar };
                 case KernelInstructionSet.Avx2:

@@ -11,7 +11,8 @@ public class GeneratedKernelTests
 {
     public static TheoryData<KernelInstructionSet> InstructionSets => new()
     {
-        KernelInstructionSet.Auto, KernelInstructionSet.Avx2, KernelInstructionSet.Vector128, KernelInstructionSet.Scalar,
+        KernelInstructionSet.Auto, KernelInstructionSet.Avx512, KernelInstructionSet.Avx2, KernelInstructionSet.Vector128,
+        KernelInstructionSet.Scalar,
     };
 
     [Theory]

@@ -5,10 +5,16 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace KernelCompiler.Tests;
 
-/// <summary>Compiles generated kernel sources in memory against the .NET 10 reference assemblies (no
-/// KernelCompiler.dll) and loads them into a collectible context.</summary>
+/// <summary>Compiles generated kernel sources in memory against the .NET 10 reference assemblies and
+/// KernelCompiler.dll (the fused path's runtime, as a consumer of the package has it) and loads them into a
+/// collectible context.</summary>
 public static class GeneratedSource
 {
+    private static readonly MetadataReference[] References = Basic.Reference.Assemblies.Net100.References.All
+        .Cast<MetadataReference>()
+        .Append(MetadataReference.CreateFromFile(typeof(LutModel).Assembly.Location))
+        .ToArray();
+
     /// <summary>Compiles all <paramref name="sources"/> into one assembly (one compile per group of cases keeps the
     /// suite fast) and fails on any diagnostic of warning severity or above.</summary>
     public static Assembly Compile(IReadOnlyList<string> sources, bool allowUnsafe = false,
@@ -21,7 +27,7 @@ public static class GeneratedSource
             .WithWarningLevel(9999)
             .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>());
         var compilation = CSharpCompilation.Create("GeneratedKernels" + Guid.NewGuid().ToString("N"), trees,
-            Basic.Reference.Assemblies.Net100.References.All, options);
+            References, options);
         using var stream = new MemoryStream();
         var result = compilation.Emit(stream);
         var problems = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();

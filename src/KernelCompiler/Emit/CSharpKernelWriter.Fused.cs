@@ -1,0 +1,155 @@
+using System.Text;
+
+namespace KernelCompiler
+{
+    /// <summary>The fused AVX-512 VBMI path's steps (KernelCompiler.Runtime.IFusedKernelSteps): the runtime runs the
+    /// tile loop; these are the model-specific parts, mirrored by IlKernelEmitter.Fused.cs.</summary>
+    internal static partial class CSharpKernelWriter
+    {
+        private static void WriteFusedDispatch(SourceText w)
+        {
+            w.Line("if (global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)");
+            w.Open();
+            w.Line("// The fused path takes whole tiles of 16 rows; the paths below finish the rest.");
+            w.Line("row = operation switch");
+            w.Open();
+            w.Line("KernelOperation.Encode => global::KernelCompiler.Runtime.FusedKernelRuntime.Encode(default(FusedSteps), InputDimension, Codebooks, x, rows, columnMajor, codes),");
+            w.Line("KernelOperation.Aggregate => global::KernelCompiler.Runtime.FusedKernelRuntime.Aggregate(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, sums),");
+            w.Line("KernelOperation.Multiply => global::KernelCompiler.Runtime.FusedKernelRuntime.Multiply(default(FusedSteps), InputDimension, Codebooks, OutputDimension, x, rows, columnMajor, Steps, Offsets, destination),");
+            w.Line("_ => global::KernelCompiler.Runtime.FusedKernelRuntime.MultiplyCodes(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, Steps, Offsets, destination),");
+            w.CloseWith("};");
+            w.Close();
+            w.Line();
+        }
+
+        private static void WriteFusedSteps(SourceText w, KernelPlan plan)
+        {
+            int g = plan.FusedGroups;
+            w.Line("// The fused path's steps: tiles of 16 rows; codebooks in groups of four, a group's codes one vector of dwords");
+            w.Line("// whose byte j is 16 · j + code, the index of that code in the group's 64-byte table for one vpermb.");
+            w.Line("private readonly struct FusedSteps : global::KernelCompiler.Runtime.IFusedKernelSteps");
+            w.Open();
+            w.Line("private const int Groups = " + Int(g) + ";");
+            w.Line();
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            w.Line("public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)");
+            w.Open();
+            w.Line("for (nint t = 0; t < tiles; t++)");
+            w.Open();
+            w.Line("ref float tile = ref Unsafe.Add(ref x, t * 16);");
+            w.Line("ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));");
+            WriteFusedEncodeBody(w, plan, "Vector512.LoadUnsafe(ref tile, (nuint)(stride * {0}))");
+            w.Close();
+            w.Close();
+            w.Line();
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            w.Line("public void EncodeRows(ref float x, ref uint packed, nint tiles)");
+            w.Open();
+            w.Line("for (nint t = 0; t < tiles; t++)");
+            w.Open();
+            w.Line("ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));");
+            w.Line("ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));");
+            WriteFusedEncodeBody(w, plan, "RowValues(ref tile, {0})");
+            w.Close();
+            w.Close();
+            w.Line();
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            w.Line("public void Scan(ref uint packed, ref int sums, nint tiles)");
+            w.Open();
+            w.Line("Vector512<sbyte> ones = Vector512.Create((sbyte)1);");
+            w.Line("Vector512<short> pairs = Vector512.Create((short)1);");
+            w.Line("for (nint t = 0; t < tiles; t++)");
+            w.Open();
+            w.Line("ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));");
+            w.Line("ref int tileSums = ref Unsafe.Add(ref sums, t * (OutputDimension * 16));");
+            // Up to 16 groups stay in registers across the outputs; more are reloaded (from L1) per output.
+            bool inRegisters = g <= 16;
+            if (inRegisters)
+            {
+                for (int i = 0; i < g; i++)
+                {
+                    w.Line("Vector512<byte> k" + Int(i) + " = Vector512.LoadUnsafe(ref codes, " + Int(i * 16) + ").AsByte();");
+                }
+            }
+
+            w.Line("ref byte table = ref MemoryMarshal.GetReference(FusedTables);");
+            w.Line("for (nint m = 0; m < OutputDimension; m++)");
+            w.Open();
+            for (int i = 0; i < g; i++)
+            {
+                string k = inRegisters ? "k" + Int(i) : "Vector512.LoadUnsafe(ref codes, " + Int(i * 16) + ").AsByte()";
+                string term = "Avx512BW.MultiplyAddAdjacent(Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, " + Int(i * 64) + "), " + k + "), ones)";
+                w.Line(i == 0 ? "Vector512<short> acc = " + term + ";" : "acc += " + term + ";");
+            }
+
+            w.Line("Avx512BW.MultiplyAddAdjacent(acc, pairs).StoreUnsafe(ref tileSums, (nuint)(m * 16));");
+            w.Line("table = ref Unsafe.Add(ref table, Groups * 64);");
+            w.Close();
+            w.Close();
+            w.Close();
+            w.Line();
+            w.Line("// One tree level for 16 rows: each lane's threshold picked by its node index (vpermps), then child 2k or 2k + 1.");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            w.Line("private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds)");
+            w.Open();
+            w.Line("Vector512<int> left = node + node;");
+            w.Line("return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(value, Avx512F.PermuteVar16x32(thresholds, node)).AsInt32(), left + Vector512<int>.One, left);");
+            w.Close();
+            w.Line();
+            w.Line("// Row-major input: one split dimension of the tile's 16 rows, InputDimension floats apart.");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            w.Line("private static Vector512<float> RowValues(ref float tile, nint d)");
+            w.Open();
+            var sb = new StringBuilder("return Vector512.Create(");
+            for (int r = 0; r < 16; r++)
+            {
+                if (r > 0) sb.Append(", ");
+                sb.Append(r == 0 ? "Unsafe.Add(ref tile, d)" : "Unsafe.Add(ref tile, " + Int(r) + " * InputDimension + d)");
+            }
+
+            w.Line(sb.Append(");").ToString());
+            w.Close();
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>The tree walk of every codebook for one tile; <paramref name="load"/> formats the values of one
+        /// input dimension ({0}) for the tile's 16 rows.</summary>
+        private static void WriteFusedEncodeBody(SourceText w, KernelPlan plan, string load)
+        {
+            w.Line("Vector512<int> n0, n1, n2, n3;");
+            for (int group = 0; group < plan.FusedGroups; group++)
+            {
+                var packed = new StringBuilder();
+                for (int j = 0; j < 4; j++)
+                {
+                    int c = group * 4 + j;
+                    string n = "n" + Int(j);
+                    string shifted = j == 0 ? n : "(" + n + " << " + Int(8 * j) + ")";
+                    if (c >= plan.Codebooks)
+                    {
+                        // A padding codebook: code 0, whose table bytes are 0.
+                        w.Line("// Codebook " + Int(c) + " pads the group: code 0, table of zeros.");
+                        w.Line(n + " = Vector512.Create(" + Int(16 * j) + ");");
+                    }
+                    else
+                    {
+                        w.Line("// Codebook " + Int(c) + ": x[" + Int(plan.Model.SplitDimension(c, 0)) + "], x[" + Int(plan.Model.SplitDimension(c, 1)) +
+                            "], x[" + Int(plan.Model.SplitDimension(c, 2)) + "], x[" + Int(plan.Model.SplitDimension(c, 3)) + "]; its node index starts at " + Int(j) + ".");
+                        w.Line(n + " = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(" + string.Format(load, Int(plan.Model.SplitDimension(c, 0))) +
+                            ", Vector512.Create(" + Float(plan.Threshold(c, 0, 0)) + ")).AsInt32(), Vector512.Create(" + Int(2 * j + 1) + "), Vector512.Create(" + Int(2 * j) + "));");
+                        for (int level = 1; level < LutModel.TreeDepth; level++)
+                        {
+                            w.Line(n + " = Level(" + n + ", " + string.Format(load, Int(plan.Model.SplitDimension(c, level))) +
+                                ", Vector512.Create(" + FloatList(plan.FusedLanes(c, level)) + "));");
+                        }
+                    }
+
+                    packed.Append(j == 0 ? shifted : " | " + shifted);
+                }
+
+                w.Line("(" + packed + ").AsUInt32().StoreUnsafe(ref codes, " + Int(group * 16) + ");");
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel;
+
+namespace KernelCompiler.Runtime
+{
+    /// <summary>
+    /// The model-specific steps of the fused AVX-512 VBMI path, supplied by generated and emitted kernels and run by
+    /// <see cref="FusedKernelRuntime"/>. Not meant to be implemented by hand: the contract is what the kernel planner
+    /// writes (see docs/kernel-design.md).
+    /// </summary>
+    /// <remarks>
+    /// A tile is 16 rows. Codebooks are taken four at a time (G = ⌈C / 4⌉ groups, missing codebooks encode as 0 and
+    /// look up 0); a group's codes for a tile are one vector of 16 dwords, byte j of row r's dword being
+    /// <c>16 · j + code</c>, i.e. the index of that code in the group's 64-byte table for <c>vpermb</c>. Packed codes
+    /// of tile t, group g start at element <c>(t · G + g) · 16</c>; sums of tile t, output m at
+    /// <c>(t · M + m) · 16</c>.
+    /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public interface IFusedKernelSteps
+    {
+        /// <summary>Encodes <paramref name="tiles"/> tiles of column-major input: the value of dimension d in row r of
+        /// tile t is at <c>x[d · stride + 16 · t + r]</c>.</summary>
+        void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles);
+
+        /// <summary>Encodes <paramref name="tiles"/> tiles of row-major input: the value of dimension d in row r of
+        /// tile t is at <c>x[(16 · t + r) · D + d]</c>.</summary>
+        void EncodeRows(ref float x, ref uint packed, nint tiles);
+
+        /// <summary>The exact integer sums of every output for <paramref name="tiles"/> tiles of packed codes.</summary>
+        void Scan(ref uint packed, ref int sums, nint tiles);
+    }
+}
