@@ -34,12 +34,18 @@ namespace KernelCompiler
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             w.Line("public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)");
             w.Open();
-            w.Line("for (nint t = 0; t < tiles; t++)");
-            w.Open();
-            w.Line("ref float tile = ref Unsafe.Add(ref x, t * 16);");
-            w.Line("ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));");
-            WriteFusedEncodeBody(w, plan, "Vector512.LoadUnsafe(ref tile, (nuint)(stride * {0}))");
-            w.Close();
+            w.Line("// Group by group over all the tiles, so each split column is read as one run the prefetcher follows.");
+            w.Line("Vector512<int> n0, n1, n2, n3;");
+            for (int group = 0; group < g; group++)
+            {
+                w.Line("for (nint t = 0; t < tiles; t++)");
+                w.Open();
+                w.Line("ref float tile = ref Unsafe.Add(ref x, t * 16);");
+                w.Line("ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));");
+                WriteFusedGroup(w, plan, group, "Vector512.LoadUnsafe(ref tile, (nuint)(stride * {0}))");
+                w.Close();
+            }
+
             w.Close();
             w.Line();
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
@@ -49,7 +55,12 @@ namespace KernelCompiler
             w.Open();
             w.Line("ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));");
             w.Line("ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));");
-            WriteFusedEncodeBody(w, plan, "RowValues(ref tile, {0})");
+            w.Line("Vector512<int> n0, n1, n2, n3;");
+            for (int group = 0; group < g; group++)
+            {
+                WriteFusedGroup(w, plan, group, "RowValues(ref tile, {0})");
+            }
+
             w.Close();
             w.Close();
             w.Line();
@@ -88,12 +99,12 @@ namespace KernelCompiler
             w.Close();
             w.Close();
             w.Line();
-            w.Line("// One tree level for 16 rows: each lane's threshold picked by its node index (vpermps), then child 2k or 2k + 1.");
+            w.Line("// One tree level for 16 rows: each lane's threshold picked by its node so far (vpermps reads its low four bits),");
+            w.Line("// and a decision to go right adds this level's bit (8 >> level) in one masked add.");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            w.Line("private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds)");
+            w.Line("private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)");
             w.Open();
-            w.Line("Vector512<int> left = node + node;");
-            w.Line("return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(value, Avx512F.PermuteVar16x32(thresholds, node)).AsInt32(), left + Vector512<int>.One, left);");
+            w.Line("return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(value, Avx512F.PermuteVar16x32(thresholds, node)).AsInt32(), node + Vector512.Create(bit), node);");
             w.Close();
             w.Line();
             w.Line("// Row-major input: one split dimension of the tile's 16 rows, InputDimension floats apart.");
@@ -113,43 +124,39 @@ namespace KernelCompiler
             w.Line();
         }
 
-        /// <summary>The tree walk of every codebook for one tile; <paramref name="load"/> formats the values of one
-        /// input dimension ({0}) for the tile's 16 rows.</summary>
-        private static void WriteFusedEncodeBody(SourceText w, KernelPlan plan, string load)
+        /// <summary>The tree walk of one group's four codebooks for one tile; <paramref name="load"/> formats the
+        /// values of one input dimension ({0}) for the tile's 16 rows.</summary>
+        private static void WriteFusedGroup(SourceText w, KernelPlan plan, int group, string load)
         {
-            w.Line("Vector512<int> n0, n1, n2, n3;");
-            for (int group = 0; group < plan.FusedGroups; group++)
+            var packed = new StringBuilder();
+            for (int j = 0; j < 4; j++)
             {
-                var packed = new StringBuilder();
-                for (int j = 0; j < 4; j++)
+                int c = group * 4 + j;
+                string n = "n" + Int(j);
+                string shifted = j == 0 ? n : "(" + n + " << " + Int(8 * j) + ")";
+                if (c >= plan.Codebooks)
                 {
-                    int c = group * 4 + j;
-                    string n = "n" + Int(j);
-                    string shifted = j == 0 ? n : "(" + n + " << " + Int(8 * j) + ")";
-                    if (c >= plan.Codebooks)
+                    // A padding codebook: code 0, whose table bytes are 0.
+                    w.Line("// Codebook " + Int(c) + " pads the group: code 0, table of zeros.");
+                    w.Line(n + " = Vector512.Create(" + Int(16 * j) + ");");
+                }
+                else
+                {
+                    w.Line("// Codebook " + Int(c) + ": x[" + Int(plan.Model.SplitDimension(c, 0)) + "], x[" + Int(plan.Model.SplitDimension(c, 1)) +
+                        "], x[" + Int(plan.Model.SplitDimension(c, 2)) + "], x[" + Int(plan.Model.SplitDimension(c, 3)) + "]; its node starts at " + Int(16 * j) + ".");
+                    w.Line(n + " = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(" + string.Format(load, Int(plan.Model.SplitDimension(c, 0))) +
+                        ", Vector512.Create(" + Float(plan.Threshold(c, 0, 0)) + ")).AsInt32(), Vector512.Create(" + Int(16 * j + 8) + "), Vector512.Create(" + Int(16 * j) + "));");
+                    for (int level = 1; level < LutModel.TreeDepth; level++)
                     {
-                        // A padding codebook: code 0, whose table bytes are 0.
-                        w.Line("// Codebook " + Int(c) + " pads the group: code 0, table of zeros.");
-                        w.Line(n + " = Vector512.Create(" + Int(16 * j) + ");");
+                        w.Line(n + " = Level(" + n + ", " + string.Format(load, Int(plan.Model.SplitDimension(c, level))) +
+                            ", Vector512.Create(" + FloatList(plan.FusedLanes(c, level)) + "), " + Int(8 >> level) + ");");
                     }
-                    else
-                    {
-                        w.Line("// Codebook " + Int(c) + ": x[" + Int(plan.Model.SplitDimension(c, 0)) + "], x[" + Int(plan.Model.SplitDimension(c, 1)) +
-                            "], x[" + Int(plan.Model.SplitDimension(c, 2)) + "], x[" + Int(plan.Model.SplitDimension(c, 3)) + "]; its node index starts at " + Int(j) + ".");
-                        w.Line(n + " = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(" + string.Format(load, Int(plan.Model.SplitDimension(c, 0))) +
-                            ", Vector512.Create(" + Float(plan.Threshold(c, 0, 0)) + ")).AsInt32(), Vector512.Create(" + Int(2 * j + 1) + "), Vector512.Create(" + Int(2 * j) + "));");
-                        for (int level = 1; level < LutModel.TreeDepth; level++)
-                        {
-                            w.Line(n + " = Level(" + n + ", " + string.Format(load, Int(plan.Model.SplitDimension(c, level))) +
-                                ", Vector512.Create(" + FloatList(plan.FusedLanes(c, level)) + "));");
-                        }
-                    }
-
-                    packed.Append(j == 0 ? shifted : " | " + shifted);
                 }
 
-                w.Line("(" + packed + ").AsUInt32().StoreUnsafe(ref codes, " + Int(group * 16) + ");");
+                packed.Append(j == 0 ? shifted : " | " + shifted);
             }
+
+            w.Line("(" + packed + ").AsUInt32().StoreUnsafe(ref codes, " + Int(group * 16) + ");");
         }
     }
 }

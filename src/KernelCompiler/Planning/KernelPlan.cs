@@ -118,28 +118,23 @@ namespace KernelCompiler
         /// <summary>G of the fused path: codebooks in groups of four, the last one padded.</summary>
         public int FusedGroups => (Codebooks + 3) / 4;
 
-        /// <summary>The fused path's thresholds of one codebook and level as the 16 lanes its vpermps indexes: the
-        /// node index of codebook j (= c mod 4) of a group starts at j, so at level l it is j · 2^l + the decisions so
-        /// far, and node i of the level sits in lane (j · 2^l + i) mod 16. Unused lanes are 0 and never selected. Level
-        /// 0 is a broadcast (every lane holds its one threshold).</summary>
+        /// <summary>The fused path's thresholds of one codebook and level as the 16 lanes its vpermps indexes. The
+        /// fused encoder keeps each row's node as 16 · j + its decisions so far written from the top bit down
+        /// (decision s adds 8 >> s), so one masked add records a decision and the index is the code at the end; the
+        /// permute reads the low four bits, so node i of level l (its l decisions, first one most significant) sits
+        /// in lane i · 2^(4 − l). Unused lanes are 0 and never selected. Level 0 is a broadcast.</summary>
         public float[] FusedLanes(int codebook, int level)
         {
             var lanes = new float[16];
             int nodes = 1 << level;
-            if (level == 0)
+            for (int lane = 0; lane < 16; lane++)
             {
-                for (int i = 0; i < 16; i++)
-                {
-                    lanes[i] = Threshold(codebook, 0, 0);
-                }
-
-                return lanes;
+                lanes[lane] = level == 0 ? Threshold(codebook, 0, 0) : 0f;
             }
 
-            int j = codebook % 4;
-            for (int i = 0; i < nodes; i++)
+            for (int i = 0; level > 0 && i < nodes; i++)
             {
-                lanes[(j * nodes + i) % 16] = Threshold(codebook, level, i);
+                lanes[i << (LutModel.TreeDepth - level)] = Threshold(codebook, level, i);
             }
 
             return lanes;

@@ -16,7 +16,8 @@ namespace KernelCompiler.Runtime
     /// <remarks>
     /// Each method runs whole tiles of 16 rows and returns how many rows it did (a multiple of 16, or 0 where the
     /// CPU lacks AVX-512 VBMI); the caller finishes the rest on its other paths. Tiles are processed a chunk at a
-    /// time (up to 4 tiles, so a chunk's codes and sums stay in L1); all scratch is on the stack; nothing is
+    /// time (up to 1024 rows encoded, whose packed codes stay in L1 while up to 4 tiles at a time are scanned and
+    /// stored); all scratch is on the stack; nothing is
     /// allocated. Reads and writes stay inside the spans: the arguments are checked once here as well as by the
     /// caller, because this type is public.
     /// </remarks>
@@ -38,7 +39,12 @@ namespace KernelCompiler.Runtime
         /// <summary>Groups of four codebooks: G = ⌈C / 4⌉.</summary>
         public static int Groups(int codebooks) => (codebooks + 3) / 4;
 
-        private static int TilesPerChunk(int outputs) => outputs <= 64 ? 4 : 1;
+        /// <summary>Tiles scanned per call: their sums (M · 64 bytes a tile) stay in L1.</summary>
+        private static int ScanTiles(int outputs) => outputs <= 64 ? 4 : 1;
+
+        /// <summary>Tiles encoded per call: up to 1024 rows whose packed codes fit in 32 KiB, so each split column is
+        /// read in long runs.</summary>
+        private static int EncodeTiles(int groups) => Math.Clamp(32 * 1024 / (groups * 64), 1, 64);
 
         /// <summary>Encodes whole tiles into row-major codes (N × C).</summary>
         [SkipLocalsInit]
@@ -56,7 +62,7 @@ namespace KernelCompiler.Runtime
             }
 
             int g = Groups(codebooks);
-            const int chunkTiles = 4;
+            int chunkTiles = EncodeTiles(g);
             uint* packed = stackalloc uint[chunkTiles * g * TileRows];
             int done = rows / TileRows * TileRows;
             fixed (float* px = x)
@@ -124,9 +130,9 @@ namespace KernelCompiler.Runtime
             }
 
             int g = Groups(codebooks);
-            int chunkTiles = TilesPerChunk(outputs);
+            int chunkTiles = EncodeTiles(g), scanTiles = ScanTiles(outputs);
             uint* packed = stackalloc uint[chunkTiles * g * TileRows];
-            int* sums = stackalloc int[chunkTiles * outputs * TileRows];
+            int* sums = stackalloc int[scanTiles * outputs * TileRows];
             int done = rows / TileRows * TileRows;
             fixed (float* px = x)
             fixed (float* pd = destination)
@@ -137,10 +143,14 @@ namespace KernelCompiler.Runtime
                 {
                     int tiles = Math.Min(chunkTiles, (done - row0) / TileRows);
                     EncodeChunk(ref steps, px, inputDimension, rows, row0, columnMajor, packed, tiles);
-                    steps.Scan(ref *packed, ref *sums, tiles);
-                    for (int t = 0; t < tiles; t++)
+                    for (int t0 = 0; t0 < tiles; t0 += scanTiles)
                     {
-                        StoreRows(sums + t * outputs * TileRows, outputs, (int*)pd + (nint)(row0 + t * TileRows) * outputs, ps, po, dequantize: true);
+                        int count = Math.Min(scanTiles, tiles - t0);
+                        steps.Scan(ref packed[t0 * g * TileRows], ref *sums, count);
+                        for (int t = 0; t < count; t++)
+                        {
+                            StoreRows(sums + t * outputs * TileRows, outputs, (int*)pd + (nint)(row0 + (t0 + t) * TileRows) * outputs, ps, po, dequantize: true);
+                        }
                     }
                 }
             }
@@ -174,7 +184,7 @@ namespace KernelCompiler.Runtime
             }
 
             int g = Groups(codebooks);
-            int chunkTiles = TilesPerChunk(outputs);
+            int chunkTiles = ScanTiles(outputs);
             uint* packed = stackalloc uint[chunkTiles * g * TileRows];
             int* sums = stackalloc int[chunkTiles * outputs * TileRows];
             int done = rows / TileRows * TileRows;
@@ -208,32 +218,61 @@ namespace KernelCompiler.Runtime
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void StoreRows(int* sums, int outputs, int* destination, float* step, float* offset, bool dequantize)
         {
-            Tile tile = default;
             for (int m0 = 0; m0 < outputs; m0 += 16)
             {
                 int count = Math.Min(16, outputs - m0);
-                for (int k = 0; k < 16; k++)
-                {
-                    if (k >= count)
-                    {
-                        tile[k] = Vector512<int>.Zero;
-                        continue;
-                    }
-
-                    Vector512<int> s = Vector512.Load(sums + (m0 + k) * TileRows);
-                    tile[k] = dequantize
-                        ? Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(s), Vector512.Create(step[m0 + k]), Vector512.Create(offset[m0 + k])).AsInt32()
-                        : s;
-                }
-
-                Transpose(ref tile);
+                int* s = sums + m0 * TileRows;
+                float* st = step + m0, of = offset + m0;
+                Vector512<int> a0 = Output(s, 0, count, st, of, dequantize);
+                Vector512<int> a1 = Output(s, 1, count, st, of, dequantize);
+                Vector512<int> a2 = Output(s, 2, count, st, of, dequantize);
+                Vector512<int> a3 = Output(s, 3, count, st, of, dequantize);
+                Vector512<int> a4 = Output(s, 4, count, st, of, dequantize);
+                Vector512<int> a5 = Output(s, 5, count, st, of, dequantize);
+                Vector512<int> a6 = Output(s, 6, count, st, of, dequantize);
+                Vector512<int> a7 = Output(s, 7, count, st, of, dequantize);
+                Vector512<int> a8 = Output(s, 8, count, st, of, dequantize);
+                Vector512<int> a9 = Output(s, 9, count, st, of, dequantize);
+                Vector512<int> a10 = Output(s, 10, count, st, of, dequantize);
+                Vector512<int> a11 = Output(s, 11, count, st, of, dequantize);
+                Vector512<int> a12 = Output(s, 12, count, st, of, dequantize);
+                Vector512<int> a13 = Output(s, 13, count, st, of, dequantize);
+                Vector512<int> a14 = Output(s, 14, count, st, of, dequantize);
+                Vector512<int> a15 = Output(s, 15, count, st, of, dequantize);
+                Transpose(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref a8, ref a9, ref a10, ref a11, ref a12, ref a13, ref a14, ref a15);
                 Vector512<int> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count));
                 int* row = destination + m0;
-                for (int r = 0; r < TileRows; r++, row += outputs)
-                {
-                    Avx512F.MaskStore(row, mask, tile[r]);
-                }
+                Avx512F.MaskStore(row + 0 * (nint)outputs, mask, a0);
+                Avx512F.MaskStore(row + 1 * (nint)outputs, mask, a1);
+                Avx512F.MaskStore(row + 2 * (nint)outputs, mask, a2);
+                Avx512F.MaskStore(row + 3 * (nint)outputs, mask, a3);
+                Avx512F.MaskStore(row + 4 * (nint)outputs, mask, a4);
+                Avx512F.MaskStore(row + 5 * (nint)outputs, mask, a5);
+                Avx512F.MaskStore(row + 6 * (nint)outputs, mask, a6);
+                Avx512F.MaskStore(row + 7 * (nint)outputs, mask, a7);
+                Avx512F.MaskStore(row + 8 * (nint)outputs, mask, a8);
+                Avx512F.MaskStore(row + 9 * (nint)outputs, mask, a9);
+                Avx512F.MaskStore(row + 10 * (nint)outputs, mask, a10);
+                Avx512F.MaskStore(row + 11 * (nint)outputs, mask, a11);
+                Avx512F.MaskStore(row + 12 * (nint)outputs, mask, a12);
+                Avx512F.MaskStore(row + 13 * (nint)outputs, mask, a13);
+                Avx512F.MaskStore(row + 14 * (nint)outputs, mask, a14);
+                Avx512F.MaskStore(row + 15 * (nint)outputs, mask, a15);
             }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe Vector512<int> Output(int* sums, int k, int count, float* step, float* offset, bool dequantize)
+        {
+            if (k >= count)
+            {
+                return Vector512<int>.Zero;
+            }
+
+            Vector512<int> s = Vector512.Load(sums + k * TileRows);
+            return dequantize
+                ? Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(s), Vector512.Create(step[k]), Vector512.Create(offset[k])).AsInt32()
+                : s;
         }
 
         /// <summary>A tile's packed codes ([g][16] dwords) into 16 rows of C code bytes (the group offsets 16 · j
@@ -241,80 +280,150 @@ namespace KernelCompiler.Runtime
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void StoreCodes(uint* packed, int codebooks, byte* codes)
         {
-            Tile tile = default;
             int groups = Groups(codebooks);
             for (int g0 = 0; g0 < groups; g0 += 16)
             {
-                for (int k = 0; k < 16; k++)
-                {
-                    tile[k] = g0 + k < groups ? Vector512.Load((int*)packed + (g0 + k) * TileRows) & Vector512.Create(0x0F0F0F0F) : Vector512<int>.Zero;
-                }
-
-                Transpose(ref tile);
+                int count = Math.Min(16, groups - g0);
+                int* p = (int*)packed + g0 * TileRows;
+                Vector512<int> a0 = Codes(p, 0, count);
+                Vector512<int> a1 = Codes(p, 1, count);
+                Vector512<int> a2 = Codes(p, 2, count);
+                Vector512<int> a3 = Codes(p, 3, count);
+                Vector512<int> a4 = Codes(p, 4, count);
+                Vector512<int> a5 = Codes(p, 5, count);
+                Vector512<int> a6 = Codes(p, 6, count);
+                Vector512<int> a7 = Codes(p, 7, count);
+                Vector512<int> a8 = Codes(p, 8, count);
+                Vector512<int> a9 = Codes(p, 9, count);
+                Vector512<int> a10 = Codes(p, 10, count);
+                Vector512<int> a11 = Codes(p, 11, count);
+                Vector512<int> a12 = Codes(p, 12, count);
+                Vector512<int> a13 = Codes(p, 13, count);
+                Vector512<int> a14 = Codes(p, 14, count);
+                Vector512<int> a15 = Codes(p, 15, count);
+                Transpose(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref a8, ref a9, ref a10, ref a11, ref a12, ref a13, ref a14, ref a15);
                 int bytes = Math.Min(64, codebooks - g0 * 4);
                 Vector512<byte> mask = Vector512.LessThan(Vector512<byte>.Indices, Vector512.Create((byte)bytes));
                 byte* row = codes + g0 * 4;
-                for (int r = 0; r < TileRows; r++, row += codebooks)
-                {
-                    Avx512BW.MaskStore(row, mask, tile[r].AsByte());
-                }
+                Avx512BW.MaskStore(row + 0 * (nint)codebooks, mask, a0.AsByte());
+                Avx512BW.MaskStore(row + 1 * (nint)codebooks, mask, a1.AsByte());
+                Avx512BW.MaskStore(row + 2 * (nint)codebooks, mask, a2.AsByte());
+                Avx512BW.MaskStore(row + 3 * (nint)codebooks, mask, a3.AsByte());
+                Avx512BW.MaskStore(row + 4 * (nint)codebooks, mask, a4.AsByte());
+                Avx512BW.MaskStore(row + 5 * (nint)codebooks, mask, a5.AsByte());
+                Avx512BW.MaskStore(row + 6 * (nint)codebooks, mask, a6.AsByte());
+                Avx512BW.MaskStore(row + 7 * (nint)codebooks, mask, a7.AsByte());
+                Avx512BW.MaskStore(row + 8 * (nint)codebooks, mask, a8.AsByte());
+                Avx512BW.MaskStore(row + 9 * (nint)codebooks, mask, a9.AsByte());
+                Avx512BW.MaskStore(row + 10 * (nint)codebooks, mask, a10.AsByte());
+                Avx512BW.MaskStore(row + 11 * (nint)codebooks, mask, a11.AsByte());
+                Avx512BW.MaskStore(row + 12 * (nint)codebooks, mask, a12.AsByte());
+                Avx512BW.MaskStore(row + 13 * (nint)codebooks, mask, a13.AsByte());
+                Avx512BW.MaskStore(row + 14 * (nint)codebooks, mask, a14.AsByte());
+                Avx512BW.MaskStore(row + 15 * (nint)codebooks, mask, a15.AsByte());
             }
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe Vector512<int> Codes(int* packed, int k, int count)
+            => k < count ? Vector512.Load(packed + k * TileRows) & Vector512.Create(0x0F0F0F0F) : Vector512<int>.Zero;
 
         /// <summary>16 rows of C code bytes into a tile's packed codes, adding the group offsets.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void LoadCodes(byte* codes, int codebooks, uint* packed)
         {
-            Tile tile = default;
             int groups = Groups(codebooks);
             for (int g0 = 0; g0 < groups; g0 += 16)
             {
                 int bytes = Math.Min(64, codebooks - g0 * 4);
                 Vector512<byte> mask = Vector512.LessThan(Vector512<byte>.Indices, Vector512.Create((byte)bytes));
                 byte* row = codes + g0 * 4;
-                for (int r = 0; r < TileRows; r++, row += codebooks)
-                {
-                    tile[r] = Avx512BW.MaskLoad(row, mask, Vector512<byte>.Zero).AsInt32();
-                }
-
-                Transpose(ref tile);
+                Vector512<int> a0 = Avx512BW.MaskLoad(row + 0 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a1 = Avx512BW.MaskLoad(row + 1 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a2 = Avx512BW.MaskLoad(row + 2 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a3 = Avx512BW.MaskLoad(row + 3 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a4 = Avx512BW.MaskLoad(row + 4 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a5 = Avx512BW.MaskLoad(row + 5 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a6 = Avx512BW.MaskLoad(row + 6 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a7 = Avx512BW.MaskLoad(row + 7 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a8 = Avx512BW.MaskLoad(row + 8 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a9 = Avx512BW.MaskLoad(row + 9 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a10 = Avx512BW.MaskLoad(row + 10 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a11 = Avx512BW.MaskLoad(row + 11 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a12 = Avx512BW.MaskLoad(row + 12 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a13 = Avx512BW.MaskLoad(row + 13 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a14 = Avx512BW.MaskLoad(row + 14 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Vector512<int> a15 = Avx512BW.MaskLoad(row + 15 * (nint)codebooks, mask, Vector512<byte>.Zero).AsInt32();
+                Transpose(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref a8, ref a9, ref a10, ref a11, ref a12, ref a13, ref a14, ref a15);
                 int count = Math.Min(16, groups - g0);
-                for (int k = 0; k < count; k++)
-                {
-                    (tile[k] | Vector512.Create(0x30201000)).Store((int*)packed + (g0 + k) * TileRows);
-                }
+                int* p = (int*)packed + g0 * TileRows;
+                Vector512<int> offsets = Vector512.Create(0x30201000);
+                if (count > 0) (a0 | offsets).Store(p + 0 * TileRows);
+                if (count > 1) (a1 | offsets).Store(p + 1 * TileRows);
+                if (count > 2) (a2 | offsets).Store(p + 2 * TileRows);
+                if (count > 3) (a3 | offsets).Store(p + 3 * TileRows);
+                if (count > 4) (a4 | offsets).Store(p + 4 * TileRows);
+                if (count > 5) (a5 | offsets).Store(p + 5 * TileRows);
+                if (count > 6) (a6 | offsets).Store(p + 6 * TileRows);
+                if (count > 7) (a7 | offsets).Store(p + 7 * TileRows);
+                if (count > 8) (a8 | offsets).Store(p + 8 * TileRows);
+                if (count > 9) (a9 | offsets).Store(p + 9 * TileRows);
+                if (count > 10) (a10 | offsets).Store(p + 10 * TileRows);
+                if (count > 11) (a11 | offsets).Store(p + 11 * TileRows);
+                if (count > 12) (a12 | offsets).Store(p + 12 * TileRows);
+                if (count > 13) (a13 | offsets).Store(p + 13 * TileRows);
+                if (count > 14) (a14 | offsets).Store(p + 14 * TileRows);
+                if (count > 15) (a15 | offsets).Store(p + 15 * TileRows);
             }
         }
 
-        /// <summary>Transposes a 16 × 16 tile of dwords in place: four rounds of two-source permutes, round d swapping
-        /// the off-diagonal d × d blocks of every 2d × 2d block.</summary>
+        /// <summary>Transposes a 16 × 16 tile of dwords held in 16 vectors: four rounds of two-source permutes (vpermt2d),
+        /// round d swapping the off-diagonal d × d blocks of every 2d × 2d block. Written out so the JIT keeps all 16
+        /// vectors in registers.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Transpose(ref Tile tile)
+        private static void Transpose(ref Vector512<int> a0, ref Vector512<int> a1, ref Vector512<int> a2, ref Vector512<int> a3, ref Vector512<int> a4, ref Vector512<int> a5, ref Vector512<int> a6, ref Vector512<int> a7, ref Vector512<int> a8, ref Vector512<int> a9, ref Vector512<int> a10, ref Vector512<int> a11, ref Vector512<int> a12, ref Vector512<int> a13, ref Vector512<int> a14, ref Vector512<int> a15)
         {
-            Round(ref tile, 8, Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23),
-                Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31));
-            Round(ref tile, 4, Vector512.Create(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27),
-                Vector512.Create(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31));
-            Round(ref tile, 2, Vector512.Create(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29),
-                Vector512.Create(2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31));
-            Round(ref tile, 1, Vector512.Create(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30),
-                Vector512.Create(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31));
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Round(ref Tile tile, int d, Vector512<int> low, Vector512<int> high)
-        {
-            for (int i = 0; i < 16; i++)
-            {
-                if ((i & d) != 0)
-                {
-                    continue;
-                }
-
-                Vector512<int> a = tile[i], b = tile[i + d];
-                tile[i] = Avx512F.PermuteVar16x32x2(a, low, b);
-                tile[i + d] = Avx512F.PermuteVar16x32x2(a, high, b);
-            }
+            Vector512<int> lo, hi, t;
+            lo = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+            hi = Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+            t = Avx512F.PermuteVar16x32x2(a0, lo, a8); a8 = Avx512F.PermuteVar16x32x2(a0, hi, a8); a0 = t;
+            t = Avx512F.PermuteVar16x32x2(a1, lo, a9); a9 = Avx512F.PermuteVar16x32x2(a1, hi, a9); a1 = t;
+            t = Avx512F.PermuteVar16x32x2(a2, lo, a10); a10 = Avx512F.PermuteVar16x32x2(a2, hi, a10); a2 = t;
+            t = Avx512F.PermuteVar16x32x2(a3, lo, a11); a11 = Avx512F.PermuteVar16x32x2(a3, hi, a11); a3 = t;
+            t = Avx512F.PermuteVar16x32x2(a4, lo, a12); a12 = Avx512F.PermuteVar16x32x2(a4, hi, a12); a4 = t;
+            t = Avx512F.PermuteVar16x32x2(a5, lo, a13); a13 = Avx512F.PermuteVar16x32x2(a5, hi, a13); a5 = t;
+            t = Avx512F.PermuteVar16x32x2(a6, lo, a14); a14 = Avx512F.PermuteVar16x32x2(a6, hi, a14); a6 = t;
+            t = Avx512F.PermuteVar16x32x2(a7, lo, a15); a15 = Avx512F.PermuteVar16x32x2(a7, hi, a15); a7 = t;
+            lo = Vector512.Create(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+            hi = Vector512.Create(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+            t = Avx512F.PermuteVar16x32x2(a0, lo, a4); a4 = Avx512F.PermuteVar16x32x2(a0, hi, a4); a0 = t;
+            t = Avx512F.PermuteVar16x32x2(a1, lo, a5); a5 = Avx512F.PermuteVar16x32x2(a1, hi, a5); a1 = t;
+            t = Avx512F.PermuteVar16x32x2(a2, lo, a6); a6 = Avx512F.PermuteVar16x32x2(a2, hi, a6); a2 = t;
+            t = Avx512F.PermuteVar16x32x2(a3, lo, a7); a7 = Avx512F.PermuteVar16x32x2(a3, hi, a7); a3 = t;
+            t = Avx512F.PermuteVar16x32x2(a8, lo, a12); a12 = Avx512F.PermuteVar16x32x2(a8, hi, a12); a8 = t;
+            t = Avx512F.PermuteVar16x32x2(a9, lo, a13); a13 = Avx512F.PermuteVar16x32x2(a9, hi, a13); a9 = t;
+            t = Avx512F.PermuteVar16x32x2(a10, lo, a14); a14 = Avx512F.PermuteVar16x32x2(a10, hi, a14); a10 = t;
+            t = Avx512F.PermuteVar16x32x2(a11, lo, a15); a15 = Avx512F.PermuteVar16x32x2(a11, hi, a15); a11 = t;
+            lo = Vector512.Create(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+            hi = Vector512.Create(2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+            t = Avx512F.PermuteVar16x32x2(a0, lo, a2); a2 = Avx512F.PermuteVar16x32x2(a0, hi, a2); a0 = t;
+            t = Avx512F.PermuteVar16x32x2(a1, lo, a3); a3 = Avx512F.PermuteVar16x32x2(a1, hi, a3); a1 = t;
+            t = Avx512F.PermuteVar16x32x2(a4, lo, a6); a6 = Avx512F.PermuteVar16x32x2(a4, hi, a6); a4 = t;
+            t = Avx512F.PermuteVar16x32x2(a5, lo, a7); a7 = Avx512F.PermuteVar16x32x2(a5, hi, a7); a5 = t;
+            t = Avx512F.PermuteVar16x32x2(a8, lo, a10); a10 = Avx512F.PermuteVar16x32x2(a8, hi, a10); a8 = t;
+            t = Avx512F.PermuteVar16x32x2(a9, lo, a11); a11 = Avx512F.PermuteVar16x32x2(a9, hi, a11); a9 = t;
+            t = Avx512F.PermuteVar16x32x2(a12, lo, a14); a14 = Avx512F.PermuteVar16x32x2(a12, hi, a14); a12 = t;
+            t = Avx512F.PermuteVar16x32x2(a13, lo, a15); a15 = Avx512F.PermuteVar16x32x2(a13, hi, a15); a13 = t;
+            lo = Vector512.Create(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+            hi = Vector512.Create(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+            t = Avx512F.PermuteVar16x32x2(a0, lo, a1); a1 = Avx512F.PermuteVar16x32x2(a0, hi, a1); a0 = t;
+            t = Avx512F.PermuteVar16x32x2(a2, lo, a3); a3 = Avx512F.PermuteVar16x32x2(a2, hi, a3); a2 = t;
+            t = Avx512F.PermuteVar16x32x2(a4, lo, a5); a5 = Avx512F.PermuteVar16x32x2(a4, hi, a5); a4 = t;
+            t = Avx512F.PermuteVar16x32x2(a6, lo, a7); a7 = Avx512F.PermuteVar16x32x2(a6, hi, a7); a6 = t;
+            t = Avx512F.PermuteVar16x32x2(a8, lo, a9); a9 = Avx512F.PermuteVar16x32x2(a8, hi, a9); a8 = t;
+            t = Avx512F.PermuteVar16x32x2(a10, lo, a11); a11 = Avx512F.PermuteVar16x32x2(a10, hi, a11); a10 = t;
+            t = Avx512F.PermuteVar16x32x2(a12, lo, a13); a13 = Avx512F.PermuteVar16x32x2(a12, hi, a13); a12 = t;
+            t = Avx512F.PermuteVar16x32x2(a14, lo, a15); a15 = Avx512F.PermuteVar16x32x2(a14, hi, a15); a14 = t;
         }
 
         private static void CheckShape(int inputDimension, int codebooks, int outputs)
@@ -341,12 +450,6 @@ namespace KernelCompiler.Runtime
             {
                 throw new ArgumentException("Needs at least " + required + " elements; has " + length + ".", name);
             }
-        }
-
-        [InlineArray(16)]
-        private struct Tile
-        {
-            private Vector512<int> _element;
         }
     }
 }
