@@ -188,20 +188,31 @@ namespace KernelCompiler
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void MultiplyCore(ReadOnlySpan<float> x, int rows, Span<float> destination, bool columnMajor)
+            => MultiplyRows(x, rows, 0, rows, destination, columnMajor);
+
+        // Reads the partition's rows of each split column in place (the column stride stays the whole N).
+        protected override void MultiplyColumnMajorRange(ReadOnlySpan<float> x, int rows, int row0, int count, Span<float> destination)
+            => MultiplyRows(x, rows, row0, row0 + count, destination, columnMajor: true);
+
+        /// <summary>Outputs of rows <paramref name="start"/> .. <paramref name="end"/> − 1 of x (N = <paramref name="rows"/>)
+        /// into <paramref name="destination"/>, whose first row is row <paramref name="start"/>.</summary>
+        [SkipLocalsInit]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void MultiplyRows(ReadOnlySpan<float> x, int rows, int start, int end, Span<float> destination, bool columnMajor)
         {
             int b = BlockRows;
             int chunkRows = ChunkRows(columnMajor);
             Span<byte> chunk = stackalloc byte[_c * chunkRows];
             Span<int> stage = stackalloc int[OutputChunk * b];
             Span<int> bits = MemoryMarshal.Cast<float, int>(destination);
-            for (int row0 = 0; row0 < rows; row0 += chunkRows)
+            for (int row0 = start; row0 < end; row0 += chunkRows)
             {
-                int count = Math.Min(chunkRows, rows - row0);
+                int count = Math.Min(chunkRows, end - row0);
                 EncodeChunk(x, rows, row0, count, columnMajor, chunk, chunkRows);
                 for (int sub = 0; sub < count; sub += b)
                 {
                     int blockCount = Math.Min(b, count - sub);
-                    ScanBlock(chunk.Slice(sub), chunkRows, blockCount, bits.Slice((row0 + sub) * _m, blockCount * _m), stage,
+                    ScanBlock(chunk.Slice(sub), chunkRows, blockCount, bits.Slice((row0 - start + sub) * _m, blockCount * _m), stage,
                         dequantize: true);
                 }
             }
