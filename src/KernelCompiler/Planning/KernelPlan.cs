@@ -25,6 +25,8 @@ namespace KernelCompiler
     /// </list>
     /// A kernel runs the widest supported path over whole blocks, then each narrower one, and scalar (blocks of
     /// one row) for the rest, so no step ever reads or writes outside its buffers or the caller's spans.
+    /// The fused AVX-512 VBMI path (exact models) is different: its tile loop is shared code in
+    /// KernelCompiler.Runtime.FusedKernelRuntime, and only its steps are emitted (docs/kernel-design.md).
     /// Linked into the netstandard2.0 generator: keep it free of APIs newer than netstandard2.0.
     /// </remarks>
     internal sealed class KernelPlan
