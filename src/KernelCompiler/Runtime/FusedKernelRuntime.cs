@@ -124,7 +124,21 @@ namespace KernelCompiler.Runtime
             CheckLength(step.Length, outputs, nameof(step));
             CheckLength(offset.Length, outputs, nameof(offset));
             CheckLength(destination.Length, (long)rows * outputs, nameof(destination));
-            if (!IsSupported || rows < TileRows)
+            return IsSupported ? MultiplyRows(ref steps, inputDimension, codebooks, outputs, x, rows, 0, rows, columnMajor, step, offset, destination) : 0;
+        }
+
+        /// <summary>Outputs of the whole tiles of rows <paramref name="start"/> .. <paramref name="end"/> − 1 of x (N =
+        /// <paramref name="rows"/>, the column stride of column-major input) into <paramref name="destination"/>, whose
+        /// first row is row <paramref name="start"/>; returns the rows done. Arguments are the caller's to check.</summary>
+        [SkipLocalsInit]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static unsafe int MultiplyRows<TSteps>(ref TSteps steps, int inputDimension, int codebooks, int outputs,
+            ReadOnlySpan<float> x, int rows, int start, int end, bool columnMajor, ReadOnlySpan<float> step,
+            ReadOnlySpan<float> offset, Span<float> destination)
+            where TSteps : struct, IFusedKernelSteps
+        {
+            int done = (end - start) / TileRows * TileRows;
+            if (done == 0)
             {
                 return 0;
             }
@@ -133,23 +147,22 @@ namespace KernelCompiler.Runtime
             int chunkTiles = EncodeTiles(g), scanTiles = ScanTiles(outputs);
             uint* packed = stackalloc uint[chunkTiles * g * TileRows];
             int* sums = stackalloc int[scanTiles * outputs * TileRows];
-            int done = rows / TileRows * TileRows;
             fixed (float* px = x)
             fixed (float* pd = destination)
             fixed (float* ps = step)
             fixed (float* po = offset)
             {
-                for (int row0 = 0; row0 < done; row0 += chunkTiles * TileRows)
+                for (int first = 0; first < done; first += chunkTiles * TileRows)
                 {
-                    int tiles = Math.Min(chunkTiles, (done - row0) / TileRows);
-                    EncodeChunk(ref steps, px, inputDimension, rows, row0, columnMajor, packed, tiles);
+                    int tiles = Math.Min(chunkTiles, (done - first) / TileRows);
+                    EncodeChunk(ref steps, px, inputDimension, rows, start + first, columnMajor, packed, tiles);
                     for (int t0 = 0; t0 < tiles; t0 += scanTiles)
                     {
                         int count = Math.Min(scanTiles, tiles - t0);
                         steps.Scan(ref packed[t0 * g * TileRows], ref *sums, count);
                         for (int t = 0; t < count; t++)
                         {
-                            StoreRows(sums + t * outputs * TileRows, outputs, (int*)pd + (nint)(row0 + (t0 + t) * TileRows) * outputs, ps, po, dequantize: true);
+                            StoreRows(sums + t * outputs * TileRows, outputs, (int*)pd + (nint)(first + (t0 + t) * TileRows) * outputs, ps, po, dequantize: true);
                         }
                     }
                 }

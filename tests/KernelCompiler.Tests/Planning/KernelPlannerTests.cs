@@ -4,7 +4,8 @@ namespace KernelCompiler.Tests.Planning;
 public class KernelPlannerTests
 {
     [Theory]
-    [InlineData(KernelInstructionSet.Auto, "Avx512,Avx2,Vector128,Scalar")]
+    [InlineData(KernelInstructionSet.Auto, "Avx512Vbmi,Avx512,Avx2,Vector128,Scalar")]
+    [InlineData(KernelInstructionSet.Avx512Vbmi, "Avx512Vbmi,Avx512,Avx2,Vector128,Scalar")]
     [InlineData(KernelInstructionSet.Avx512, "Avx512,Avx2,Vector128,Scalar")]
     [InlineData(KernelInstructionSet.Avx2, "Avx2,Vector128,Scalar")]
     [InlineData(KernelInstructionSet.Vector128, "Vector128,Scalar")]
@@ -13,12 +14,44 @@ public class KernelPlannerTests
     {
         var plan = KernelPlanner.Create(RandomModels.Create(1, 8, 2, 2), new KernelPlanOptions { InstructionSet = instructionSet });
         Assert.Equal(expected, string.Join(",", plan.Paths.Select(p => p.Name)));
-        var blockRows = new Dictionary<string, int> { ["Avx512"] = 64, ["Avx2"] = 32, ["Vector128"] = 16, ["Scalar"] = 1 };
+        var blockRows = new Dictionary<string, int> { ["Avx512Vbmi"] = 16, ["Avx512"] = 64, ["Avx2"] = 32, ["Vector128"] = 16, ["Scalar"] = 1 };
         Assert.All(plan.Paths, p => Assert.Equal(blockRows[p.Name], p.RowsPerBlock));
         foreach (var path in plan.Paths)
         {
-            // A block is one byte vector of rows: four float vectors of rows.
-            Assert.Equal(path.IsScalar ? 1 : 4 * path.FloatLanes, path.RowsPerBlock);
+            // A block is one byte vector of rows (four float vectors); the fused path's tile is one float vector.
+            Assert.Equal(path.IsScalar ? 1 : path.IsFused ? path.FloatLanes : 4 * path.FloatLanes, path.RowsPerBlock);
+        }
+    }
+
+    [Fact]
+    public void TheFusedPathIsPlannedForExactModelsWithinItsLimits()
+    {
+        Assert.True(KernelPlanner.Create(RandomModels.Create(1, 8, 2, 2)).HasFusedPath);
+        Assert.True(KernelPlanner.Create(RandomModels.Create(2, 300, 3, KernelPlan.MaxFusedCodebooks)).HasFusedPath);
+        Assert.False(KernelPlanner.Create(RandomModels.Create(3, 8, 2, 2, LutAggregation.Average)).HasFusedPath);
+        Assert.False(KernelPlanner.Create(RandomModels.Create(4, 300, 3, KernelPlan.MaxFusedCodebooks + 1)).HasFusedPath);
+        Assert.False(KernelPlanner.Create(RandomModels.Create(5, 8, KernelPlan.MaxFusedOutputs + 1, 2)).HasFusedPath);
+        // The generator cannot see the runtime, so the limits are written twice.
+        Assert.Equal(KernelCompiler.Runtime.FusedKernelRuntime.MaxCodebooks, KernelPlan.MaxFusedCodebooks);
+        Assert.Equal(KernelCompiler.Runtime.FusedKernelRuntime.MaxOutputs, KernelPlan.MaxFusedOutputs);
+    }
+
+    [Fact]
+    public void FusedThresholdLanesPutNodeIOfLevelLAtLaneITimesTwoToTheFourMinusL()
+    {
+        var model = RandomModels.Create(6, 12, 2, 5);
+        var plan = KernelPlanner.Create(model);
+        for (int c = 0; c < model.Codebooks; c++)
+        {
+            Assert.All(plan.FusedLanes(c, 0), t => Assert.Equal(model.Threshold(c, 0, 0), t));
+            for (int level = 1; level < LutModel.TreeDepth; level++)
+            {
+                float[] lanes = plan.FusedLanes(c, level);
+                for (int node = 0; node < 1 << level; node++)
+                {
+                    Assert.Equal(model.Threshold(c, level, node), lanes[node << (LutModel.TreeDepth - level)]);
+                }
+            }
         }
     }
 
