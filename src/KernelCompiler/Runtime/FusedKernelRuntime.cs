@@ -146,11 +146,13 @@ namespace KernelCompiler.Runtime
             int g = Groups(codebooks);
             int chunkTiles = EncodeTiles(g), scanTiles = ScanTiles(outputs);
             uint* packed = stackalloc uint[chunkTiles * g * TileRows];
-            int* sums = stackalloc int[scanTiles * outputs * TileRows];
+            int* sums = stackalloc int[scanTiles * outputs * TileRows + 16 * TileRows];
+            float* ps = stackalloc float[Padded(outputs)];
+            float* po = stackalloc float[Padded(outputs)];
+            CopyPadded(step.Slice(0, outputs), ps);
+            CopyPadded(offset.Slice(0, outputs), po);
             fixed (float* px = x)
             fixed (float* pd = destination)
-            fixed (float* ps = step)
-            fixed (float* po = offset)
             {
                 for (int first = 0; first < done; first += chunkTiles * TileRows)
                 {
@@ -199,12 +201,18 @@ namespace KernelCompiler.Runtime
             int g = Groups(codebooks);
             int chunkTiles = ScanTiles(outputs);
             uint* packed = stackalloc uint[chunkTiles * g * TileRows];
-            int* sums = stackalloc int[chunkTiles * outputs * TileRows];
+            int* sums = stackalloc int[chunkTiles * outputs * TileRows + 16 * TileRows];
+            float* ps = stackalloc float[Padded(outputs)];
+            float* po = stackalloc float[Padded(outputs)];
+            if (dequantize)
+            {
+                CopyPadded(step.Slice(0, outputs), ps);
+                CopyPadded(offset.Slice(0, outputs), po);
+            }
+
             int done = rows / TileRows * TileRows;
             fixed (byte* pc = codes)
             fixed (float* pd = destination)
-            fixed (float* ps = step)
-            fixed (float* po = offset)
             {
                 for (int row0 = 0; row0 < done; row0 += chunkTiles * TileRows)
                 {
@@ -227,33 +235,54 @@ namespace KernelCompiler.Runtime
 
         /// <summary>A tile's sums ([m][16]) into 16 row-major rows of M values: dequantised with one fused
         /// multiply-add each (the same rounding as <see cref="MathF.FusedMultiplyAdd"/>) or left as integers,
-        /// transposed 16 outputs at a time and written with masked stores.</summary>
+        /// transposed 16 outputs at a time and written with masked stores. Always reads 16 outputs' sums (and steps and
+        /// offsets): the buffers are padded (see <see cref="Padded"/>), and what the padding holds lands only in lanes
+        /// the masked stores leave out.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void StoreRows(int* sums, int outputs, int* destination, float* step, float* offset, bool dequantize)
         {
             for (int m0 = 0; m0 < outputs; m0 += 16)
             {
-                int count = Math.Min(16, outputs - m0);
                 int* s = sums + m0 * TileRows;
-                float* st = step + m0, of = offset + m0;
-                Vector512<int> a0 = Output(s, 0, count, st, of, dequantize);
-                Vector512<int> a1 = Output(s, 1, count, st, of, dequantize);
-                Vector512<int> a2 = Output(s, 2, count, st, of, dequantize);
-                Vector512<int> a3 = Output(s, 3, count, st, of, dequantize);
-                Vector512<int> a4 = Output(s, 4, count, st, of, dequantize);
-                Vector512<int> a5 = Output(s, 5, count, st, of, dequantize);
-                Vector512<int> a6 = Output(s, 6, count, st, of, dequantize);
-                Vector512<int> a7 = Output(s, 7, count, st, of, dequantize);
-                Vector512<int> a8 = Output(s, 8, count, st, of, dequantize);
-                Vector512<int> a9 = Output(s, 9, count, st, of, dequantize);
-                Vector512<int> a10 = Output(s, 10, count, st, of, dequantize);
-                Vector512<int> a11 = Output(s, 11, count, st, of, dequantize);
-                Vector512<int> a12 = Output(s, 12, count, st, of, dequantize);
-                Vector512<int> a13 = Output(s, 13, count, st, of, dequantize);
-                Vector512<int> a14 = Output(s, 14, count, st, of, dequantize);
-                Vector512<int> a15 = Output(s, 15, count, st, of, dequantize);
+                Vector512<int> a0 = Vector512.Load(s + 0);
+                Vector512<int> a1 = Vector512.Load(s + 16);
+                Vector512<int> a2 = Vector512.Load(s + 32);
+                Vector512<int> a3 = Vector512.Load(s + 48);
+                Vector512<int> a4 = Vector512.Load(s + 64);
+                Vector512<int> a5 = Vector512.Load(s + 80);
+                Vector512<int> a6 = Vector512.Load(s + 96);
+                Vector512<int> a7 = Vector512.Load(s + 112);
+                Vector512<int> a8 = Vector512.Load(s + 128);
+                Vector512<int> a9 = Vector512.Load(s + 144);
+                Vector512<int> a10 = Vector512.Load(s + 160);
+                Vector512<int> a11 = Vector512.Load(s + 176);
+                Vector512<int> a12 = Vector512.Load(s + 192);
+                Vector512<int> a13 = Vector512.Load(s + 208);
+                Vector512<int> a14 = Vector512.Load(s + 224);
+                Vector512<int> a15 = Vector512.Load(s + 240);
+                if (dequantize)
+                {
+                    float* st = step + m0, of = offset + m0;
+                    a0 = Dequantize(a0, st, of, 0);
+                    a1 = Dequantize(a1, st, of, 1);
+                    a2 = Dequantize(a2, st, of, 2);
+                    a3 = Dequantize(a3, st, of, 3);
+                    a4 = Dequantize(a4, st, of, 4);
+                    a5 = Dequantize(a5, st, of, 5);
+                    a6 = Dequantize(a6, st, of, 6);
+                    a7 = Dequantize(a7, st, of, 7);
+                    a8 = Dequantize(a8, st, of, 8);
+                    a9 = Dequantize(a9, st, of, 9);
+                    a10 = Dequantize(a10, st, of, 10);
+                    a11 = Dequantize(a11, st, of, 11);
+                    a12 = Dequantize(a12, st, of, 12);
+                    a13 = Dequantize(a13, st, of, 13);
+                    a14 = Dequantize(a14, st, of, 14);
+                    a15 = Dequantize(a15, st, of, 15);
+                }
+
                 Transpose(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref a8, ref a9, ref a10, ref a11, ref a12, ref a13, ref a14, ref a15);
-                Vector512<int> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count));
+                Vector512<int> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(outputs - m0));
                 int* row = destination + m0;
                 Avx512F.MaskStore(row + 0 * (nint)outputs, mask, a0);
                 Avx512F.MaskStore(row + 1 * (nint)outputs, mask, a1);
@@ -275,17 +304,19 @@ namespace KernelCompiler.Runtime
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe Vector512<int> Output(int* sums, int k, int count, float* step, float* offset, bool dequantize)
-        {
-            if (k >= count)
-            {
-                return Vector512<int>.Zero;
-            }
+        private static unsafe Vector512<int> Dequantize(Vector512<int> sums, float* step, float* offset, int k)
+            => Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(sums), Vector512.Create(step[k]), Vector512.Create(offset[k])).AsInt32();
 
-            Vector512<int> s = Vector512.Load(sums + k * TileRows);
-            return dequantize
-                ? Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(s), Vector512.Create(step[k]), Vector512.Create(offset[k])).AsInt32()
-                : s;
+        /// <summary>M rounded up to whole groups of 16 outputs: the length of the padded steps and offsets, and (beyond
+        /// M · 16 sums a tile) the padding of the sums buffer.</summary>
+        private static int Padded(int outputs) => (outputs + 15) / 16 * 16;
+
+        /// <summary>A copy of <paramref name="values"/> padded with zeros to <see cref="Padded"/> elements.</summary>
+        private static unsafe void CopyPadded(ReadOnlySpan<float> values, float* padded)
+        {
+            int length = Padded(values.Length);
+            values.CopyTo(new Span<float>(padded, length));
+            new Span<float>(padded + values.Length, length - values.Length).Clear();
         }
 
         /// <summary>A tile's packed codes ([g][16] dwords) into 16 rows of C code bytes (the group offsets 16 · j
