@@ -100,11 +100,12 @@ namespace KernelCompiler
             w.Close();
             w.Line();
             w.Line("// One tree level for 16 rows: each lane's threshold picked by its node so far (vpermps reads its low four bits),");
-            w.Line("// and a decision to go right adds this level's bit (8 >> level) in one masked add.");
+            w.Line("// and a decision to go right (threshold <= value: false for NaN) adds this level's bit (8 >> level) in one masked add.");
+            w.Line("// The compare is written threshold-first so the value's load folds into it.");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             w.Line("private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)");
             w.Open();
-            w.Line("return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(value, Avx512F.PermuteVar16x32(thresholds, node)).AsInt32(), node + Vector512.Create(bit), node);");
+            w.Line("return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);");
             w.Close();
             w.Line();
             w.Line("// Row-major input: one split dimension of the tile's 16 rows, InputDimension floats apart.");
@@ -144,8 +145,8 @@ namespace KernelCompiler
                 {
                     w.Line("// Codebook " + Int(c) + ": x[" + Int(plan.Model.SplitDimension(c, 0)) + "], x[" + Int(plan.Model.SplitDimension(c, 1)) +
                         "], x[" + Int(plan.Model.SplitDimension(c, 2)) + "], x[" + Int(plan.Model.SplitDimension(c, 3)) + "]; its node starts at " + Int(16 * j) + ".");
-                    w.Line(n + " = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(" + string.Format(load, Int(plan.Model.SplitDimension(c, 0))) +
-                        ", Vector512.Create(" + Float(plan.Threshold(c, 0, 0)) + ")).AsInt32(), Vector512.Create(" + Int(16 * j + 8) + "), Vector512.Create(" + Int(16 * j) + "));");
+                    w.Line(n + " = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(" + Float(plan.Threshold(c, 0, 0)) + "), " +
+                        string.Format(load, Int(plan.Model.SplitDimension(c, 0))) + ").AsInt32(), Vector512.Create(" + Int(16 * j + 8) + "), Vector512.Create(" + Int(16 * j) + "));");
                     for (int level = 1; level < LutModel.TreeDepth; level++)
                     {
                         w.Line(n + " = Level(" + n + ", " + string.Format(load, Int(plan.Model.SplitDimension(c, level))) +

@@ -421,53 +421,53 @@ namespace KernelCompiler.Runtime
             }
         }
 
-        /// <summary>Transposes a 16 × 16 tile of dwords held in 16 vectors: four rounds of two-source permutes (vpermt2d),
-        /// round d swapping the off-diagonal d × d blocks of every 2d × 2d block. Written out so the JIT keeps all 16
-        /// vectors in registers.</summary>
+        /// <summary>Transposes a 16 × 16 tile of dwords held in 16 vectors (a_i[j] becomes a_j[i]) in registers, with
+        /// three-operand shuffles only (no register copies): 32-bit then 64-bit unpacks transpose the 4 × 4 blocks inside
+        /// each 128-bit lane, then two rounds of vshufi32x4 transpose the 4 × 4 grid of 128-bit lanes.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Transpose(ref Vector512<int> a0, ref Vector512<int> a1, ref Vector512<int> a2, ref Vector512<int> a3, ref Vector512<int> a4, ref Vector512<int> a5, ref Vector512<int> a6, ref Vector512<int> a7, ref Vector512<int> a8, ref Vector512<int> a9, ref Vector512<int> a10, ref Vector512<int> a11, ref Vector512<int> a12, ref Vector512<int> a13, ref Vector512<int> a14, ref Vector512<int> a15)
         {
-            Vector512<int> lo, hi, t;
-            lo = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-            hi = Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-            t = Avx512F.PermuteVar16x32x2(a0, lo, a8); a8 = Avx512F.PermuteVar16x32x2(a0, hi, a8); a0 = t;
-            t = Avx512F.PermuteVar16x32x2(a1, lo, a9); a9 = Avx512F.PermuteVar16x32x2(a1, hi, a9); a1 = t;
-            t = Avx512F.PermuteVar16x32x2(a2, lo, a10); a10 = Avx512F.PermuteVar16x32x2(a2, hi, a10); a2 = t;
-            t = Avx512F.PermuteVar16x32x2(a3, lo, a11); a11 = Avx512F.PermuteVar16x32x2(a3, hi, a11); a3 = t;
-            t = Avx512F.PermuteVar16x32x2(a4, lo, a12); a12 = Avx512F.PermuteVar16x32x2(a4, hi, a12); a4 = t;
-            t = Avx512F.PermuteVar16x32x2(a5, lo, a13); a13 = Avx512F.PermuteVar16x32x2(a5, hi, a13); a5 = t;
-            t = Avx512F.PermuteVar16x32x2(a6, lo, a14); a14 = Avx512F.PermuteVar16x32x2(a6, hi, a14); a6 = t;
-            t = Avx512F.PermuteVar16x32x2(a7, lo, a15); a15 = Avx512F.PermuteVar16x32x2(a7, hi, a15); a7 = t;
-            lo = Vector512.Create(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
-            hi = Vector512.Create(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
-            t = Avx512F.PermuteVar16x32x2(a0, lo, a4); a4 = Avx512F.PermuteVar16x32x2(a0, hi, a4); a0 = t;
-            t = Avx512F.PermuteVar16x32x2(a1, lo, a5); a5 = Avx512F.PermuteVar16x32x2(a1, hi, a5); a1 = t;
-            t = Avx512F.PermuteVar16x32x2(a2, lo, a6); a6 = Avx512F.PermuteVar16x32x2(a2, hi, a6); a2 = t;
-            t = Avx512F.PermuteVar16x32x2(a3, lo, a7); a7 = Avx512F.PermuteVar16x32x2(a3, hi, a7); a3 = t;
-            t = Avx512F.PermuteVar16x32x2(a8, lo, a12); a12 = Avx512F.PermuteVar16x32x2(a8, hi, a12); a8 = t;
-            t = Avx512F.PermuteVar16x32x2(a9, lo, a13); a13 = Avx512F.PermuteVar16x32x2(a9, hi, a13); a9 = t;
-            t = Avx512F.PermuteVar16x32x2(a10, lo, a14); a14 = Avx512F.PermuteVar16x32x2(a10, hi, a14); a10 = t;
-            t = Avx512F.PermuteVar16x32x2(a11, lo, a15); a15 = Avx512F.PermuteVar16x32x2(a11, hi, a15); a11 = t;
-            lo = Vector512.Create(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
-            hi = Vector512.Create(2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
-            t = Avx512F.PermuteVar16x32x2(a0, lo, a2); a2 = Avx512F.PermuteVar16x32x2(a0, hi, a2); a0 = t;
-            t = Avx512F.PermuteVar16x32x2(a1, lo, a3); a3 = Avx512F.PermuteVar16x32x2(a1, hi, a3); a1 = t;
-            t = Avx512F.PermuteVar16x32x2(a4, lo, a6); a6 = Avx512F.PermuteVar16x32x2(a4, hi, a6); a4 = t;
-            t = Avx512F.PermuteVar16x32x2(a5, lo, a7); a7 = Avx512F.PermuteVar16x32x2(a5, hi, a7); a5 = t;
-            t = Avx512F.PermuteVar16x32x2(a8, lo, a10); a10 = Avx512F.PermuteVar16x32x2(a8, hi, a10); a8 = t;
-            t = Avx512F.PermuteVar16x32x2(a9, lo, a11); a11 = Avx512F.PermuteVar16x32x2(a9, hi, a11); a9 = t;
-            t = Avx512F.PermuteVar16x32x2(a12, lo, a14); a14 = Avx512F.PermuteVar16x32x2(a12, hi, a14); a12 = t;
-            t = Avx512F.PermuteVar16x32x2(a13, lo, a15); a15 = Avx512F.PermuteVar16x32x2(a13, hi, a15); a13 = t;
-            lo = Vector512.Create(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
-            hi = Vector512.Create(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
-            t = Avx512F.PermuteVar16x32x2(a0, lo, a1); a1 = Avx512F.PermuteVar16x32x2(a0, hi, a1); a0 = t;
-            t = Avx512F.PermuteVar16x32x2(a2, lo, a3); a3 = Avx512F.PermuteVar16x32x2(a2, hi, a3); a2 = t;
-            t = Avx512F.PermuteVar16x32x2(a4, lo, a5); a5 = Avx512F.PermuteVar16x32x2(a4, hi, a5); a4 = t;
-            t = Avx512F.PermuteVar16x32x2(a6, lo, a7); a7 = Avx512F.PermuteVar16x32x2(a6, hi, a7); a6 = t;
-            t = Avx512F.PermuteVar16x32x2(a8, lo, a9); a9 = Avx512F.PermuteVar16x32x2(a8, hi, a9); a8 = t;
-            t = Avx512F.PermuteVar16x32x2(a10, lo, a11); a11 = Avx512F.PermuteVar16x32x2(a10, hi, a11); a10 = t;
-            t = Avx512F.PermuteVar16x32x2(a12, lo, a13); a13 = Avx512F.PermuteVar16x32x2(a12, hi, a13); a12 = t;
-            t = Avx512F.PermuteVar16x32x2(a14, lo, a15); a15 = Avx512F.PermuteVar16x32x2(a14, hi, a15); a14 = t;
+            Vector512<int> t0 = Avx512F.UnpackLow(a0, a1), t1 = Avx512F.UnpackHigh(a0, a1);
+            Vector512<int> t2 = Avx512F.UnpackLow(a2, a3), t3 = Avx512F.UnpackHigh(a2, a3);
+            Vector512<int> t4 = Avx512F.UnpackLow(a4, a5), t5 = Avx512F.UnpackHigh(a4, a5);
+            Vector512<int> t6 = Avx512F.UnpackLow(a6, a7), t7 = Avx512F.UnpackHigh(a6, a7);
+            Vector512<int> t8 = Avx512F.UnpackLow(a8, a9), t9 = Avx512F.UnpackHigh(a8, a9);
+            Vector512<int> t10 = Avx512F.UnpackLow(a10, a11), t11 = Avx512F.UnpackHigh(a10, a11);
+            Vector512<int> t12 = Avx512F.UnpackLow(a12, a13), t13 = Avx512F.UnpackHigh(a12, a13);
+            Vector512<int> t14 = Avx512F.UnpackLow(a14, a15), t15 = Avx512F.UnpackHigh(a14, a15);
+            Vector512<int> u0 = Avx512F.UnpackLow(t0.AsInt64(), t2.AsInt64()).AsInt32(), u1 = Avx512F.UnpackHigh(t0.AsInt64(), t2.AsInt64()).AsInt32();
+            Vector512<int> u2 = Avx512F.UnpackLow(t1.AsInt64(), t3.AsInt64()).AsInt32(), u3 = Avx512F.UnpackHigh(t1.AsInt64(), t3.AsInt64()).AsInt32();
+            Vector512<int> u4 = Avx512F.UnpackLow(t4.AsInt64(), t6.AsInt64()).AsInt32(), u5 = Avx512F.UnpackHigh(t4.AsInt64(), t6.AsInt64()).AsInt32();
+            Vector512<int> u6 = Avx512F.UnpackLow(t5.AsInt64(), t7.AsInt64()).AsInt32(), u7 = Avx512F.UnpackHigh(t5.AsInt64(), t7.AsInt64()).AsInt32();
+            Vector512<int> u8 = Avx512F.UnpackLow(t8.AsInt64(), t10.AsInt64()).AsInt32(), u9 = Avx512F.UnpackHigh(t8.AsInt64(), t10.AsInt64()).AsInt32();
+            Vector512<int> u10 = Avx512F.UnpackLow(t9.AsInt64(), t11.AsInt64()).AsInt32(), u11 = Avx512F.UnpackHigh(t9.AsInt64(), t11.AsInt64()).AsInt32();
+            Vector512<int> u12 = Avx512F.UnpackLow(t12.AsInt64(), t14.AsInt64()).AsInt32(), u13 = Avx512F.UnpackHigh(t12.AsInt64(), t14.AsInt64()).AsInt32();
+            Vector512<int> u14 = Avx512F.UnpackLow(t13.AsInt64(), t15.AsInt64()).AsInt32(), u15 = Avx512F.UnpackHigh(t13.AsInt64(), t15.AsInt64()).AsInt32();
+            // u_(4q + k), 128-bit lane l: sources 4q .. 4q + 3 at row 4l + k; row 4l + k takes lane l of u_k, u_(4 + k), u_(8 + k), u_(12 + k).
+            Vector512<int> v00 = Avx512F.Shuffle4x128(u0, u4, 0x44), v01 = Avx512F.Shuffle4x128(u0, u4, 0xEE);
+            Vector512<int> v02 = Avx512F.Shuffle4x128(u8, u12, 0x44), v03 = Avx512F.Shuffle4x128(u8, u12, 0xEE);
+            a0 = Avx512F.Shuffle4x128(v00, v02, 0x88);
+            a4 = Avx512F.Shuffle4x128(v00, v02, 0xDD);
+            a8 = Avx512F.Shuffle4x128(v01, v03, 0x88);
+            a12 = Avx512F.Shuffle4x128(v01, v03, 0xDD);
+            Vector512<int> v10 = Avx512F.Shuffle4x128(u1, u5, 0x44), v11 = Avx512F.Shuffle4x128(u1, u5, 0xEE);
+            Vector512<int> v12 = Avx512F.Shuffle4x128(u9, u13, 0x44), v13 = Avx512F.Shuffle4x128(u9, u13, 0xEE);
+            a1 = Avx512F.Shuffle4x128(v10, v12, 0x88);
+            a5 = Avx512F.Shuffle4x128(v10, v12, 0xDD);
+            a9 = Avx512F.Shuffle4x128(v11, v13, 0x88);
+            a13 = Avx512F.Shuffle4x128(v11, v13, 0xDD);
+            Vector512<int> v20 = Avx512F.Shuffle4x128(u2, u6, 0x44), v21 = Avx512F.Shuffle4x128(u2, u6, 0xEE);
+            Vector512<int> v22 = Avx512F.Shuffle4x128(u10, u14, 0x44), v23 = Avx512F.Shuffle4x128(u10, u14, 0xEE);
+            a2 = Avx512F.Shuffle4x128(v20, v22, 0x88);
+            a6 = Avx512F.Shuffle4x128(v20, v22, 0xDD);
+            a10 = Avx512F.Shuffle4x128(v21, v23, 0x88);
+            a14 = Avx512F.Shuffle4x128(v21, v23, 0xDD);
+            Vector512<int> v30 = Avx512F.Shuffle4x128(u3, u7, 0x44), v31 = Avx512F.Shuffle4x128(u3, u7, 0xEE);
+            Vector512<int> v32 = Avx512F.Shuffle4x128(u11, u15, 0x44), v33 = Avx512F.Shuffle4x128(u11, u15, 0xEE);
+            a3 = Avx512F.Shuffle4x128(v30, v32, 0x88);
+            a7 = Avx512F.Shuffle4x128(v30, v32, 0xDD);
+            a11 = Avx512F.Shuffle4x128(v31, v33, 0x88);
+            a15 = Avx512F.Shuffle4x128(v31, v33, 0xDD);
         }
 
         private static void CheckShape(int inputDimension, int codebooks, int outputs)

@@ -497,7 +497,7 @@ namespace Snapshots
                     ref float tile = ref Unsafe.Add(ref x, t * 16);
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
                     // Codebook 0: x[1], x[0], x[1], x[2]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.3129573f)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-1.3129573f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1))).AsInt32(), Vector512.Create(8), Vector512.Create(0));
                     n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(1.8428252f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.6801339f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
                     n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.7793056f, 0f, 0f, 0f, -1.2307206f, 0f, 0f, 0f, 1.6003875f, 0f, 0f, 0f, 1.2613587f, 0f, 0f, 0f), 2);
                     n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 2)), Vector512.Create(0.295382f, 0f, 0.18702182f, 0f, 1.5017195f, 0f, 0.40518904f, 0f, 0.013231357f, 0f, 1.7602618f, 0f, -0.5967911f, 0f, -0.94271743f, 0f), 1);
@@ -520,7 +520,7 @@ namespace Snapshots
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
                     Vector512<int> n0, n1, n2, n3;
                     // Codebook 0: x[1], x[0], x[1], x[2]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(RowValues(ref tile, 1), Vector512.Create(-1.3129573f)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-1.3129573f), RowValues(ref tile, 1)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
                     n0 = Level(n0, RowValues(ref tile, 0), Vector512.Create(1.8428252f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.6801339f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
                     n0 = Level(n0, RowValues(ref tile, 1), Vector512.Create(-1.7793056f, 0f, 0f, 0f, -1.2307206f, 0f, 0f, 0f, 1.6003875f, 0f, 0f, 0f, 1.2613587f, 0f, 0f, 0f), 2);
                     n0 = Level(n0, RowValues(ref tile, 2), Vector512.Create(0.295382f, 0f, 0.18702182f, 0f, 1.5017195f, 0f, 0.40518904f, 0f, 0.013231357f, 0f, 1.7602618f, 0f, -0.5967911f, 0f, -0.94271743f, 0f), 1);
@@ -555,11 +555,12 @@ namespace Snapshots
             }
 
             // One tree level for 16 rows: each lane's threshold picked by its node so far (vpermps reads its low four bits),
-            // and a decision to go right adds this level's bit (8 >> level) in one masked add.
+            // and a decision to go right (threshold <= value: false for NaN) adds this level's bit (8 >> level) in one masked add.
+            // The compare is written threshold-first so the value's load folds into it.
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)
             {
-                return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(value, Avx512F.PermuteVar16x32(thresholds, node)).AsInt32(), node + Vector512.Create(bit), node);
+                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);
             }
 
             // Row-major input: one split dimension of the tile's 16 rows, InputDimension floats apart.

@@ -497,7 +497,7 @@ namespace Snapshots
                     ref float tile = ref Unsafe.Add(ref x, t * 16);
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
                     // Codebook 0: x[1], x[0], x[0], x[0]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.8173661f)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-1.8173661f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1))).AsInt32(), Vector512.Create(8), Vector512.Create(0));
                     n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(-0.15043718f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.7948705f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
                     n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(1.3435521f, 0f, 0f, 0f, 0.85030043f, 0f, 0f, 0f, 0.098470986f, 0f, 0f, 0f, -0.25864398f, 0f, 0f, 0f), 2);
                     n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(float.MaxValue, 0f, -0.35458252f, 0f, -1.9201508f, 0f, 1.5040421f, 0f, -0.99520713f, 0f, 1.4454856f, 0f, 0.4690299f, 0f, -1.5093621f, 0f), 1);
@@ -520,7 +520,7 @@ namespace Snapshots
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
                     Vector512<int> n0, n1, n2, n3;
                     // Codebook 0: x[1], x[0], x[0], x[0]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(RowValues(ref tile, 1), Vector512.Create(-1.8173661f)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-1.8173661f), RowValues(ref tile, 1)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
                     n0 = Level(n0, RowValues(ref tile, 0), Vector512.Create(-0.15043718f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.7948705f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
                     n0 = Level(n0, RowValues(ref tile, 0), Vector512.Create(1.3435521f, 0f, 0f, 0f, 0.85030043f, 0f, 0f, 0f, 0.098470986f, 0f, 0f, 0f, -0.25864398f, 0f, 0f, 0f), 2);
                     n0 = Level(n0, RowValues(ref tile, 0), Vector512.Create(float.MaxValue, 0f, -0.35458252f, 0f, -1.9201508f, 0f, 1.5040421f, 0f, -0.99520713f, 0f, 1.4454856f, 0f, 0.4690299f, 0f, -1.5093621f, 0f), 1);
@@ -555,11 +555,12 @@ namespace Snapshots
             }
 
             // One tree level for 16 rows: each lane's threshold picked by its node so far (vpermps reads its low four bits),
-            // and a decision to go right adds this level's bit (8 >> level) in one masked add.
+            // and a decision to go right (threshold <= value: false for NaN) adds this level's bit (8 >> level) in one masked add.
+            // The compare is written threshold-first so the value's load folds into it.
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)
             {
-                return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(value, Avx512F.PermuteVar16x32(thresholds, node)).AsInt32(), node + Vector512.Create(bit), node);
+                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);
             }
 
             // Row-major input: one split dimension of the tile's 16 rows, InputDimension floats apart.
