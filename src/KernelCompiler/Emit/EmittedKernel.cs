@@ -1,6 +1,8 @@
 using System;
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using KernelCompiler.Runtime;
 
 namespace KernelCompiler
 {
@@ -10,14 +12,25 @@ namespace KernelCompiler
     /// <summary>One output's sums for a block of rows (see AggregateBlock in the generated source).</summary>
     internal delegate void AggregateBlockStep(ref byte block, ref byte table, ref int sums);
 
+    /// <summary>The fused path's EncodeColumns (see FusedSteps in the generated source).</summary>
+    internal delegate void FusedEncodeColumnsStep(ref float x, nint stride, ref uint packed, nint tiles);
+
+    /// <summary>The fused path's EncodeRows.</summary>
+    internal delegate void FusedEncodeRowsStep(ref float x, ref uint packed, nint tiles);
+
+    /// <summary>The fused path's Scan; the tables are an argument (IL has no static data).</summary>
+    internal delegate void FusedScanStep(ref uint packed, ref byte tables, ref int sums, nint tiles);
+
     /// <summary>
     /// A kernel whose model-specific steps were emitted as IL by <see cref="IlKernelEmitter"/>. The block loop and
     /// the support routines below are the same as those <see cref="CSharpKernelWriter"/> writes into every generated
     /// class (Run, Blocks_*, GatherSlots, LoadCodes, StoreCodes, StoreSums, StoreOutputs): change them together.
+    /// One difference: buffers too large for the stack are rented from the shared array pool, not allocated per call.
     /// </summary>
     internal sealed class EmittedKernel : LutKernel
     {
         private readonly KernelPlan _plan;
+        private readonly EmittedFusedSteps? _fused;
         private readonly EmittedPath[] _paths;
         private readonly float[] _lanes;
         private readonly int[] _slotOf;
@@ -26,15 +39,20 @@ namespace KernelCompiler
         private readonly float[] _steps;
         private readonly float[] _offsets;
 
-        internal EmittedKernel(KernelPlan plan, EmittedPath[] paths)
+        /// <param name="plan">The plan the steps were emitted from.</param>
+        /// <param name="tables">The model's tables, [output][codebook][bucket].</param>
+        /// <param name="fused">The fused path's steps, or null where the plan or the CPU has no fused path.</param>
+        /// <param name="paths">The other paths this CPU runs, widest first.</param>
+        internal EmittedKernel(KernelPlan plan, byte[] tables, EmittedFusedSteps? fused, EmittedPath[] paths)
             : base(plan.Model)
         {
             _plan = plan;
+            _fused = fused;
             _paths = paths;
             _lanes = plan.ThresholdLanes;
             _slotOf = plan.SlotOfLevel;
             _slotDimensions = plan.SlotDimensions;
-            _tables = plan.Model.Tables.ToArray();
+            _tables = tables;
             _steps = plan.Model.Steps.ToArray();
             _offsets = plan.Model.Offsets.ToArray();
         }
@@ -45,7 +63,15 @@ namespace KernelCompiler
         internal KernelPlan Plan => _plan;
 
         /// <summary>The paths this CPU runs, widest first (the plan's paths whose guard holds).</summary>
-        internal string PathNames => string.Join(", ", Array.ConvertAll(_paths, p => p.Path.Name));
+        internal string PathNames
+            => (_fused.HasValue ? KernelPath.Avx512Vbmi.Name + (_paths.Length > 0 ? ", " : "") : "") +
+               string.Join(", ", Array.ConvertAll(_paths, p => p.Path.Name));
+
+        /// <summary>The fused path's steps, or null.</summary>
+        internal EmittedFusedSteps? Fused => _fused;
+
+        /// <summary>The same kernel with other fused steps (tests use it to prove which rows the fused path computes).</summary>
+        internal EmittedKernel WithFused(EmittedFusedSteps? fused) => new EmittedKernel(_plan, _tables, fused, _paths);
 
         private enum KernelOperation
         {
@@ -72,6 +98,19 @@ namespace KernelCompiler
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int row = 0;
+            if (_fused is { } fused)
+            {
+                // The fused path takes whole tiles of 16 rows; the paths below finish the rest. Emitted only where
+                // FusedKernelRuntime.IsSupported holds (the generated Run tests it here).
+                row = operation switch
+                {
+                    KernelOperation.Encode => FusedKernelRuntime.Encode(fused, InputDimension, Codebooks, x, rows, columnMajor, codes),
+                    KernelOperation.Aggregate => FusedKernelRuntime.Aggregate(fused, Codebooks, OutputDimension, codesIn, rows, sums),
+                    KernelOperation.Multiply => FusedKernelRuntime.Multiply(fused, InputDimension, Codebooks, OutputDimension, x, rows, columnMajor, _steps, _offsets, destination),
+                    _ => FusedKernelRuntime.MultiplyCodes(fused, Codebooks, OutputDimension, codesIn, rows, _steps, _offsets, destination),
+                };
+            }
+
             foreach (EmittedPath path in _paths)
             {
                 row = Blocks(path, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
@@ -87,10 +126,35 @@ namespace KernelCompiler
                 return row;
             }
 
+            int c = Codebooks;
+            int slotCount = _slotDimensions.Length * blockRows, blockBytes = c * blockRows;
+            if (_plan.BuffersOnStack(path.Path))
+            {
+                return Blocks(path, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination,
+                    stackalloc float[slotCount], stackalloc byte[blockBytes]);
+            }
+
+            // Too large for the stack: rented, so a warm call allocates nothing.
+            float[] rentedSlots = ArrayPool<float>.Shared.Rent(slotCount);
+            byte[] rentedBlock = ArrayPool<byte>.Shared.Rent(blockBytes);
+            try
+            {
+                return Blocks(path, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination,
+                    rentedSlots.AsSpan(0, slotCount), rentedBlock.AsSpan(0, blockBytes));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rentedBlock);
+                ArrayPool<float>.Shared.Return(rentedSlots);
+            }
+        }
+
+        private int Blocks(EmittedPath path, KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn,
+            int rows, int row, bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination,
+            Span<float> slots, Span<byte> block)
+        {
+            int blockRows = path.Path.RowsPerBlock;
             int c = Codebooks, m = OutputDimension;
-            bool onStack = _plan.BuffersOnStack(path.Path);
-            Span<float> slots = onStack ? stackalloc float[_slotDimensions.Length * blockRows] : new float[_slotDimensions.Length * blockRows];
-            Span<byte> block = onStack ? stackalloc byte[c * blockRows] : new byte[c * blockRows];
             Span<int> rowSums = stackalloc int[blockRows];
             ref float slotsRef = ref MemoryMarshal.GetReference(slots);
             ref byte blockRef = ref MemoryMarshal.GetReference(block);
@@ -223,5 +287,38 @@ namespace KernelCompiler
         public EncodeGroupStep EncodeGroup { get; }
 
         public AggregateBlockStep AggregateBlock { get; }
+    }
+
+    /// <summary>
+    /// The fused path's emitted steps, as the runtime takes them: <see cref="FusedKernelRuntime"/> is generic over this
+    /// struct, so its tile loop is compiled once for emitted kernels and calls each delegate once per chunk of up to
+    /// four tiles (the generated source's FusedSteps calls its steps directly). Holds the tables Scan reads.
+    /// </summary>
+    internal readonly struct EmittedFusedSteps : IFusedKernelSteps
+    {
+        private readonly FusedEncodeColumnsStep _encodeColumns;
+        private readonly FusedEncodeRowsStep _encodeRows;
+        private readonly FusedScanStep _scan;
+        private readonly byte[] _tables;
+
+        /// <summary>The three emitted steps and the tables Scan reads: [output][group of four codebooks][64], the last
+        /// group padded with zeros, M · G · 64 bytes, read in full.</summary>
+        public EmittedFusedSteps(FusedEncodeColumnsStep encodeColumns, FusedEncodeRowsStep encodeRows, FusedScanStep scan,
+            byte[] tables)
+        {
+            _encodeColumns = encodeColumns;
+            _encodeRows = encodeRows;
+            _scan = scan;
+            _tables = tables;
+        }
+
+        public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)
+            => _encodeColumns(ref x, stride, ref packed, tiles);
+
+        public void EncodeRows(ref float x, ref uint packed, nint tiles)
+            => _encodeRows(ref x, ref packed, tiles);
+
+        public void Scan(ref uint packed, ref int sums, nint tiles)
+            => _scan(ref packed, ref MemoryMarshal.GetArrayDataReference(_tables), ref sums, tiles);
     }
 }

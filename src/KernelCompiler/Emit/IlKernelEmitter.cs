@@ -7,6 +7,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Runtime;
 
 namespace KernelCompiler
 {
@@ -31,20 +32,31 @@ namespace KernelCompiler
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicProperties, typeof(Vector512<>))]
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Avx512F))]
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Avx512BW))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Avx512Vbmi))]
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Avx2))]
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Ssse3))]
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Sse2))]
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(AdvSimd))]
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(AdvSimd.Arm64))]
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Unsafe))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(EmittedFusedHelpers))]
         public static EmittedKernel Emit(KernelPlan plan)
         {
             if (plan is null) throw new ArgumentNullException(nameof(plan));
             var paths = new List<EmittedPath>();
+            byte[] tables = plan.Model.Tables.ToArray();
+            EmittedFusedSteps? fused = null;
             foreach (KernelPath path in plan.Paths)
             {
-                if (!IsSupported(path) || path.IsFused)
+                if (!IsSupported(path))
                 {
+                    continue;
+                }
+
+                if (path.IsFused)
+                {
+                    // The fused path's tables are the model's own when C is a multiple of 4 (as in the C# writer).
+                    fused = EmitFusedSteps(plan, plan.Codebooks % 4 == 0 ? tables : plan.FusedTables());
                     continue;
                 }
 
@@ -53,7 +65,7 @@ namespace KernelCompiler
                 paths.Add(new EmittedPath(path, encode, aggregate));
             }
 
-            return new EmittedKernel(plan, paths.ToArray());
+            return new EmittedKernel(plan, tables, fused, paths.ToArray());
         }
 
         /// <summary>The guard of <see cref="KernelPath.Guard"/>, evaluated now.</summary>
@@ -61,6 +73,8 @@ namespace KernelCompiler
         {
             switch (path.InstructionSet)
             {
+                case KernelInstructionSet.Avx512Vbmi:
+                    return FusedKernelRuntime.IsSupported;
                 case KernelInstructionSet.Avx512:
                     return Avx512BW.IsSupported;
                 case KernelInstructionSet.Avx2:

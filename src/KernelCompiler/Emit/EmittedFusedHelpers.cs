@@ -1,0 +1,37 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace KernelCompiler
+{
+    /// <summary>
+    /// The helpers of the generated FusedSteps (Level, RowValues; see CSharpKernelWriter.Fused.cs), for the fused steps
+    /// IlKernelEmitter.Fused.cs emits: they call these as the generated steps call theirs, so the IL, the JIT's inlining
+    /// and the machine code are the same. Calls, not inline IL: written out, the tree walk of 48 or more codebooks
+    /// passes the IL size at which the JIT compiles a method with minimal optimisation.
+    /// </summary>
+    internal static class EmittedFusedHelpers
+    {
+        /// <summary>One tree level for 16 rows: each lane's threshold picked by its node index (vpermps), then child
+        /// 2k or 2k + 1.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds)
+        {
+            Vector512<int> left = node + node;
+            return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(value, Avx512F.PermuteVar16x32(thresholds, node)).AsInt32(), left + Vector512<int>.One, left);
+        }
+
+        /// <summary>Row-major input: one split dimension of the tile's 16 rows, <paramref name="inputDimension"/>
+        /// floats apart (the generated RowValues has it as a constant; here it is a constant argument).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> RowValues(ref float tile, nint d, int inputDimension)
+        {
+            return Vector512.Create(Unsafe.Add(ref tile, d), Unsafe.Add(ref tile, 1 * inputDimension + d), Unsafe.Add(ref tile, 2 * inputDimension + d),
+                Unsafe.Add(ref tile, 3 * inputDimension + d), Unsafe.Add(ref tile, 4 * inputDimension + d), Unsafe.Add(ref tile, 5 * inputDimension + d),
+                Unsafe.Add(ref tile, 6 * inputDimension + d), Unsafe.Add(ref tile, 7 * inputDimension + d), Unsafe.Add(ref tile, 8 * inputDimension + d),
+                Unsafe.Add(ref tile, 9 * inputDimension + d), Unsafe.Add(ref tile, 10 * inputDimension + d), Unsafe.Add(ref tile, 11 * inputDimension + d),
+                Unsafe.Add(ref tile, 12 * inputDimension + d), Unsafe.Add(ref tile, 13 * inputDimension + d), Unsafe.Add(ref tile, 14 * inputDimension + d),
+                Unsafe.Add(ref tile, 15 * inputDimension + d));
+        }
+    }
+}

@@ -1,0 +1,353 @@
+using System;
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace KernelCompiler
+{
+    // The fused AVX-512 VBMI path's steps (KernelCompiler.Runtime.IFusedKernelSteps) as IL: the same operations in the
+    // same order as CSharpKernelWriter.Fused.cs, down to the IL the C# compiler makes of them (n0 kept on the stack,
+    // Unsafe.Add for every offset), and the helpers Level and RowValues are calls to EmittedFusedHelpers as the generated
+    // steps call theirs, so the JIT compiles both to the same machine code. One difference by nature: IL has no static
+    // data, so Scan takes the fused tables as an argument (the kernel holds them; see EmittedFusedSteps). Keep the two
+    // files in step.
+    internal static partial class IlKernelEmitter
+    {
+        private static readonly Type UintRef = typeof(uint).MakeByRefType();
+
+        // EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)
+        private const int ColumnsXArg = 0, ColumnsStrideArg = 1, ColumnsPackedArg = 2, ColumnsTilesArg = 3;
+
+        // EncodeRows(ref float x, ref uint packed, nint tiles)
+        private const int RowsXArg = 0, RowsPackedArg = 1, RowsTilesArg = 2;
+
+        // Scan(ref uint packed, ref byte tables, ref int sums, nint tiles)
+        private const int ScanPackedArg = 0, ScanTablesArg = 1, ScanSumsArg = 2, ScanTilesArg = 3;
+
+        /// <summary>The three steps of the fused path, and the tables Scan reads (the model's own when C is a
+        /// multiple of 4, as the C# writer's <c>FusedTables =&gt; Tables</c>).</summary>
+        private static EmittedFusedSteps EmitFusedSteps(KernelPlan plan, byte[] tables)
+        {
+            int g = plan.FusedGroups;
+
+            // EncodeColumns: tile t's 16 values of dimension d at x[d · stride + 16 · t ..].
+            DynamicMethod columns = NewMethod("EncodeColumns", new[] { FloatRef, typeof(nint), UintRef, typeof(nint) });
+            var il = new Il(columns);
+            FusedTileLoop(il, ColumnsTilesArg, () =>
+            {
+                // ref float tile = ref Unsafe.Add(ref x, t * 16);
+                Offset(il, ColumnsXArg, "t", 16, typeof(float));
+                il.Store("tile");
+                // ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
+                Offset(il, ColumnsPackedArg, "t", g * 16, typeof(uint));
+                il.Store("codes");
+                WriteFusedEncodeBody(il, plan, d =>
+                {
+                    // Vector512.LoadUnsafe(ref tile, (nuint)(stride * d))
+                    il.Load("tile");
+                    il.Arg(ColumnsStrideArg);
+                    il.Int(d);
+                    il.Op(OpCodes.Conv_I);
+                    il.Op(OpCodes.Mul);
+                    il.Call(Method(typeof(Vector512), "LoadUnsafe", typeof(float), FloatRef, typeof(nuint)));
+                });
+            });
+            il.Return();
+
+            // EncodeRows: row r of tile t at x[(16 · t + r) · D ..].
+            DynamicMethod rows = NewMethod("EncodeRows", new[] { FloatRef, UintRef, typeof(nint) });
+            il = new Il(rows);
+            FusedTileLoop(il, RowsTilesArg, () =>
+            {
+                // ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
+                Offset(il, RowsXArg, "t", 16L * plan.InputDimension, typeof(float));
+                il.Store("tile");
+                Offset(il, RowsPackedArg, "t", g * 16, typeof(uint));
+                il.Store("codes");
+                WriteFusedEncodeBody(il, plan, d => RowValues(il, plan, d));
+            });
+            il.Return();
+
+            DynamicMethod scan = NewMethod("Scan", new[] { UintRef, ByteRef, IntRef, typeof(nint) });
+            WriteFusedScan(new Il(scan), plan);
+
+            return new EmittedFusedSteps(
+                (FusedEncodeColumnsStep)columns.CreateDelegate(typeof(FusedEncodeColumnsStep)),
+                (FusedEncodeRowsStep)rows.CreateDelegate(typeof(FusedEncodeRowsStep)),
+                (FusedScanStep)scan.CreateDelegate(typeof(FusedScanStep)),
+                tables);
+        }
+
+        /// <summary>for (nint t = 0; t &lt; tiles; t++) { body }, declaring the locals every step's loop uses.</summary>
+        private static void FusedTileLoop(Il il, int tilesArg, Action body)
+        {
+            il.Declare("t", typeof(nint));
+            il.Declare("tile", FloatRef);
+            il.Declare("codes", UintRef);
+            NativeLoop(il, "t", () => il.Arg(tilesArg), body);
+        }
+
+        /// <summary>for (nint counter = 0; counter &lt; bound; counter++) { body }, the test at the bottom as C# compiles it.</summary>
+        private static void NativeLoop(Il il, string counter, Action bound, Action body)
+        {
+            Label top = il.G.DefineLabel();
+            Label test = il.G.DefineLabel();
+            il.Int(0);
+            il.Op(OpCodes.Conv_I);
+            il.Store(counter);
+            il.G.Emit(OpCodes.Br, test);
+            il.G.MarkLabel(top);
+            body();
+            il.Load(counter);
+            il.Int(1);
+            il.Op(OpCodes.Conv_I);
+            il.Op(OpCodes.Add);
+            il.Store(counter);
+            il.G.MarkLabel(test);
+            il.Load(counter);
+            bound();
+            il.G.Emit(OpCodes.Blt, top);
+        }
+
+        /// <summary>Pushes ref Unsafe.Add(ref arg, counter * elements) as the C# writes it (elements a constant,
+        /// widened to 64 bits where 16 · D does not fit in 32).</summary>
+        private static void Offset(Il il, int arg, string counter, long elements, Type element)
+        {
+            il.Arg(arg);
+            il.Load(counter);
+            NativeConstant(il, elements);
+            il.Op(OpCodes.Mul);
+            il.Call(Method(typeof(Unsafe), "Add", element, element.MakeByRefType(), typeof(nint)));
+        }
+
+        private static void NativeConstant(Il il, long value)
+        {
+            if (value >= int.MinValue && value <= int.MaxValue)
+            {
+                il.Int((int)value);
+            }
+            else
+            {
+                il.G.Emit(OpCodes.Ldc_I8, value);
+            }
+
+            il.Op(OpCodes.Conv_I);
+        }
+
+        /// <summary>The tree walk of every codebook for one tile; <paramref name="load"/> pushes the values of one input
+        /// dimension for the tile's 16 rows (a Vector512&lt;float&gt;).</summary>
+        private static void WriteFusedEncodeBody(Il il, KernelPlan plan, Action<int> load)
+        {
+            Type vi = typeof(Vector512<int>), vf = typeof(Vector512<float>);
+            for (int j = 1; j < 4; j++) il.Declare("n" + j, vi);
+            MethodInfo createInt = Method(typeof(Vector512), "Create", null, typeof(int));
+            MethodInfo createFloat = Method(typeof(Vector512), "Create", null, typeof(float));
+            MethodInfo compare = Method(typeof(Vector512), "GreaterThanOrEqual", typeof(float), vf, vf);
+            MethodInfo asInt = Method(typeof(Vector512), "AsInt32", typeof(float), vf);
+            MethodInfo select = Method(typeof(Vector512), "ConditionalSelect", typeof(int), vi, vi, vi);
+            MethodInfo createLanes = Method(typeof(Vector512), "Create", null, Repeat(typeof(float), 16));
+            MethodInfo levelStep = typeof(EmittedFusedHelpers).GetMethod(nameof(EmittedFusedHelpers.Level))!;
+            MethodInfo shift = vi.GetMethod("op_LeftShift", new[] { vi, typeof(int) })!;
+            MethodInfo or = vi.GetMethod("op_BitwiseOr", new[] { vi, vi })!;
+            for (int group = 0; group < plan.FusedGroups; group++)
+            {
+                for (int j = 0; j < 4; j++)
+                {
+                    int c = group * 4 + j;
+                    string n = "n" + j;
+                    if (c >= plan.Codebooks)
+                    {
+                        // A padding codebook: code 0, whose table bytes are 0. n = Vector512.Create(16 * j);
+                        il.Int(16 * j);
+                        il.Call(createInt);
+                        il.Store(n);
+                        continue;
+                    }
+
+                    // n = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(load(dim0), Vector512.Create(t)).AsInt32(),
+                    //     Vector512.Create(2 * j + 1), Vector512.Create(2 * j));
+                    load(plan.Model.SplitDimension(c, 0));
+                    il.Float(plan.Threshold(c, 0, 0));
+                    il.Call(createFloat);
+                    il.Call(compare);
+                    il.Call(asInt);
+                    il.Int(2 * j + 1);
+                    il.Call(createInt);
+                    il.Int(2 * j);
+                    il.Call(createInt);
+                    il.Call(select);
+                    // n0 stays on the stack until the packing below reads it first, as the C# compiler keeps it (so the
+                    // JIT sees the same IL); n1..n3 are locals, stored and reloaded between levels.
+                    bool local = j > 0;
+                    for (int level = 1; level < LutModel.TreeDepth; level++)
+                    {
+                        // n = Level(n, load(dim), Vector512.Create(lanes));
+                        if (local)
+                        {
+                            il.Store(n);
+                            il.Load(n);
+                        }
+
+                        load(plan.Model.SplitDimension(c, level));
+                        foreach (float lane in plan.FusedLanes(c, level)) il.Float(lane);
+                        il.Call(createLanes);
+                        il.Call(levelStep);
+                    }
+
+                    if (local)
+                    {
+                        il.Store(n);
+                    }
+                }
+
+                // (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, group * 16); n0 is on the stack.
+                for (int j = 1; j < 4; j++)
+                {
+                    il.Load("n" + j);
+                    il.Int(8 * j);
+                    il.Call(shift);
+                    il.Call(or);
+                }
+
+                il.Call(Method(typeof(Vector512), "AsUInt32", typeof(int), vi));
+                il.Load("codes");
+                il.Int(group * 16);
+                il.Op(OpCodes.Conv_U);
+                il.Call(Method(typeof(Vector512), "StoreUnsafe", typeof(uint), typeof(Vector512<uint>), UintRef, typeof(nuint)));
+            }
+        }
+
+        /// <summary>RowValues(ref tile, d): the tile's 16 values of dimension d, InputDimension floats apart.</summary>
+        private static void RowValues(Il il, KernelPlan plan, int d)
+        {
+            il.Load("tile");
+            il.Int(d);
+            il.Op(OpCodes.Conv_I);
+            il.Int(plan.InputDimension);
+            il.Call(typeof(EmittedFusedHelpers).GetMethod(nameof(EmittedFusedHelpers.RowValues))!);
+        }
+
+        private static void WriteFusedScan(Il il, KernelPlan plan)
+        {
+            int g = plan.FusedGroups, m = plan.OutputDimension;
+            Type vb = typeof(Vector512<byte>), vs = typeof(Vector512<short>), vsb = typeof(Vector512<sbyte>);
+            il.Declare("ones", vsb);
+            il.Declare("pairs", vs);
+            il.Declare("t", typeof(nint));
+            il.Declare("codes", UintRef);
+            il.Declare("tileSums", IntRef);
+            il.Declare("table", ByteRef);
+            il.Declare("m", typeof(nint));
+            il.Declare("acc", vs);
+
+            // Vector512<sbyte> ones = Vector512.Create((sbyte)1); Vector512<short> pairs = Vector512.Create((short)1);
+            il.Int(1);
+            il.Call(Method(typeof(Vector512), "Create", null, typeof(sbyte)));
+            il.Store("ones");
+            il.Int(1);
+            il.Call(Method(typeof(Vector512), "Create", null, typeof(short)));
+            il.Store("pairs");
+
+            MethodInfo loadCodes = Method(typeof(Vector512), "LoadUnsafe", typeof(uint), UintRef, typeof(nuint));
+            MethodInfo asByte = Method(typeof(Vector512), "AsByte", typeof(uint), typeof(Vector512<uint>));
+            MethodInfo loadTable = Method(typeof(Vector512), "LoadUnsafe", typeof(byte), ByteRef, typeof(nuint));
+            MethodInfo permute = Method(typeof(Avx512Vbmi), "PermuteVar64x8", null, vb, vb);
+            MethodInfo sumBytes = Method(typeof(Avx512BW), "MultiplyAddAdjacent", null, vb, vsb);
+            MethodInfo sumPairs = Method(typeof(Avx512BW), "MultiplyAddAdjacent", null, vs, vs);
+            MethodInfo add = vs.GetMethod("op_Addition", new[] { vs, vs })!;
+
+            // Up to 16 groups stay in registers across the outputs; more are reloaded (from L1) per output.
+            bool inRegisters = g <= 16;
+            if (inRegisters)
+            {
+                for (int i = 0; i < g; i++) il.Declare("k" + i, vb);
+            }
+
+            void Codes(int i)
+            {
+                // Vector512.LoadUnsafe(ref codes, i * 16).AsByte()
+                il.Load("codes");
+                il.Int(i * 16);
+                il.Op(OpCodes.Conv_U);
+                il.Call(loadCodes);
+                il.Call(asByte);
+            }
+
+            NativeLoop(il, "t", () => il.Arg(ScanTilesArg), () =>
+            {
+                // ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
+                Offset(il, ScanPackedArg, "t", g * 16, typeof(uint));
+                il.Store("codes");
+                // ref int tileSums = ref Unsafe.Add(ref sums, t * (OutputDimension * 16));
+                Offset(il, ScanSumsArg, "t", m * 16, typeof(int));
+                il.Store("tileSums");
+                if (inRegisters)
+                {
+                    for (int i = 0; i < g; i++)
+                    {
+                        Codes(i);
+                        il.Store("k" + i);
+                    }
+                }
+
+                // ref byte table = ref tables (the C#'s MemoryMarshal.GetReference(FusedTables));
+                il.Arg(ScanTablesArg);
+                il.Store("table");
+                NativeLoop(il, "m", () => NativeConstant(il, m), () =>
+                {
+                    for (int i = 0; i < g; i++)
+                    {
+                        // acc = term (i = 0) or acc += term, term =
+                        // Avx512BW.MultiplyAddAdjacent(Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, i * 64), k_i), ones)
+                        if (i > 0)
+                        {
+                            il.Load("acc");
+                        }
+
+                        il.Load("table");
+                        il.Int(i * 64);
+                        il.Op(OpCodes.Conv_U);
+                        il.Call(loadTable);
+                        if (inRegisters)
+                        {
+                            il.Load("k" + i);
+                        }
+                        else
+                        {
+                            Codes(i);
+                        }
+
+                        il.Call(permute);
+                        il.Load("ones");
+                        il.Call(sumBytes);
+                        if (i > 0)
+                        {
+                            il.Call(add);
+                        }
+
+                        il.Store("acc");
+                    }
+
+                    // Avx512BW.MultiplyAddAdjacent(acc, pairs).StoreUnsafe(ref tileSums, (nuint)(m * 16));
+                    il.Load("acc");
+                    il.Load("pairs");
+                    il.Call(sumPairs);
+                    il.Load("tileSums");
+                    il.Load("m");
+                    il.Int(16);
+                    il.Op(OpCodes.Conv_I);
+                    il.Op(OpCodes.Mul);
+                    il.Call(Method(typeof(Vector512), "StoreUnsafe", typeof(int), typeof(Vector512<int>), IntRef, typeof(nuint)));
+                    // table = ref Unsafe.Add(ref table, Groups * 64);
+                    il.Load("table");
+                    il.Int(g * 64);
+                    il.Call(Method(typeof(Unsafe), "Add", typeof(byte), ByteRef, typeof(int)));
+                    il.Store("table");
+                });
+            });
+            il.Return();
+        }
+    }
+}
