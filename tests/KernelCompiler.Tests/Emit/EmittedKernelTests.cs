@@ -9,7 +9,8 @@ public class EmittedKernelTests
 {
     public static TheoryData<KernelInstructionSet> InstructionSets => new()
     {
-        KernelInstructionSet.Auto, KernelInstructionSet.Avx512, KernelInstructionSet.Avx2, KernelInstructionSet.Vector128, KernelInstructionSet.Scalar,
+        KernelInstructionSet.Auto, KernelInstructionSet.Avx512Vbmi, KernelInstructionSet.Avx512, KernelInstructionSet.Avx2,
+        KernelInstructionSet.Vector128, KernelInstructionSet.Scalar,
     };
 
     [Theory]

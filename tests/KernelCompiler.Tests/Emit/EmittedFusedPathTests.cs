@@ -1,0 +1,143 @@
+using KernelCompiler.Runtime;
+
+namespace KernelCompiler.Tests.Emit;
+
+/// <summary>A fact that needs the fused path (AVX-512 VBMI); skipped elsewhere.</summary>
+public sealed class FusedFactAttribute : FactAttribute
+{
+    public FusedFactAttribute()
+    {
+        if (!FusedKernelRuntime.IsSupported) Skip = "This CPU lacks AVX-512 VBMI: no fused path to run.";
+    }
+}
+
+/// <summary>
+/// The emitted kernel's fused AVX-512 VBMI path: that it is emitted for exact models (and only for them), and that it
+/// really computes the rows it claims (whole tiles of 16) while the other paths finish the rest. The engine matrix
+/// proves the results agree with the reference; these tests prove the fused steps are the ones producing them.
+/// </summary>
+public class EmittedFusedPathTests
+{
+    [Fact]
+    public void ExactModelsRunTheFusedPathFirstWhereTheCpuHasIt()
+    {
+        string Paths(LutModel model, KernelInstructionSet isa = KernelInstructionSet.Auto)
+            => ((EmittedKernel)LutKernel.Compile(model, new LutKernelOptions { InstructionSet = isa })).PathNames;
+
+        var exact = RandomModels.Create(40, 70, 9, 32);
+        if (FusedKernelRuntime.IsSupported)
+        {
+            Assert.StartsWith("Avx512Vbmi, Avx512, ", Paths(exact));
+            Assert.StartsWith("Avx512Vbmi, ", Paths(exact, KernelInstructionSet.Avx512Vbmi));
+            Assert.NotNull(((EmittedKernel)LutKernel.Compile(exact)).Fused);
+        }
+        else
+        {
+            Assert.DoesNotContain("Avx512Vbmi", Paths(exact));
+            Assert.Null(((EmittedKernel)LutKernel.Compile(exact)).Fused);
+        }
+
+        // Never for average aggregation, above the fused limits, or below a forced narrower path.
+        Assert.DoesNotContain("Avx512Vbmi", Paths(RandomModels.Create(41, 70, 9, 32, LutAggregation.Average)));
+        Assert.DoesNotContain("Avx512Vbmi", Paths(RandomModels.Create(42, 20, 3, FusedKernelRuntime.MaxCodebooks + 1)));
+        Assert.DoesNotContain("Avx512Vbmi", Paths(exact, KernelInstructionSet.Avx512));
+        Assert.Null(((EmittedKernel)LutKernel.Compile(exact, new LutKernelOptions { InstructionSet = KernelInstructionSet.Avx2 })).Fused);
+    }
+
+    /// <summary>A mutation check: kernel A with the fused steps (trees and tables) of model B, of the same shape and
+    /// with A's steps and offsets. Whole tiles must come out as B's reference computes them and the tail rows as A's,
+    /// for every entry point; a kernel that skipped its fused path, or ran it on other rows, fails.</summary>
+    [FusedFact]
+    public void TheFusedStepsComputeTheWholeTilesAndTheOtherPathsTheRest()
+    {
+        foreach (var (d, m, c) in new[] { (70, 9, 32), (13, 3, 5), (40, 70, 18), (300, 20, 64) })
+        {
+            LutModel a = RandomModels.Create(50 + c, d, m, c);
+            LutModel other = RandomModels.Create(90 + c, d, m, c);
+            var b = new LutModel(d, m, other.SplitDimensions.ToArray(), other.Thresholds.ToArray(), other.Tables.ToArray(),
+                a.Steps.ToArray(), a.Offsets.ToArray(), LutAggregation.Exact, null, "b", "tests");
+            var kernelA = (EmittedKernel)LutKernel.Compile(a);
+            var kernelB = (EmittedKernel)LutKernel.Compile(b);
+            LutKernel mixed = kernelA.WithFused(kernelB.Fused);
+            LutKernel referenceA = LutKernel.CreateReference(a), referenceB = LutKernel.CreateReference(b);
+
+            foreach (int rows in new[] { 16, 41, 100 })
+            {
+                int tiles = rows / 16 * 16;
+                string where = "C=" + c + ", M=" + m + ", rows=" + rows;
+                float[] x = RandomModels.Rows(rows + c, a, rows);
+                float[] xt = RandomModels.Transpose(x, rows, d);
+                var codes = new byte[rows * c];
+                for (int i = 0; i < codes.Length; i++) codes[i] = (byte)((i * 7 + rows) % 16);
+
+                T[] Splice<T>(Action<LutKernel, T[]> run, int width)
+                {
+                    var fromA = new T[rows * width];
+                    var fromB = new T[rows * width];
+                    run(referenceA, fromA);
+                    run(referenceB, fromB);
+                    Array.Copy(fromB, fromA, tiles * width);
+                    return fromA;
+                }
+
+                void Check<T>(Action<LutKernel, T[]> run, int width, string what)
+                {
+                    T[] expected = Splice(run, width);
+                    var actual = new T[rows * width];
+                    run(mixed, actual);
+                    Assert.True(expected.AsSpan().SequenceEqual(actual), what + " on " + where + " is not B's for the tiles and A's for the rest.");
+                }
+
+                Check<byte>((k, o) => k.Encode(x, o), c, "Encode");
+                Check<byte>((k, o) => k.EncodeColumnMajor(xt, o), c, "EncodeColumnMajor");
+                Check<int>((k, o) => k.Aggregate(codes, o), m, "Aggregate");
+                Check<float>((k, o) => k.Multiply(x, o), m, "Multiply");
+                Check<float>((k, o) => k.MultiplyColumnMajor(xt, o), m, "MultiplyColumnMajor");
+                Check<float>((k, o) => k.Multiply(codes, o), m, "Multiply (codes)");
+            }
+        }
+    }
+
+    public static TheoryData<string> AllocationModels => new() { "exact C=16", "exact C=64", "average C=64" };
+
+    /// <summary>Warm calls of every entry point allocate nothing, on every path (forced), including those whose
+    /// buffers are too large for the stack (C = 64: 64 rows of 256 slots).</summary>
+    [Theory]
+    [MemberData(nameof(AllocationModels))]
+    public void HotPathAllocatesNothing(string name)
+    {
+        LutModel model = name switch
+        {
+            "exact C=16" => RandomModels.Create(60, 512, 10, 16),
+            "exact C=64" => RandomModels.Create(61, 512, 10, 64),
+            _ => RandomModels.Create(62, 512, 10, 64, LutAggregation.Average),
+        };
+
+        // Three AVX-512 blocks, then one block of each narrower path and a scalar tail; 15 fused tiles and a tail.
+        const int rows = 3 * 64 + 32 + 16 + 15;
+        float[] x = RandomModels.Rows(63, model, rows);
+        var codes = new byte[rows * model.Codebooks];
+        var sums = new int[rows * model.OutputDimension];
+        var y = new float[rows * model.OutputDimension];
+        var isas = new[] { KernelInstructionSet.Auto }.Concat(EngineMatrix.InstructionSets.Where(EngineMatrix.IsSupported));
+        foreach (KernelInstructionSet isa in isas)
+        {
+            LutKernel kernel = LutKernel.Compile(model, new LutKernelOptions { InstructionSet = isa });
+            void Run()
+            {
+                kernel.Encode(x, codes);
+                kernel.EncodeColumnMajor(x, codes);
+                kernel.Aggregate(codes, sums);
+                kernel.Multiply(x, y);
+                kernel.MultiplyColumnMajor(x, y);
+                kernel.Multiply(codes, y);
+            }
+
+            Run(); // compiles everything and warms the array pool of this thread
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Run();
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, name + ", " + isa + " (" + ((EmittedKernel)kernel).PathNames + "): " + allocated + " bytes allocated.");
+        }
+    }
+}
