@@ -12,13 +12,13 @@ namespace KernelCompiler
     /// </summary>
     internal static class EmittedFusedHelpers
     {
-        /// <summary>One tree level for 16 rows: each lane's threshold picked by its node index (vpermps), then child
-        /// 2k or 2k + 1.</summary>
+        /// <summary>One tree level for 16 rows: each lane's threshold picked by its node so far (vpermps reads its low
+        /// four bits), and a decision to go right (threshold &lt;= value: false for NaN) adds this level's bit
+        /// (8 &gt;&gt; level) in one masked add.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds)
+        public static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)
         {
-            Vector512<int> left = node + node;
-            return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(value, Avx512F.PermuteVar16x32(thresholds, node)).AsInt32(), left + Vector512<int>.One, left);
+            return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);
         }
 
         /// <summary>Row-major input: one split dimension of the tile's 16 rows, <paramref name="inputDimension"/>

@@ -32,41 +32,52 @@ namespace KernelCompiler
         {
             int g = plan.FusedGroups;
 
-            // EncodeColumns: tile t's 16 values of dimension d at x[d · stride + 16 · t ..].
+            // EncodeColumns: tile t's 16 values of dimension d at x[d · stride + 16 · t ..]. Group by group over all the
+            // tiles, so each split column is read as one run the prefetcher follows.
             DynamicMethod columns = NewMethod("EncodeColumns", new[] { FloatRef, typeof(nint), UintRef, typeof(nint) });
             var il = new Il(columns);
-            FusedTileLoop(il, ColumnsTilesArg, () =>
+            DeclareFusedLocals(il, nodesFirst: true);
+            for (int group = 0; group < g; group++)
             {
-                // ref float tile = ref Unsafe.Add(ref x, t * 16);
-                Offset(il, ColumnsXArg, "t", 16, typeof(float));
-                il.Store("tile");
-                // ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
-                Offset(il, ColumnsPackedArg, "t", g * 16, typeof(uint));
-                il.Store("codes");
-                WriteFusedEncodeBody(il, plan, d =>
+                int current = group;
+                NativeLoop(il, "t", () => il.Arg(ColumnsTilesArg), () =>
                 {
-                    // Vector512.LoadUnsafe(ref tile, (nuint)(stride * d))
-                    il.Load("tile");
-                    il.Arg(ColumnsStrideArg);
-                    il.Int(d);
-                    il.Op(OpCodes.Conv_I);
-                    il.Op(OpCodes.Mul);
-                    il.Call(Method(typeof(Vector512), "LoadUnsafe", typeof(float), FloatRef, typeof(nuint)));
+                    // ref float tile = ref Unsafe.Add(ref x, t * 16);
+                    Offset(il, ColumnsXArg, "t", 16, typeof(float));
+                    il.Store("tile");
+                    // ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
+                    Offset(il, ColumnsPackedArg, "t", g * 16, typeof(uint));
+                    il.Store("codes");
+                    WriteFusedGroup(il, plan, current, d =>
+                    {
+                        // Vector512.LoadUnsafe(ref tile, (nuint)(stride * d))
+                        il.Load("tile");
+                        il.Arg(ColumnsStrideArg);
+                        il.Int(d);
+                        il.Op(OpCodes.Conv_I);
+                        il.Op(OpCodes.Mul);
+                        il.Call(Method(typeof(Vector512), "LoadUnsafe", typeof(float), FloatRef, typeof(nuint)));
+                    });
                 });
-            });
+            }
+
             il.Return();
 
-            // EncodeRows: row r of tile t at x[(16 · t + r) · D ..].
+            // EncodeRows: row r of tile t at x[(16 · t + r) · D ..]; every group of a tile, tile by tile.
             DynamicMethod rows = NewMethod("EncodeRows", new[] { FloatRef, UintRef, typeof(nint) });
             il = new Il(rows);
-            FusedTileLoop(il, RowsTilesArg, () =>
+            DeclareFusedLocals(il, nodesFirst: false);
+            NativeLoop(il, "t", () => il.Arg(RowsTilesArg), () =>
             {
                 // ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
                 Offset(il, RowsXArg, "t", 16L * plan.InputDimension, typeof(float));
                 il.Store("tile");
                 Offset(il, RowsPackedArg, "t", g * 16, typeof(uint));
                 il.Store("codes");
-                WriteFusedEncodeBody(il, plan, d => RowValues(il, plan, d));
+                for (int group = 0; group < g; group++)
+                {
+                    WriteFusedGroup(il, plan, group, d => RowValues(il, plan, d));
+                }
             });
             il.Return();
 
@@ -80,13 +91,23 @@ namespace KernelCompiler
                 tables);
         }
 
-        /// <summary>for (nint t = 0; t &lt; tiles; t++) { body }, declaring the locals every step's loop uses.</summary>
-        private static void FusedTileLoop(Il il, int tilesArg, Action body)
+        /// <summary>The locals of both encode steps, in the C# compiler's order (n1..n3 first where the C# declares
+        /// them outside the tile loop): the tile counter, the tile's input and codes, and n1..n3 (n0 lives on the
+        /// stack, see WriteFusedGroup).</summary>
+        private static void DeclareFusedLocals(Il il, bool nodesFirst)
         {
+            if (nodesFirst)
+            {
+                for (int j = 1; j < 4; j++) il.Declare("n" + j, typeof(Vector512<int>));
+            }
+
             il.Declare("t", typeof(nint));
             il.Declare("tile", FloatRef);
             il.Declare("codes", UintRef);
-            NativeLoop(il, "t", () => il.Arg(tilesArg), body);
+            if (!nodesFirst)
+            {
+                for (int j = 1; j < 4; j++) il.Declare("n" + j, typeof(Vector512<int>));
+            }
         }
 
         /// <summary>for (nint counter = 0; counter &lt; bound; counter++) { body }, the test at the bottom as C# compiles it.</summary>
@@ -136,87 +157,84 @@ namespace KernelCompiler
             il.Op(OpCodes.Conv_I);
         }
 
-        /// <summary>The tree walk of every codebook for one tile; <paramref name="load"/> pushes the values of one input
-        /// dimension for the tile's 16 rows (a Vector512&lt;float&gt;).</summary>
-        private static void WriteFusedEncodeBody(Il il, KernelPlan plan, Action<int> load)
+        /// <summary>The tree walk of one group's four codebooks for one tile; <paramref name="load"/> pushes the values
+        /// of one input dimension for the tile's 16 rows (a Vector512&lt;float&gt;).</summary>
+        private static void WriteFusedGroup(Il il, KernelPlan plan, int group, Action<int> load)
         {
             Type vi = typeof(Vector512<int>), vf = typeof(Vector512<float>);
-            for (int j = 1; j < 4; j++) il.Declare("n" + j, vi);
             MethodInfo createInt = Method(typeof(Vector512), "Create", null, typeof(int));
             MethodInfo createFloat = Method(typeof(Vector512), "Create", null, typeof(float));
-            MethodInfo compare = Method(typeof(Vector512), "GreaterThanOrEqual", typeof(float), vf, vf);
+            MethodInfo compare = Method(typeof(Vector512), "LessThanOrEqual", typeof(float), vf, vf);
             MethodInfo asInt = Method(typeof(Vector512), "AsInt32", typeof(float), vf);
             MethodInfo select = Method(typeof(Vector512), "ConditionalSelect", typeof(int), vi, vi, vi);
             MethodInfo createLanes = Method(typeof(Vector512), "Create", null, Repeat(typeof(float), 16));
             MethodInfo levelStep = typeof(EmittedFusedHelpers).GetMethod(nameof(EmittedFusedHelpers.Level))!;
             MethodInfo shift = vi.GetMethod("op_LeftShift", new[] { vi, typeof(int) })!;
             MethodInfo or = vi.GetMethod("op_BitwiseOr", new[] { vi, vi })!;
-            for (int group = 0; group < plan.FusedGroups; group++)
+            for (int j = 0; j < 4; j++)
             {
-                for (int j = 0; j < 4; j++)
+                int c = group * 4 + j;
+                string n = "n" + j;
+                if (c >= plan.Codebooks)
                 {
-                    int c = group * 4 + j;
-                    string n = "n" + j;
-                    if (c >= plan.Codebooks)
-                    {
-                        // A padding codebook: code 0, whose table bytes are 0. n = Vector512.Create(16 * j);
-                        il.Int(16 * j);
-                        il.Call(createInt);
-                        il.Store(n);
-                        continue;
-                    }
-
-                    // n = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(load(dim0), Vector512.Create(t)).AsInt32(),
-                    //     Vector512.Create(2 * j + 1), Vector512.Create(2 * j));
-                    load(plan.Model.SplitDimension(c, 0));
-                    il.Float(plan.Threshold(c, 0, 0));
-                    il.Call(createFloat);
-                    il.Call(compare);
-                    il.Call(asInt);
-                    il.Int(2 * j + 1);
+                    // A padding codebook: code 0, whose table bytes are 0. n = Vector512.Create(16 * j); (never n0)
+                    il.Int(16 * j);
                     il.Call(createInt);
-                    il.Int(2 * j);
-                    il.Call(createInt);
-                    il.Call(select);
-                    // n0 stays on the stack until the packing below reads it first, as the C# compiler keeps it (so the
-                    // JIT sees the same IL); n1..n3 are locals, stored and reloaded between levels.
-                    bool local = j > 0;
-                    for (int level = 1; level < LutModel.TreeDepth; level++)
-                    {
-                        // n = Level(n, load(dim), Vector512.Create(lanes));
-                        if (local)
-                        {
-                            il.Store(n);
-                            il.Load(n);
-                        }
+                    il.Store(n);
+                    continue;
+                }
 
-                        load(plan.Model.SplitDimension(c, level));
-                        foreach (float lane in plan.FusedLanes(c, level)) il.Float(lane);
-                        il.Call(createLanes);
-                        il.Call(levelStep);
-                    }
-
+                // n = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(t), load(dim0)).AsInt32(),
+                //     Vector512.Create(16 * j + 8), Vector512.Create(16 * j));
+                il.Float(plan.Threshold(c, 0, 0));
+                il.Call(createFloat);
+                load(plan.Model.SplitDimension(c, 0));
+                il.Call(compare);
+                il.Call(asInt);
+                il.Int(16 * j + 8);
+                il.Call(createInt);
+                il.Int(16 * j);
+                il.Call(createInt);
+                il.Call(select);
+                // n0 stays on the stack until the packing below reads it first, as the C# compiler keeps it (so the
+                // JIT sees the same IL); n1..n3 are locals, stored and reloaded between levels.
+                bool local = j > 0;
+                for (int level = 1; level < LutModel.TreeDepth; level++)
+                {
+                    // n = Level(n, load(dim), Vector512.Create(lanes), 8 >> level);
                     if (local)
                     {
                         il.Store(n);
+                        il.Load(n);
                     }
+
+                    load(plan.Model.SplitDimension(c, level));
+                    foreach (float lane in plan.FusedLanes(c, level)) il.Float(lane);
+                    il.Call(createLanes);
+                    il.Int(8 >> level);
+                    il.Call(levelStep);
                 }
 
-                // (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, group * 16); n0 is on the stack.
-                for (int j = 1; j < 4; j++)
+                if (local)
                 {
-                    il.Load("n" + j);
-                    il.Int(8 * j);
-                    il.Call(shift);
-                    il.Call(or);
+                    il.Store(n);
                 }
-
-                il.Call(Method(typeof(Vector512), "AsUInt32", typeof(int), vi));
-                il.Load("codes");
-                il.Int(group * 16);
-                il.Op(OpCodes.Conv_U);
-                il.Call(Method(typeof(Vector512), "StoreUnsafe", typeof(uint), typeof(Vector512<uint>), UintRef, typeof(nuint)));
             }
+
+            // (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, group * 16); n0 is on the stack.
+            for (int j = 1; j < 4; j++)
+            {
+                il.Load("n" + j);
+                il.Int(8 * j);
+                il.Call(shift);
+                il.Call(or);
+            }
+
+            il.Call(Method(typeof(Vector512), "AsUInt32", typeof(int), vi));
+            il.Load("codes");
+            il.Int(group * 16);
+            il.Op(OpCodes.Conv_U);
+            il.Call(Method(typeof(Vector512), "StoreUnsafe", typeof(uint), typeof(Vector512<uint>), UintRef, typeof(nuint)));
         }
 
         /// <summary>RowValues(ref tile, d): the tile's 16 values of dimension d, InputDimension floats apart.</summary>
