@@ -93,6 +93,23 @@ namespace KernelCompiler
         protected override void MultiplyCodesCore(ReadOnlySpan<byte> codes, int rows, Span<float> destination)
             => Run(KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
 
+        // A partition of column-major rows: the fused path reads its whole tiles in place (the column stride stays N);
+        // the last few rows, or the whole partition where there is no fused path, go through the base class's copy.
+        protected override void MultiplyColumnMajorRange(ReadOnlySpan<float> x, int rows, int row0, int count, Span<float> destination)
+        {
+            int done = 0;
+            if (_fused is { } fused)
+            {
+                done = FusedKernelRuntime.MultiplyRows(ref fused, InputDimension, Codebooks, OutputDimension, x, rows, row0,
+                    row0 + count, columnMajor: true, _steps, _offsets, destination);
+            }
+
+            if (done < count)
+            {
+                base.MultiplyColumnMajorRange(x, rows, row0 + done, count - done, destination.Slice(done * OutputDimension));
+            }
+        }
+
         // Whole blocks on the widest supported path, then each narrower one, then single rows.
         private void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
