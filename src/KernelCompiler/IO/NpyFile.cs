@@ -224,6 +224,7 @@ namespace KernelCompiler.IO
             string? descr = null;
             bool? fortran = null;
             int[]? shape = null;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             int pos = 0;
             Skip(header, ref pos);
             Expect(header, ref pos, '{', source);
@@ -232,6 +233,12 @@ namespace KernelCompiler.IO
                 Skip(header, ref pos);
                 if (pos < header.Length && header[pos] == '}') break;
                 string key = ReadQuoted(header, ref pos, source);
+                if (!seen.Add(key))
+                {
+                    // Python keeps the last of two equal keys, other readers the first: refuse rather than guess.
+                    throw Bad(source, "the key '" + key + "' appears twice; expected each of 'descr', 'fortran_order' and 'shape' once");
+                }
+
                 Skip(header, ref pos);
                 Expect(header, ref pos, ':', source);
                 Skip(header, ref pos);
@@ -283,6 +290,8 @@ namespace KernelCompiler.IO
                 if (dims.Count > MaxDimensions) throw Bad(source, "'shape' has more than " + MaxDimensions + " dimensions");
                 Skip(header, ref pos);
                 if (pos < header.Length && header[pos] == ',') pos++;
+                else if (pos < header.Length && header[pos] == ')') { pos++; break; }
+                else throw Bad(source, "expected ',' or ')' after dimension " + dim + " in 'shape' (a tuple such as (3, 4) or (3,))");
             }
 
             return dims.ToArray();
