@@ -194,27 +194,48 @@ namespace KernelCompiler.IO
             string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + NpyArray.ShapeText(shape) + ", }";
             int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
             string header = dict + new string(' ', (64 - unpadded % 64) % 64) + "\n";
+            WriteThroughTemporaryFile(path, stream =>
+            {
+                stream.Write(Magic);
+                stream.WriteByte(1);
+                stream.WriteByte(0);
+                Span<byte> len = stackalloc byte[2];
+                BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
+                stream.Write(len);
+                stream.Write(Encoding.ASCII.GetBytes(header));
+                stream.Write(data);
+            }, File.Delete);
+        }
+
+        /// <summary>Writes a temporary file beside <paramref name="path"/> and moves it over the target. On failure
+        /// the temporary file is deleted with <paramref name="deleteTemporary"/> (a parameter so tests can make it
+        /// fail); a failure of that cleanup never replaces the exception that made it necessary.</summary>
+        internal static void WriteThroughTemporaryFile(string path, Action<FileStream> write, Action<string> deleteTemporary)
+        {
             string full = Path.GetFullPath(path);
             string temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
             try
             {
                 using (FileStream stream = File.Create(temp))
                 {
-                    stream.Write(Magic);
-                    stream.WriteByte(1);
-                    stream.WriteByte(0);
-                    Span<byte> len = stackalloc byte[2];
-                    BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
-                    stream.Write(len);
-                    stream.Write(Encoding.ASCII.GetBytes(header));
-                    stream.Write(data);
+                    write(stream);
                 }
 
                 File.Move(temp, full, overwrite: true);
             }
-            finally
+            catch
             {
-                File.Delete(temp);
+                try
+                {
+                    deleteTemporary(temp);
+                }
+                catch (Exception)
+                {
+                    // Whatever the cleanup hit, the write's own exception says what went wrong; a temporary file left
+                    // behind is the lesser problem.
+                }
+
+                throw;
             }
         }
 
