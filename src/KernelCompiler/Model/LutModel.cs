@@ -50,7 +50,7 @@ namespace KernelCompiler
             string name = "model",
             string? producer = null)
             : this(Checked(inputDimension, outputDimension, splitDimensions, thresholds, tables, steps, offsets,
-                aggregation, prototypes, name), outputDimension, splitDimensions, thresholds, tables, steps, offsets,
+                aggregation, prototypes, name, producer), outputDimension, splitDimensions, thresholds, tables, steps, offsets,
                 aggregation, prototypes, name, producer, copy: true)
         {
         }
@@ -232,7 +232,8 @@ namespace KernelCompiler
                 aggregation, prototypes, name, producer, copy: false);
 
         private static int Checked(int inputDimension, int outputDimension, int[] splitDimensions, float[] thresholds,
-            byte[] tables, float[] steps, float[] offsets, LutAggregation aggregation, float[]? prototypes, string name)
+            byte[] tables, float[] steps, float[] offsets, LutAggregation aggregation, float[]? prototypes, string name,
+            string? producer)
         {
             if (splitDimensions is null) throw new ArgumentNullException(nameof(splitDimensions));
             if (thresholds is null) throw new ArgumentNullException(nameof(thresholds));
@@ -247,7 +248,7 @@ namespace KernelCompiler
             }
 
             LutModelValidator.Validate(null, inputDimension, outputDimension, splitDimensions.Length / TreeDepth,
-                splitDimensions, thresholds, tables, steps, offsets, aggregation, prototypes, name);
+                splitDimensions, thresholds, tables, steps, offsets, aggregation, prototypes, name, producer);
             return inputDimension;
         }
     }
