@@ -173,7 +173,7 @@ namespace KernelCompiler.IO
                 }
             }
 
-            LutModelValidator.Validate(file, d, m, c, splits, thresholds, tables, steps, offsets, aggregation, prototypes, name);
+            LutModelValidator.Validate(file, d, m, c, splits, thresholds, tables, steps, offsets, aggregation, prototypes, name, producer);
             return LutModel.CreateValidated(d, m, splits, thresholds, tables, steps, offsets, aggregation, prototypes, name, producer);
         }
 

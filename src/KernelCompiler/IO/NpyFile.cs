@@ -194,27 +194,48 @@ namespace KernelCompiler.IO
             string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + NpyArray.ShapeText(shape) + ", }";
             int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
             string header = dict + new string(' ', (64 - unpadded % 64) % 64) + "\n";
+            WriteThroughTemporaryFile(path, stream =>
+            {
+                stream.Write(Magic);
+                stream.WriteByte(1);
+                stream.WriteByte(0);
+                Span<byte> len = stackalloc byte[2];
+                BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
+                stream.Write(len);
+                stream.Write(Encoding.ASCII.GetBytes(header));
+                stream.Write(data);
+            }, File.Delete);
+        }
+
+        /// <summary>Writes a temporary file beside <paramref name="path"/> and moves it over the target. On failure
+        /// the temporary file is deleted with <paramref name="deleteTemporary"/> (a parameter so tests can make it
+        /// fail); a failure of that cleanup never replaces the exception that made it necessary.</summary>
+        internal static void WriteThroughTemporaryFile(string path, Action<FileStream> write, Action<string> deleteTemporary)
+        {
             string full = Path.GetFullPath(path);
             string temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
             try
             {
                 using (FileStream stream = File.Create(temp))
                 {
-                    stream.Write(Magic);
-                    stream.WriteByte(1);
-                    stream.WriteByte(0);
-                    Span<byte> len = stackalloc byte[2];
-                    BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
-                    stream.Write(len);
-                    stream.Write(Encoding.ASCII.GetBytes(header));
-                    stream.Write(data);
+                    write(stream);
                 }
 
                 File.Move(temp, full, overwrite: true);
             }
-            finally
+            catch
             {
-                File.Delete(temp);
+                try
+                {
+                    deleteTemporary(temp);
+                }
+                catch (Exception)
+                {
+                    // Whatever the cleanup hit, the write's own exception says what went wrong; a temporary file left
+                    // behind is the lesser problem.
+                }
+
+                throw;
             }
         }
 
@@ -224,6 +245,7 @@ namespace KernelCompiler.IO
             string? descr = null;
             bool? fortran = null;
             int[]? shape = null;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             int pos = 0;
             Skip(header, ref pos);
             Expect(header, ref pos, '{', source);
@@ -232,6 +254,12 @@ namespace KernelCompiler.IO
                 Skip(header, ref pos);
                 if (pos < header.Length && header[pos] == '}') break;
                 string key = ReadQuoted(header, ref pos, source);
+                if (!seen.Add(key))
+                {
+                    // Python keeps the last of two equal keys, other readers the first: refuse rather than guess.
+                    throw Bad(source, "the key '" + key + "' appears twice; expected each of 'descr', 'fortran_order' and 'shape' once");
+                }
+
                 Skip(header, ref pos);
                 Expect(header, ref pos, ':', source);
                 Skip(header, ref pos);
@@ -283,6 +311,8 @@ namespace KernelCompiler.IO
                 if (dims.Count > MaxDimensions) throw Bad(source, "'shape' has more than " + MaxDimensions + " dimensions");
                 Skip(header, ref pos);
                 if (pos < header.Length && header[pos] == ',') pos++;
+                else if (pos < header.Length && header[pos] == ')') { pos++; break; }
+                else throw Bad(source, "expected ',' or ')' after dimension " + dim + " in 'shape' (a tuple such as (3, 4) or (3,))");
             }
 
             return dims.ToArray();

@@ -50,7 +50,7 @@ namespace KernelCompiler
             string name = "model",
             string? producer = null)
             : this(Checked(inputDimension, outputDimension, splitDimensions, thresholds, tables, steps, offsets,
-                aggregation, prototypes, name), outputDimension, splitDimensions, thresholds, tables, steps, offsets,
+                aggregation, prototypes, name, producer), outputDimension, splitDimensions, thresholds, tables, steps, offsets,
                 aggregation, prototypes, name, producer, copy: true)
         {
         }
@@ -176,7 +176,11 @@ namespace KernelCompiler
 
         /// <summary>Writes the model document to <paramref name="path"/> through a temporary file, so a reader never
         /// sees half a model.</summary>
-        public void Save(string path)
+        public void Save(string path) => Save(path, File.Delete);
+
+        // deleteTemporary is a parameter so tests can make the cleanup fail: its failure must never replace the
+        // exception that made the cleanup necessary.
+        internal void Save(string path, Action<string> deleteTemporary)
         {
             string full = Path.GetFullPath(path);
             string temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
@@ -192,12 +196,21 @@ namespace KernelCompiler
                     File.Move(temp, full);
                 }
             }
-            finally
+            catch
             {
-                if (File.Exists(temp))
+                try
                 {
-                    File.Delete(temp);
+                    if (File.Exists(temp))
+                    {
+                        deleteTemporary(temp);
+                    }
                 }
+                catch (Exception)
+                {
+                    // The write's own exception says what went wrong; a temporary file left behind is the lesser problem.
+                }
+
+                throw;
             }
         }
 
@@ -219,7 +232,8 @@ namespace KernelCompiler
                 aggregation, prototypes, name, producer, copy: false);
 
         private static int Checked(int inputDimension, int outputDimension, int[] splitDimensions, float[] thresholds,
-            byte[] tables, float[] steps, float[] offsets, LutAggregation aggregation, float[]? prototypes, string name)
+            byte[] tables, float[] steps, float[] offsets, LutAggregation aggregation, float[]? prototypes, string name,
+            string? producer)
         {
             if (splitDimensions is null) throw new ArgumentNullException(nameof(splitDimensions));
             if (thresholds is null) throw new ArgumentNullException(nameof(thresholds));
@@ -234,7 +248,7 @@ namespace KernelCompiler
             }
 
             LutModelValidator.Validate(null, inputDimension, outputDimension, splitDimensions.Length / TreeDepth,
-                splitDimensions, thresholds, tables, steps, offsets, aggregation, prototypes, name);
+                splitDimensions, thresholds, tables, steps, offsets, aggregation, prototypes, name, producer);
             return inputDimension;
         }
     }

@@ -44,9 +44,33 @@ namespace KernelCompiler
             }
         }
 
+        /// <summary>Names and producers are text: an unpaired surrogate cannot be written to a UTF-8 file (Save failed
+        /// with an EncoderFallbackException), and neither it nor U+FFFE or U+FFFF can stand in XML, so the generated
+        /// kernel's documentation comment (which shows the name) would be malformed.</summary>
+        public static void ValidateText(string? file, string path, string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                char ch = text[i];
+                if (char.IsHighSurrogate(ch) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                    continue;
+                }
+
+                string? what = char.IsSurrogate(ch) ? "an unpaired surrogate" : ch is '\uFFFE' or '\uFFFF' ? "a noncharacter" : null;
+                if (what is not null)
+                {
+                    throw new LutModelException(file, path, "character " + i + " is " + what + " (U+" +
+                        ((int)ch).ToString("X4", CultureInfo.InvariantCulture) +
+                        "); expected Unicode text without unpaired surrogates, U+FFFE or U+FFFF");
+                }
+            }
+        }
+
         public static void Validate(string? file, int inputDimension, int outputDimension, int codebooks,
             int[] splitDimensions, float[] thresholds, byte[] tables, float[] steps, float[] offsets,
-            LutAggregation aggregation, float[]? prototypes, string name)
+            LutAggregation aggregation, float[]? prototypes, string name, string? producer)
         {
             ValidateDimensions(file, inputDimension, outputDimension, codebooks);
             ValidateAggregation(file, aggregation, codebooks);
@@ -54,6 +78,12 @@ namespace KernelCompiler
             {
                 throw new LutModelException(file, "$.name", "has " + name.Length + " characters; expected 1 to " +
                     LutModelLimits.MaxNameLength);
+            }
+
+            ValidateText(file, "$.name", name);
+            if (producer is not null)
+            {
+                ValidateText(file, "$.producer", producer);
             }
 
             ExpectLength(file, "$.codebooks[*].splitDimensions", splitDimensions.Length, codebooks * LutModel.TreeDepth);

@@ -25,9 +25,15 @@ public static class GeneratorHarness
             .Append(MetadataReference.CreateFromFile(typeof(LutModel).Assembly.Location))
             .ToImmutableArray();
 
-    public static CSharpCompilation Compilation(params string[] sources)
+    /// <summary>Parse options of a project that builds its XML documentation file: documentation comments are
+    /// checked (CS1570 malformed XML, CS1591 missing comment...).</summary>
+    public static readonly CSharpParseOptions DocumentedParseOptions = ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
+
+    public static CSharpCompilation Compilation(params string[] sources) => Compilation(ParseOptions, sources);
+
+    public static CSharpCompilation Compilation(CSharpParseOptions parseOptions, params string[] sources)
         => CSharpCompilation.Create("Consumer",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, ProjectDirectory + "Source" + i + ".cs")),
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions, ProjectDirectory + "Source" + i + ".cs")),
             References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable,
                 allowUnsafe: true));
@@ -35,7 +41,7 @@ public static class GeneratorHarness
     public static AdditionalText File(string relativePath, string text)
         => new InMemoryText(ProjectDirectory + relativePath, text);
 
-    public static GeneratorDriver Driver(IEnumerable<AdditionalText> files, bool knowProjectDirectory = true)
+    public static GeneratorDriver Driver(IEnumerable<AdditionalText> files, bool knowProjectDirectory = true, CSharpParseOptions? parseOptions = null)
     {
         var options = new Dictionary<string, string>();
         if (knowProjectDirectory)
@@ -46,7 +52,7 @@ public static class GeneratorHarness
         return CSharpGeneratorDriver.Create(
             new[] { new LutKernelGenerator().AsSourceGenerator() },
             files,
-            ParseOptions,
+            parseOptions ?? ParseOptions,
             new OptionsProvider(options),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
     }
@@ -55,10 +61,10 @@ public static class GeneratorHarness
     /// that includes them.</summary>
     public static GeneratorRun Run(string source, params AdditionalText[] files) => Run(source, files, knowProjectDirectory: true);
 
-    public static GeneratorRun Run(string source, AdditionalText[] files, bool knowProjectDirectory)
+    public static GeneratorRun Run(string source, AdditionalText[] files, bool knowProjectDirectory, CSharpParseOptions? parseOptions = null)
     {
-        CSharpCompilation compilation = Compilation(source);
-        GeneratorDriver driver = Driver(files, knowProjectDirectory)
+        CSharpCompilation compilation = Compilation(parseOptions ?? ParseOptions, source);
+        GeneratorDriver driver = Driver(files, knowProjectDirectory, parseOptions)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         Assert.Null(result.Exception);

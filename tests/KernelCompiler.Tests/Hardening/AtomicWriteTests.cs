@@ -33,6 +33,37 @@ public sealed class AtomicWriteTests : IDisposable
     }
 
     [Fact]
+    public void AFailingCleanupNeverReplacesTheWritesOwnException()
+    {
+        // The target is a directory, so moving the finished temporary file onto it fails; then deleting the temporary
+        // file fails too. The caller must see the first failure, not the cleanup's.
+        string target = Path.Combine(_dir, "target");
+        Directory.CreateDirectory(target);
+        var deleted = new List<string>();
+        void FailingDelete(string temp)
+        {
+            deleted.Add(temp);
+            throw new IOException("cleanup failed");
+        }
+
+        IOException fromMove = Assert.ThrowsAny<IOException>(() => NpyFile.WriteThroughTemporaryFile(target, s => s.WriteByte(1), FailingDelete));
+        Assert.NotEqual("cleanup failed", fromMove.Message);
+        IOException fromSave = Assert.ThrowsAny<IOException>(() => RandomModels.Create(1, 4, 2, 2).Save(target, FailingDelete));
+        Assert.NotEqual("cleanup failed", fromSave.Message);
+
+        // A write that throws before the move: its own exception, whatever the cleanup throws.
+        var fromWrite = Assert.Throws<InvalidDataException>(() => NpyFile.WriteThroughTemporaryFile(
+            Path.Combine(_dir, "y.npy"), _ => throw new InvalidDataException("write failed"), t => { deleted.Add(t); throw new UnauthorizedAccessException(); }));
+        Assert.Equal("write failed", fromWrite.Message);
+
+        // The cleanup was asked to delete exactly the temporary files, which the failed deletes left behind.
+        Assert.Equal(3, deleted.Count);
+        Assert.All(deleted, t => Assert.EndsWith(".tmp", t));
+        Assert.Equal(deleted.Order(), Leftovers().Order());
+        foreach (string t in deleted) File.Delete(t);
+    }
+
+    [Fact]
     public void FailedWriteIntoAMissingDirectoryLeavesNothing()
     {
         string target = Path.Combine(_dir, "absent", "model.lut.json");

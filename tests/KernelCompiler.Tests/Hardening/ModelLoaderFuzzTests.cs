@@ -9,17 +9,9 @@ namespace KernelCompiler.Tests.Hardening;
 /// fail with <see cref="LutModelException"/>; nothing else.</summary>
 public class ModelLoaderFuzzTests(ITestOutputHelper output)
 {
-    public static readonly Gen<LutModel> ValidModels =
-        from d in Gen.Int[1, 9]
-        from m in Gen.Int[1, 4]
-        from c in Gen.OneOfConst(1, 2, 3, 4, 8)
-        from average in Gen.Bool
-        from prototypes in Gen.Bool
-        from seed in Gen.Int[0, 1_000_000]
-        select RandomModels.Create(seed, d, m, c, average && c != 3 ? LutAggregation.Average : LutAggregation.Exact, prototypes);
+    private static Gen<LutModel> ValidModels => ModelDocuments.ValidModels;
 
-    public static readonly Gen<Mutation[]> Mutations =
-        Gen.Select(Gen.Int[0, Mutation.Kinds - 1], Gen.Int, Gen.Int, (k, a, b) => new Mutation(k, a, b)).Array[1, 4];
+    private static Gen<Mutation[]> Mutations => ModelDocuments.Mutations;
 
     [Fact]
     public void MutatedDocumentsLoadOrThrowLutModelException()

@@ -92,7 +92,29 @@ public class NpyFileTests
         { Document("{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536), }", new byte[4]), "more than" },
         { Document("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", [])[..20], "ends inside the header" },
         { [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 9, 0], "version 9.0" },
+        // A missing comma is not a tuple: (3 4) was once read as 3 × 4.
+        { Document("{'descr': '<f4', 'fortran_order': False, 'shape': (3 4), }", new byte[48]), "expected ',' or ')' after dimension 3 in 'shape'" },
+        { Document("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4 1), }", new byte[48]), "expected ',' or ')' after dimension 4 in 'shape'" },
+        { Document("{'descr': '<f4', 'fortran_order': False, 'shape': (12 ,, ), }", new byte[48]), "non-negative integers" },
+        // Duplicate keys were once accepted, the last one winning.
+        { Document("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), 'shape': (2,), }", new byte[8]), "the key 'shape' appears twice; expected each of 'descr', 'fortran_order' and 'shape' once" },
+        { Document("{'descr': '<f8', 'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", new byte[8]), "the key 'descr' appears twice" },
+        { Document("{'fortran_order': True, 'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", new byte[8]), "the key 'fortran_order' appears twice" },
     };
+
+    [Theory]
+    [InlineData("(3, 4)", 3, 4)]
+    [InlineData("(3,4)", 3, 4)]
+    [InlineData("( 3 , 4 , )", 3, 4)]
+    [InlineData("(12,)", 12)]
+    [InlineData("(12)", 12)]
+    [InlineData("()")]
+    public void ShapeTuplesWithCommasStillRead(string shape, params int[] expected)
+    {
+        int count = expected.Aggregate(1, (a, b) => a * b);
+        NpyArray array = NpyFile.Read(new MemoryStream(Document("{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }", new byte[4 * count])), "t.npy");
+        Assert.Equal(expected, array.Shape);
+    }
 
     [Theory]
     [MemberData(nameof(Broken))]

@@ -27,6 +27,60 @@ public class ModelFileTests
         Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(back.Offsets[0]));
     }
 
+    [Theory]
+    // Escaped (Regex.Unescape) so that test names and result files never carry the characters themselves.
+    [InlineData(@"random-\uD800", "$.name", 7, "unpaired surrogate (U+D800)")]
+    [InlineData(@"\uDC00x", "$.name", 0, "unpaired surrogate (U+DC00)")]
+    [InlineData(@"x\uDE00\uD83D", "$.name", 1, "unpaired surrogate (U+DE00)")]
+    [InlineData(@"model\uFFFE", "$.name", 5, "noncharacter (U+FFFE)")]
+    [InlineData(@"\uFFFF", "$.name", 0, "noncharacter (U+FFFF)")]
+    public void NamesThatAFileOrXmlCannotHoldAreRefused(string escapedName, string path, int index, string what)
+    {
+        string name = System.Text.RegularExpressions.Regex.Unescape(escapedName);
+        // Such a name was once accepted (from the constructor, or escaped in a file): Save then failed with an
+        // EncoderFallbackException for an unpaired surrogate, and the generated kernel's XML documentation was
+        // malformed for all of these (CS1570; a build error with GenerateDocumentationFile and warnings as errors).
+        // Found by GeneratorFuzzTests.
+        var e = Assert.Throws<LutModelException>(() => new LutModel(2, 1, [0, 1, 0, 1], new float[15], new byte[16], [1f], [0f], name: name));
+        Assert.Equal(path, e.JsonPath);
+        Assert.Contains("character " + index + " is ", e.Problem);
+        Assert.Contains(what, e.Problem);
+        e = Assert.Throws<LutModelException>(() => new LutModel(2, 1, [0, 1, 0, 1], new float[15], new byte[16], [1f], [0f], producer: name));
+        Assert.Equal("$.producer", e.JsonPath);
+
+        // In a file: raw, and escaped as JSON allows.
+        string json = new LutModel(2, 1, [0, 1, 0, 1], new float[15], new byte[16], [1f], [0f], name: "placeholder").ToJson();
+        string escaped = string.Concat(name.Select(ch => ch < 128 ? ch.ToString() : "\\u" + ((int)ch).ToString("x4", CultureInfo.InvariantCulture)));
+        foreach (string text in new[] { name, escaped })
+        {
+            e = Assert.Throws<LutModelException>(() => LutModel.Parse(json.Replace("placeholder", text), "m.lut.json"));
+            Assert.Equal("$.name", e.JsonPath);
+            Assert.Contains(what, e.Problem);
+        }
+    }
+
+    [Theory]
+    [InlineData(@"\uD83D\uDE00 smile")]
+    [InlineData(@"\uFDD0\u2028\u0085\u0001\u00e9")]
+    public void TextWithSurrogatePairsAndOtherCharactersRoundTripsThroughAFile(string escapedName)
+    {
+        string name = System.Text.RegularExpressions.Regex.Unescape(escapedName);
+        string path = Path.Combine(Path.GetTempPath(), "kc-name-" + Guid.NewGuid().ToString("N") + ".lut.json");
+        try
+        {
+            var model = new LutModel(2, 1, [0, 1, 0, 1], new float[15], new byte[16], [1f], [0f], name: name, producer: name);
+            model.Save(path);
+            LutModel back = LutModel.Load(path);
+            Assert.Equal(name, back.Name);
+            Assert.Equal(name, back.Producer);
+            Assert.Equal(model.ComputeSha256(), back.ComputeSha256());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void CultureDoesNotReachTheFile()
     {
