@@ -241,6 +241,27 @@ namespace KernelCompiler.Runtime
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void StoreRows(int* sums, int outputs, int* destination, float* step, float* offset, bool dequantize)
         {
+            if (outputs <= 2)
+            {
+                // One or two outputs (filters): the tile's outputs are 16 or 32 contiguous values; no transpose.
+                Vector512<int> first = Vector512.Load(sums), second = Vector512.Load(sums + TileRows);
+                if (dequantize)
+                {
+                    first = Dequantize(first, step, offset, 0);
+                    second = Dequantize(second, step, offset, 1);
+                }
+
+                if (outputs == 1)
+                {
+                    first.Store(destination);
+                    return;
+                }
+
+                Avx512F.PermuteVar16x32x2(first, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), second).Store(destination);
+                Avx512F.PermuteVar16x32x2(first, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), second).Store(destination + TileRows);
+                return;
+            }
+
             for (int m0 = 0; m0 < outputs; m0 += 16)
             {
                 int* s = sums + m0 * TileRows;
@@ -423,51 +444,50 @@ namespace KernelCompiler.Runtime
 
         /// <summary>Transposes a 16 × 16 tile of dwords held in 16 vectors (a_i[j] becomes a_j[i]) in registers, with
         /// three-operand shuffles only (no register copies): 32-bit then 64-bit unpacks transpose the 4 × 4 blocks inside
-        /// each 128-bit lane, then two rounds of vshufi32x4 transpose the 4 × 4 grid of 128-bit lanes.</summary>
+        /// each 128-bit lane, then two rounds of vshufi32x4 transpose the 4 × 4 grid of 128-bit lanes. In place with four
+        /// temporaries: the JIT inlines no method with more than 32 locals, and this must be inlined to stay in
+        /// registers.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Transpose(ref Vector512<int> a0, ref Vector512<int> a1, ref Vector512<int> a2, ref Vector512<int> a3, ref Vector512<int> a4, ref Vector512<int> a5, ref Vector512<int> a6, ref Vector512<int> a7, ref Vector512<int> a8, ref Vector512<int> a9, ref Vector512<int> a10, ref Vector512<int> a11, ref Vector512<int> a12, ref Vector512<int> a13, ref Vector512<int> a14, ref Vector512<int> a15)
         {
-            Vector512<int> t0 = Avx512F.UnpackLow(a0, a1), t1 = Avx512F.UnpackHigh(a0, a1);
-            Vector512<int> t2 = Avx512F.UnpackLow(a2, a3), t3 = Avx512F.UnpackHigh(a2, a3);
-            Vector512<int> t4 = Avx512F.UnpackLow(a4, a5), t5 = Avx512F.UnpackHigh(a4, a5);
-            Vector512<int> t6 = Avx512F.UnpackLow(a6, a7), t7 = Avx512F.UnpackHigh(a6, a7);
-            Vector512<int> t8 = Avx512F.UnpackLow(a8, a9), t9 = Avx512F.UnpackHigh(a8, a9);
-            Vector512<int> t10 = Avx512F.UnpackLow(a10, a11), t11 = Avx512F.UnpackHigh(a10, a11);
-            Vector512<int> t12 = Avx512F.UnpackLow(a12, a13), t13 = Avx512F.UnpackHigh(a12, a13);
-            Vector512<int> t14 = Avx512F.UnpackLow(a14, a15), t15 = Avx512F.UnpackHigh(a14, a15);
-            Vector512<int> u0 = Avx512F.UnpackLow(t0.AsInt64(), t2.AsInt64()).AsInt32(), u1 = Avx512F.UnpackHigh(t0.AsInt64(), t2.AsInt64()).AsInt32();
-            Vector512<int> u2 = Avx512F.UnpackLow(t1.AsInt64(), t3.AsInt64()).AsInt32(), u3 = Avx512F.UnpackHigh(t1.AsInt64(), t3.AsInt64()).AsInt32();
-            Vector512<int> u4 = Avx512F.UnpackLow(t4.AsInt64(), t6.AsInt64()).AsInt32(), u5 = Avx512F.UnpackHigh(t4.AsInt64(), t6.AsInt64()).AsInt32();
-            Vector512<int> u6 = Avx512F.UnpackLow(t5.AsInt64(), t7.AsInt64()).AsInt32(), u7 = Avx512F.UnpackHigh(t5.AsInt64(), t7.AsInt64()).AsInt32();
-            Vector512<int> u8 = Avx512F.UnpackLow(t8.AsInt64(), t10.AsInt64()).AsInt32(), u9 = Avx512F.UnpackHigh(t8.AsInt64(), t10.AsInt64()).AsInt32();
-            Vector512<int> u10 = Avx512F.UnpackLow(t9.AsInt64(), t11.AsInt64()).AsInt32(), u11 = Avx512F.UnpackHigh(t9.AsInt64(), t11.AsInt64()).AsInt32();
-            Vector512<int> u12 = Avx512F.UnpackLow(t12.AsInt64(), t14.AsInt64()).AsInt32(), u13 = Avx512F.UnpackHigh(t12.AsInt64(), t14.AsInt64()).AsInt32();
-            Vector512<int> u14 = Avx512F.UnpackLow(t13.AsInt64(), t15.AsInt64()).AsInt32(), u15 = Avx512F.UnpackHigh(t13.AsInt64(), t15.AsInt64()).AsInt32();
-            // u_(4q + k), 128-bit lane l: sources 4q .. 4q + 3 at row 4l + k; row 4l + k takes lane l of u_k, u_(4 + k), u_(8 + k), u_(12 + k).
-            Vector512<int> v00 = Avx512F.Shuffle4x128(u0, u4, 0x44), v01 = Avx512F.Shuffle4x128(u0, u4, 0xEE);
-            Vector512<int> v02 = Avx512F.Shuffle4x128(u8, u12, 0x44), v03 = Avx512F.Shuffle4x128(u8, u12, 0xEE);
-            a0 = Avx512F.Shuffle4x128(v00, v02, 0x88);
-            a4 = Avx512F.Shuffle4x128(v00, v02, 0xDD);
-            a8 = Avx512F.Shuffle4x128(v01, v03, 0x88);
-            a12 = Avx512F.Shuffle4x128(v01, v03, 0xDD);
-            Vector512<int> v10 = Avx512F.Shuffle4x128(u1, u5, 0x44), v11 = Avx512F.Shuffle4x128(u1, u5, 0xEE);
-            Vector512<int> v12 = Avx512F.Shuffle4x128(u9, u13, 0x44), v13 = Avx512F.Shuffle4x128(u9, u13, 0xEE);
-            a1 = Avx512F.Shuffle4x128(v10, v12, 0x88);
-            a5 = Avx512F.Shuffle4x128(v10, v12, 0xDD);
-            a9 = Avx512F.Shuffle4x128(v11, v13, 0x88);
-            a13 = Avx512F.Shuffle4x128(v11, v13, 0xDD);
-            Vector512<int> v20 = Avx512F.Shuffle4x128(u2, u6, 0x44), v21 = Avx512F.Shuffle4x128(u2, u6, 0xEE);
-            Vector512<int> v22 = Avx512F.Shuffle4x128(u10, u14, 0x44), v23 = Avx512F.Shuffle4x128(u10, u14, 0xEE);
-            a2 = Avx512F.Shuffle4x128(v20, v22, 0x88);
-            a6 = Avx512F.Shuffle4x128(v20, v22, 0xDD);
-            a10 = Avx512F.Shuffle4x128(v21, v23, 0x88);
-            a14 = Avx512F.Shuffle4x128(v21, v23, 0xDD);
-            Vector512<int> v30 = Avx512F.Shuffle4x128(u3, u7, 0x44), v31 = Avx512F.Shuffle4x128(u3, u7, 0xEE);
-            Vector512<int> v32 = Avx512F.Shuffle4x128(u11, u15, 0x44), v33 = Avx512F.Shuffle4x128(u11, u15, 0xEE);
-            a3 = Avx512F.Shuffle4x128(v30, v32, 0x88);
-            a7 = Avx512F.Shuffle4x128(v30, v32, 0xDD);
-            a11 = Avx512F.Shuffle4x128(v31, v33, 0x88);
-            a15 = Avx512F.Shuffle4x128(v31, v33, 0xDD);
+            Vector512<int> w, x, y, z;
+            w = Avx512F.UnpackLow(a0, a1); a1 = Avx512F.UnpackHigh(a0, a1); a0 = w;
+            w = Avx512F.UnpackLow(a2, a3); a3 = Avx512F.UnpackHigh(a2, a3); a2 = w;
+            w = Avx512F.UnpackLow(a4, a5); a5 = Avx512F.UnpackHigh(a4, a5); a4 = w;
+            w = Avx512F.UnpackLow(a6, a7); a7 = Avx512F.UnpackHigh(a6, a7); a6 = w;
+            w = Avx512F.UnpackLow(a8, a9); a9 = Avx512F.UnpackHigh(a8, a9); a8 = w;
+            w = Avx512F.UnpackLow(a10, a11); a11 = Avx512F.UnpackHigh(a10, a11); a10 = w;
+            w = Avx512F.UnpackLow(a12, a13); a13 = Avx512F.UnpackHigh(a12, a13); a12 = w;
+            w = Avx512F.UnpackLow(a14, a15); a15 = Avx512F.UnpackHigh(a14, a15); a14 = w;
+            w = Avx512F.UnpackLow(a0.AsInt64(), a2.AsInt64()).AsInt32(); x = Avx512F.UnpackHigh(a0.AsInt64(), a2.AsInt64()).AsInt32();
+            y = Avx512F.UnpackLow(a1.AsInt64(), a3.AsInt64()).AsInt32(); a3 = Avx512F.UnpackHigh(a1.AsInt64(), a3.AsInt64()).AsInt32();
+            a0 = w; a1 = x; a2 = y;
+            w = Avx512F.UnpackLow(a4.AsInt64(), a6.AsInt64()).AsInt32(); x = Avx512F.UnpackHigh(a4.AsInt64(), a6.AsInt64()).AsInt32();
+            y = Avx512F.UnpackLow(a5.AsInt64(), a7.AsInt64()).AsInt32(); a7 = Avx512F.UnpackHigh(a5.AsInt64(), a7.AsInt64()).AsInt32();
+            a4 = w; a5 = x; a6 = y;
+            w = Avx512F.UnpackLow(a8.AsInt64(), a10.AsInt64()).AsInt32(); x = Avx512F.UnpackHigh(a8.AsInt64(), a10.AsInt64()).AsInt32();
+            y = Avx512F.UnpackLow(a9.AsInt64(), a11.AsInt64()).AsInt32(); a11 = Avx512F.UnpackHigh(a9.AsInt64(), a11.AsInt64()).AsInt32();
+            a8 = w; a9 = x; a10 = y;
+            w = Avx512F.UnpackLow(a12.AsInt64(), a14.AsInt64()).AsInt32(); x = Avx512F.UnpackHigh(a12.AsInt64(), a14.AsInt64()).AsInt32();
+            y = Avx512F.UnpackLow(a13.AsInt64(), a15.AsInt64()).AsInt32(); a15 = Avx512F.UnpackHigh(a13.AsInt64(), a15.AsInt64()).AsInt32();
+            a12 = w; a13 = x; a14 = y;
+            // a_(4q + k), 128-bit lane l: sources 4q .. 4q + 3 at row 4l + k; row 4l + k takes lane l of a_k, a_(4 + k), a_(8 + k), a_(12 + k).
+            w = Avx512F.Shuffle4x128(a0, a4, 0x44); x = Avx512F.Shuffle4x128(a0, a4, 0xEE);
+            y = Avx512F.Shuffle4x128(a8, a12, 0x44); z = Avx512F.Shuffle4x128(a8, a12, 0xEE);
+            a0 = Avx512F.Shuffle4x128(w, y, 0x88); a4 = Avx512F.Shuffle4x128(w, y, 0xDD);
+            a8 = Avx512F.Shuffle4x128(x, z, 0x88); a12 = Avx512F.Shuffle4x128(x, z, 0xDD);
+            w = Avx512F.Shuffle4x128(a1, a5, 0x44); x = Avx512F.Shuffle4x128(a1, a5, 0xEE);
+            y = Avx512F.Shuffle4x128(a9, a13, 0x44); z = Avx512F.Shuffle4x128(a9, a13, 0xEE);
+            a1 = Avx512F.Shuffle4x128(w, y, 0x88); a5 = Avx512F.Shuffle4x128(w, y, 0xDD);
+            a9 = Avx512F.Shuffle4x128(x, z, 0x88); a13 = Avx512F.Shuffle4x128(x, z, 0xDD);
+            w = Avx512F.Shuffle4x128(a2, a6, 0x44); x = Avx512F.Shuffle4x128(a2, a6, 0xEE);
+            y = Avx512F.Shuffle4x128(a10, a14, 0x44); z = Avx512F.Shuffle4x128(a10, a14, 0xEE);
+            a2 = Avx512F.Shuffle4x128(w, y, 0x88); a6 = Avx512F.Shuffle4x128(w, y, 0xDD);
+            a10 = Avx512F.Shuffle4x128(x, z, 0x88); a14 = Avx512F.Shuffle4x128(x, z, 0xDD);
+            w = Avx512F.Shuffle4x128(a3, a7, 0x44); x = Avx512F.Shuffle4x128(a3, a7, 0xEE);
+            y = Avx512F.Shuffle4x128(a11, a15, 0x44); z = Avx512F.Shuffle4x128(a11, a15, 0xEE);
+            a3 = Avx512F.Shuffle4x128(w, y, 0x88); a7 = Avx512F.Shuffle4x128(w, y, 0xDD);
+            a11 = Avx512F.Shuffle4x128(x, z, 0x88); a15 = Avx512F.Shuffle4x128(x, z, 0xDD);
         }
 
         private static void CheckShape(int inputDimension, int codebooks, int outputs)

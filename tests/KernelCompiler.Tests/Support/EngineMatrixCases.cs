@@ -116,6 +116,8 @@ public static class EngineMatrixCases
         cases.Add("widest", () => Case("widest", RandomModels.Create(9, 600, 1000, 256), 7, 9));
         // One output: the vector paths store the staged row directly.
         cases.Add("one-output", () => Case("one-output", RandomModels.Create(12, 30, 1, 16), 77, 12));
+        // Two outputs (an im2col filter pair): the fused path interleaves them without a transpose.
+        cases.Add("two-outputs", () => Case("two-outputs", RandomModels.Create(14, 27, 2, 16), 83, 14));
         cases.Add("one-output-average", () => Case("one-output-average", RandomModels.Create(13, 70, 1, 32, LutAggregation.Average), 1100, 13));
         // Rows far wider than any chunk budget: row-major chunks shrink to one block.
         cases.Add("wide-rows", () => Case("wide-rows", RandomModels.Create(10, 20000, 3, 8), 130, 10));
