@@ -52,10 +52,17 @@ public static class KernelShapes
     /// The shape's model, trained with <see cref="MaddnessTrainer"/> on the first call and cached as a model file in
     /// the temp directory, so every benchmark process after the first only parses it.
     /// </summary>
-    public static LutModel Model(string shape)
+    public static LutModel Model(string shape) => CachedModel(shape + "-" + CacheVersion, () => Train(shape));
+
+    /// <summary>
+    /// The model cached as <c>$TMPDIR/kernelcompiler-bench/<paramref name="key"/>.lut.json</c>, or, when there is no
+    /// readable file of that name, <paramref name="train"/>'s model, saved there first. Every benchmark process after
+    /// the first that needs a model only parses it. Put a version in the key and bump it when the model changes meaning.
+    /// </summary>
+    public static LutModel CachedModel(string key, Func<LutModel> train)
     {
         string directory = Path.Combine(Path.GetTempPath(), "kernelcompiler-bench");
-        string path = Path.Combine(directory, shape + "-" + CacheVersion + ".lut.json");
+        string path = Path.Combine(directory, key + ".lut.json");
         if (File.Exists(path))
         {
             try
@@ -68,6 +75,14 @@ public static class KernelShapes
             }
         }
 
+        LutModel model = train();
+        Directory.CreateDirectory(directory);
+        model.Save(path);
+        return model;
+    }
+
+    private static LutModel Train(string shape)
+    {
         (int d, int m, int c) = Dimensions(shape);
         float[] a, b;
         int rows;
@@ -85,11 +100,8 @@ public static class KernelShapes
             b = Gaussian(seed: 2, d * m);
         }
 
-        LutModel model = MaddnessTrainer.Train(a, rows, b, m, ReadOnlySpan<float>.Empty,
+        return MaddnessTrainer.Train(a, rows, b, m, ReadOnlySpan<float>.Empty,
             new MaddnessTrainerOptions { Codebooks = c, Name = shape, Producer = "KernelCompiler.Benchmarks" });
-        Directory.CreateDirectory(directory);
-        model.Save(path);
-        return model;
     }
 
     /// <summary>B for the exact products: random for the CIFAR-like shapes (the dense cost does not depend on values),
@@ -138,7 +150,8 @@ public static class KernelShapes
         return values;
     }
 
-    private static float[] Transpose(float[] x, int rows, int columns)
+    /// <summary>Row-major <paramref name="rows"/> × <paramref name="columns"/> to column-major (stored columns × rows).</summary>
+    public static float[] Transpose(float[] x, int rows, int columns)
     {
         var t = new float[x.Length];
         for (int r = 0; r < rows; r++)
