@@ -18,7 +18,8 @@ public static class Tables
     {
         bool labelled = data.Labels is not null;
         md.AppendLine(Invariant, $"**{data.Name}** (D = {data.D}, M = {data.M}; speed on the first {points[0].Rows:N0} test rows, column-major; " +
-            $"{(labelled ? "accuracy" : "NMSE")} on all {data.Rows:N0} test rows). Speedup = {exactEngine} / kernel, same case.");
+            $"{(labelled ? "accuracy" : "NMSE")} on all {data.Rows:N0} test rows). Speedup = {exactEngine} / kernel, same case; " +
+            $"the exact row gives the median of the exact product's measurements over the C cases.");
         md.AppendLine();
         md.AppendLine(labelled
             ? "| C | accuracy | NMSE | emitted ns/row | generic ns/row | OpenBLAS ns/row | TensorPrimitives ns/row | speedup emitted | speedup generic |"
@@ -61,11 +62,12 @@ public static class Tables
                 [
                     ("Dataset", dataset), ("Codebooks", codebooks.ToString(Invariant)), ("Aggregation", aggregation.ToString()),
                 ];
-                times[aggregation] = methods.Select(m => report.Find(m, key)?.NanosecondsPerRow).ToArray();
+                BenchmarkResult?[] found = methods.Select(m => report.Find(m, key)).ToArray();
+                times[aggregation] = found.Select(r => r?.NanosecondsPerRow).ToArray();
                 scores[aggregation] = Scoring.Model(data, TradeoffData.Model(dataset, codebooks, aggregation));
                 md.AppendLine(Invariant, $"| {dataset} | {codebooks} | {aggregation.ToString().ToLowerInvariant()} | " +
                     $"{Percent(scores[aggregation].Accuracy)} | {scores[aggregation].Nmse:G4} | " +
-                    $"{string.Join(" | ", times[aggregation].Select(Ns))} |");
+                    $"{string.Join(" | ", found.Select(WithDeviation))} |");
             }
 
             Score e = scores[LutAggregation.Exact], a = scores[LutAggregation.Average];
@@ -79,12 +81,17 @@ public static class Tables
         }
 
         md.AppendLine();
-        md.AppendLine("ns/row; \"exact / average\" is the exact model's time over the average model's (above 1×: average is " +
+        md.AppendLine("ns/row ± the standard deviation of the iterations (% of the mean); \"exact / average\" is the exact model's time over the average model's (above 1×: average is " +
             "faster), the accuracy lost by averaging (points) and the NMSE of average relative to exact.");
         md.AppendLine();
     }
 
     private static string Ns(double? value) => value is double v ? v.ToString(v < 100 ? "0.00" : "0.0", Invariant) : "–";
+
+    private static string WithDeviation(BenchmarkResult? r)
+        => r is null ? "–" : Ns(r.NanosecondsPerRow) + " ±" + Percentage(100 * r.StandardDeviationNanoseconds / r.MeanNanoseconds) + " %";
+
+    private static string Percentage(double value) => value.ToString(value < 1 ? "0.0" : "0", Invariant);
 
     private static string Ratio(double? numerator, double? denominator)
         => numerator is double n && denominator is double d ? (n / d).ToString("0.00", Invariant) + "×" : "–";
