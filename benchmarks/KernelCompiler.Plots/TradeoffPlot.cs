@@ -106,7 +106,7 @@ public static class TradeoffPlot
     }
 
     /// <summary>Ticks of a log10 axis spanning [lo, hi]: majors at 1, 2 and 5 × 10^k labelled with the value, minors
-    /// at the other integers × 10^k.</summary>
+    /// at the other integers × 10^k (all labelled when the axis spans about one decade or less).</summary>
     private static NumericManual LogTicks(double lo, double hi)
     {
         var ticks = new NumericManual();
@@ -117,7 +117,8 @@ public static class TradeoffPlot
                 double value = m * Math.Pow(10, decade);
                 double position = Math.Log10(value);
                 if (position < lo || position > hi) continue;
-                if (m is 1 or 2 or 5) ticks.AddMajor(position, value.ToString("G4", Invariant));
+                // Within about one decade, label every integer multiple, or the axis would show only two labels.
+                if (m is 1 or 2 or 5 || hi - lo < 1.2) ticks.AddMajor(position, value.ToString("G4", Invariant));
                 else ticks.AddMinor(position);
             }
         }
