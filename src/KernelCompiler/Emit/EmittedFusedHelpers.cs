@@ -8,14 +8,16 @@ namespace KernelCompiler
     /// The helpers of the generated FusedSteps (Level, RowValues; see CSharpKernelWriter.Fused.cs), for the fused steps
     /// IlKernelEmitter.Fused.cs emits: they call these as the generated steps call theirs, so the IL, the JIT's inlining
     /// and the machine code are the same. Calls, not inline IL: written out, the tree walk of 48 or more codebooks
-    /// passes the IL size at which the JIT compiles a method with minimal optimisation.
+    /// passes the IL size at which the JIT compiles a method with minimal optimisation. One addition: AggressiveOptimization,
+    /// so the calls the JIT leaves un-inlined (its inlining budget runs out in EncodeRows from C = 16) run optimised code
+    /// from the first call instead of tier-0 code until tiering catches up; it does not change what is inlined.
     /// </summary>
     internal static class EmittedFusedHelpers
     {
         /// <summary>One tree level for 16 rows: each lane's threshold picked by its node so far (vpermps reads its low
         /// four bits), and a decision to go right (threshold &lt;= value: false for NaN) adds this level's bit
         /// (8 &gt;&gt; level) in one masked add.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)
         {
             return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);
@@ -23,7 +25,7 @@ namespace KernelCompiler
 
         /// <summary>Row-major input: one split dimension of the tile's 16 rows, <paramref name="inputDimension"/>
         /// floats apart (the generated RowValues has it as a constant; here it is a constant argument).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public static Vector512<float> RowValues(ref float tile, nint d, int inputDimension)
         {
             return Vector512.Create(Unsafe.Add(ref tile, d), Unsafe.Add(ref tile, 1 * inputDimension + d), Unsafe.Add(ref tile, 2 * inputDimension + d),
