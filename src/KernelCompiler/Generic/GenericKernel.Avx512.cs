@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Runtime;
 
 namespace KernelCompiler
 {
@@ -202,54 +203,14 @@ namespace KernelCompiler
             Vector512<int> a14 = Vector512.Load(stage + 896);
             Vector512<int> a15 = Vector512.Load(stage + 960);
 
-            // 32-bit interleave of output pairs, then 64-bit interleave of pair pairs: u_{4g+j}, 128-bit lane L, holds
-            // outputs 4g .. 4g + 3 of row 4L + j.
-            Vector512<int> t0 = Avx512F.UnpackLow(a0, a1), t1 = Avx512F.UnpackHigh(a0, a1);
-            Vector512<int> t2 = Avx512F.UnpackLow(a2, a3), t3 = Avx512F.UnpackHigh(a2, a3);
-            Vector512<int> t4 = Avx512F.UnpackLow(a4, a5), t5 = Avx512F.UnpackHigh(a4, a5);
-            Vector512<int> t6 = Avx512F.UnpackLow(a6, a7), t7 = Avx512F.UnpackHigh(a6, a7);
-            Vector512<int> t8 = Avx512F.UnpackLow(a8, a9), t9 = Avx512F.UnpackHigh(a8, a9);
-            Vector512<int> t10 = Avx512F.UnpackLow(a10, a11), t11 = Avx512F.UnpackHigh(a10, a11);
-            Vector512<int> t12 = Avx512F.UnpackLow(a12, a13), t13 = Avx512F.UnpackHigh(a12, a13);
-            Vector512<int> t14 = Avx512F.UnpackLow(a14, a15), t15 = Avx512F.UnpackHigh(a14, a15);
-
-            Vector512<int> u0 = Avx512F.UnpackLow(t0.AsInt64(), t2.AsInt64()).AsInt32();
-            Vector512<int> u1 = Avx512F.UnpackHigh(t0.AsInt64(), t2.AsInt64()).AsInt32();
-            Vector512<int> u2 = Avx512F.UnpackLow(t1.AsInt64(), t3.AsInt64()).AsInt32();
-            Vector512<int> u3 = Avx512F.UnpackHigh(t1.AsInt64(), t3.AsInt64()).AsInt32();
-            Vector512<int> u4 = Avx512F.UnpackLow(t4.AsInt64(), t6.AsInt64()).AsInt32();
-            Vector512<int> u5 = Avx512F.UnpackHigh(t4.AsInt64(), t6.AsInt64()).AsInt32();
-            Vector512<int> u6 = Avx512F.UnpackLow(t5.AsInt64(), t7.AsInt64()).AsInt32();
-            Vector512<int> u7 = Avx512F.UnpackHigh(t5.AsInt64(), t7.AsInt64()).AsInt32();
-            Vector512<int> u8 = Avx512F.UnpackLow(t8.AsInt64(), t10.AsInt64()).AsInt32();
-            Vector512<int> u9 = Avx512F.UnpackHigh(t8.AsInt64(), t10.AsInt64()).AsInt32();
-            Vector512<int> u10 = Avx512F.UnpackLow(t9.AsInt64(), t11.AsInt64()).AsInt32();
-            Vector512<int> u11 = Avx512F.UnpackHigh(t9.AsInt64(), t11.AsInt64()).AsInt32();
-            Vector512<int> u12 = Avx512F.UnpackLow(t12.AsInt64(), t14.AsInt64()).AsInt32();
-            Vector512<int> u13 = Avx512F.UnpackHigh(t12.AsInt64(), t14.AsInt64()).AsInt32();
-            Vector512<int> u14 = Avx512F.UnpackLow(t13.AsInt64(), t15.AsInt64()).AsInt32();
-            Vector512<int> u15 = Avx512F.UnpackHigh(t13.AsInt64(), t15.AsInt64()).AsInt32();
-
-            // Row 4L + j takes lane L of u_j, u_{4+j}, u_{8+j}, u_{12+j}.
-            StoreRowsAvx512(u0, u4, u8, u12, destination, 0, rows, mask);
-            StoreRowsAvx512(u1, u5, u9, u13, destination, 1, rows, mask);
-            StoreRowsAvx512(u2, u6, u10, u14, destination, 2, rows, mask);
-            StoreRowsAvx512(u3, u7, u11, u15, destination, 3, rows, mask);
-        }
-
-        /// <summary>Rows j, j + 4, j + 8, j + 12 of a tile (those below <paramref name="rows"/>), each from lane L of the
-        /// four vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private unsafe void StoreRowsAvx512(Vector512<int> first, Vector512<int> second, Vector512<int> third, Vector512<int> fourth,
-            int* destination, int j, int rows, Vector512<int> mask)
-        {
-            Vector512<int> v0 = Avx512F.Shuffle4x128(first, second, 0x88), v1 = Avx512F.Shuffle4x128(first, second, 0xDD);
-            Vector512<int> v2 = Avx512F.Shuffle4x128(third, fourth, 0x88), v3 = Avx512F.Shuffle4x128(third, fourth, 0xDD);
+            Dwords16x16.Transpose(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref a8, ref a9, ref a10, ref a11, ref a12, ref a13, ref a14, ref a15);
             nint m = _m;
-            if (j < rows) Avx512F.MaskStore(destination + j * m, mask, Avx512F.Shuffle4x128(v0, v2, 0x88));
-            if (j + 4 < rows) Avx512F.MaskStore(destination + (j + 4) * m, mask, Avx512F.Shuffle4x128(v1, v3, 0x88));
-            if (j + 8 < rows) Avx512F.MaskStore(destination + (j + 8) * m, mask, Avx512F.Shuffle4x128(v0, v2, 0xDD));
-            if (j + 12 < rows) Avx512F.MaskStore(destination + (j + 12) * m, mask, Avx512F.Shuffle4x128(v1, v3, 0xDD));
+            // Only the tile's rows are written (a last tile may be partial).
+            ReadOnlySpan<Vector512<int>> transposed = [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15];
+            for (int r = 0; r < rows; r++)
+            {
+                Avx512F.MaskStore(destination + r * m, mask, transposed[r]);
+            }
         }
 
         /// <summary>Codebook c's entries for the block's 64 rows: its 16-byte table in every lane, vpshufb by code.</summary>
