@@ -316,17 +316,17 @@ namespace KernelCompiler
         private readonly FusedEncodeColumnsStep _encodeColumns;
         private readonly FusedEncodeRowsStep _encodeRows;
         private readonly FusedScanStep _scan;
-        private readonly byte[] _tables;
+        private readonly AlignedBytes _tables;
 
         /// <summary>The three emitted steps and the tables Scan reads: [output][group of four codebooks][64], the last
-        /// group padded with zeros, M · G · 64 bytes, read in full.</summary>
+        /// group padded with zeros, M · G · 64 bytes, read in full; copied to a 64-byte boundary (see AlignedBytes).</summary>
         public EmittedFusedSteps(FusedEncodeColumnsStep encodeColumns, FusedEncodeRowsStep encodeRows, FusedScanStep scan,
-            byte[] tables)
+            ReadOnlySpan<byte> tables)
         {
             _encodeColumns = encodeColumns;
             _encodeRows = encodeRows;
             _scan = scan;
-            _tables = tables;
+            _tables = new AlignedBytes(tables);
         }
 
         public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)
@@ -336,6 +336,6 @@ namespace KernelCompiler
             => _encodeRows(ref x, ref packed, tiles);
 
         public void Scan(ref uint packed, ref int sums, nint tiles)
-            => _scan(ref packed, ref MemoryMarshal.GetArrayDataReference(_tables), ref sums, tiles);
+            => _scan(ref packed, ref _tables.Reference, ref sums, tiles);
     }
 }

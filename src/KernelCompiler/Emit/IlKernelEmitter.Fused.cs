@@ -310,7 +310,7 @@ namespace KernelCompiler
                     }
                 }
 
-                // ref byte table = ref tables (the C#'s MemoryMarshal.GetReference(FusedTables));
+                // ref byte table = ref tables (the C#'s s_tables.Reference);
                 il.Arg(ScanTablesArg);
                 il.Store("table");
                 NativeLoop(il, "m", () => NativeConstant(il, m), () =>

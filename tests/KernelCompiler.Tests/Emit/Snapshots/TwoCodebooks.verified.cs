@@ -486,6 +486,9 @@ namespace Snapshots
         {
             private const int Groups = 1;
 
+            // Scan's tables on a 64-byte boundary, so each vpermb operand is one cache line.
+            private static readonly global::KernelCompiler.Runtime.AlignedBytes s_tables = new global::KernelCompiler.Runtime.AlignedBytes(FusedTables);
+
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)
             {
@@ -542,6 +545,8 @@ namespace Snapshots
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Scan(ref uint packed, ref int sums, nint tiles)
             {
+                // First, so no vector is live across the static's initialisation check (a call: the vectors would be spilled).
+                ref byte tables = ref s_tables.Reference;
                 Vector512<sbyte> ones = Vector512.Create((sbyte)1);
                 Vector512<short> pairs = Vector512.Create((short)1);
                 for (nint t = 0; t < tiles; t++)
@@ -549,7 +554,7 @@ namespace Snapshots
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
                     ref int tileSums = ref Unsafe.Add(ref sums, t * (OutputDimension * 16));
                     Vector512<byte> k0 = Vector512.LoadUnsafe(ref codes, 0).AsByte();
-                    ref byte table = ref MemoryMarshal.GetReference(FusedTables);
+                    ref byte table = ref tables;
                     for (nint m = 0; m < OutputDimension; m++)
                     {
                         Vector512<short> acc = Avx512BW.MultiplyAddAdjacent(Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, 0), k0), ones);
