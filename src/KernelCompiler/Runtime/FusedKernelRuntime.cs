@@ -16,9 +16,8 @@ namespace KernelCompiler.Runtime
     /// <remarks>
     /// Each method runs whole tiles of 16 rows and returns how many rows it did (a multiple of 16, or 0 where the
     /// CPU lacks AVX-512 VBMI); the caller finishes the rest on its other paths. Tiles are processed a chunk at a
-    /// time (up to 1024 rows encoded, whose packed codes stay in L1 while up to 4 tiles at a time are scanned and
-    /// stored); all scratch is on the stack; nothing is
-    /// allocated. Reads and writes stay inside the spans: the arguments are checked once here as well as by the
+    /// time (up to 4096 rows encoded into at most 64 KiB of packed codes, then scanned and stored up to 4 tiles at
+    /// a time); all scratch is on the stack; nothing is allocated. Reads and writes stay inside the spans: the arguments are checked once here as well as by the
     /// caller, because this type is public.
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
@@ -42,9 +41,9 @@ namespace KernelCompiler.Runtime
         /// <summary>Tiles scanned per call: their sums (M · 64 bytes a tile) stay in L1.</summary>
         private static int ScanTiles(int outputs) => outputs <= 64 ? 4 : 1;
 
-        /// <summary>Tiles encoded per call: up to 1024 rows whose packed codes fit in 32 KiB, so each split column is
+        /// <summary>Tiles encoded per call: up to 4096 rows whose packed codes fit in 64 KiB, so each split column is
         /// read in long runs.</summary>
-        private static int EncodeTiles(int groups) => Math.Clamp(32 * 1024 / (groups * 64), 1, 64);
+        private static int EncodeTiles(int groups) => Math.Clamp(64 * 1024 / (groups * 64), 1, 256);
 
         /// <summary>Encodes whole tiles into row-major codes (N × C).</summary>
         [SkipLocalsInit]
@@ -111,7 +110,7 @@ namespace KernelCompiler.Runtime
         }
 
         /// <summary>Outputs (N × M) of whole tiles of input rows: encode, scan and dequantise per chunk, so codes and
-        /// sums never leave L1.</summary>
+        /// sums never leave the core's caches.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe int Multiply<TSteps>(TSteps steps, int inputDimension, int codebooks, int outputs,
