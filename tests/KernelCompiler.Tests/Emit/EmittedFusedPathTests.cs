@@ -101,7 +101,7 @@ public class EmittedFusedPathTests
     public static TheoryData<string> AllocationModels => new() { "exact C=16", "exact C=64", "average C=64" };
 
     /// <summary>Warm calls of every entry point allocate nothing, on every path (forced), including those whose
-    /// buffers are too large for the stack (C = 64: 64 rows of 256 slots).</summary>
+    /// buffers are too large for the stack (C = 64: 64 rows of 256 slots; the fused chunk's 256 KiB of packed codes).</summary>
     [Theory]
     [MemberData(nameof(AllocationModels))]
     public void HotPathAllocatesNothing(string name)
@@ -113,8 +113,9 @@ public class EmittedFusedPathTests
             _ => RandomModels.Create(62, 512, 10, 64, LutAggregation.Average),
         };
 
-        // Three AVX-512 blocks, then one block of each narrower path and a scalar tail; 15 fused tiles and a tail.
-        const int rows = 3 * 64 + 32 + 16 + 15;
+        // Many AVX-512 blocks, then one block of each narrower path and a scalar tail; 271 fused tiles and a tail, so
+        // the fused runtime encodes a full chunk of 256 tiles (whose packed codes it rents from C = 17 on) and a part one.
+        const int rows = 4096 + 3 * 64 + 32 + 16 + 15;
         float[] x = RandomModels.Rows(63, model, rows);
         var codes = new byte[rows * model.Codebooks];
         var sums = new int[rows * model.OutputDimension];

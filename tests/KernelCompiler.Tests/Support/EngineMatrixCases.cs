@@ -116,6 +116,8 @@ public static class EngineMatrixCases
         // Several of the fused path's encode chunks (up to 4096 rows, fewer for more groups) and a partial one.
         cases.Add("chunks-g1", () => Case("chunks-g1", RandomModels.Create(15, 40, 3, 4), 2 * 4096 + 3 * 16 + 5, 15));
         cases.Add("chunks-g5", () => Case("chunks-g5", RandomModels.Create(16, 90, 5, 20), 7013, 16));
+        // Packed codes of a chunk past the stack's share (64 KiB): rented, across a chunk edge.
+        cases.Add("chunks-rented", () => Case("chunks-rented", RandomModels.Create(17, 150, 3, 36), 4096 + 16 + 7, 17));
         cases.Add("widest", () => Case("widest", RandomModels.Create(9, 600, 1000, 256), 7, 9));
         // One output: the vector paths store the staged row directly.
         cases.Add("one-output", () => Case("one-output", RandomModels.Create(12, 30, 1, 16), 77, 12));
