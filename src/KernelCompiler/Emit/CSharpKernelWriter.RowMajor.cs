@@ -44,6 +44,12 @@ namespace KernelCompiler
             w.Line("ref float row = ref Unsafe.Add(ref tile, r * InputDimension);");
             w.Line("ref float rowSlots = ref Unsafe.Add(ref slots, r * 16);");
             w.Line("Vector512<float> v;");
+            w.Line("// The line pairs this row's windows read, " + Int(RowGather.PrefetchRows) + " rows on: the same row of the next tile.");
+            foreach (int offset in gather.PrefetchOffsets)
+            {
+                w.Line("global::KernelCompiler.Runtime.FusedRowTiles.Prefetch(ref row, " + Int(offset) + ");");
+            }
+
             for (int k = 0; k < gather.SlotVectors; k++)
             {
                 RowWindow[] windows = gather.Windows[k];

@@ -89,6 +89,14 @@ namespace KernelCompiler
                     il.Op(OpCodes.Mul);
                     il.Call(add);
                     il.Store("rowSlots");
+                    // FusedRowTiles.Prefetch(ref row, offset); per prefetched line pair, a tile ahead.
+                    foreach (int offset in gather.PrefetchOffsets)
+                    {
+                        il.Load("row");
+                        NativeConstant(il, offset);
+                        il.Call(typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.Prefetch))!);
+                    }
+
                     for (int k = 0; k < gather.SlotVectors; k++)
                     {
                         RowWindow[] windows = gather.Windows[k];

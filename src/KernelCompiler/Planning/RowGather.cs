@@ -25,10 +25,26 @@ namespace KernelCompiler
 
         private readonly int[] _slotDimensions;
 
-        private RowGather(int[] slotDimensions, RowWindow[][] windows)
+        /// <summary>How far ahead the encoder asks for the lines it will read: the same row of the next tile.</summary>
+        public const int PrefetchRows = 16;
+
+        private RowGather(int inputDimension, int[] slotDimensions, RowWindow[][] windows)
         {
             _slotDimensions = slotDimensions;
             Windows = windows;
+            var lines = new SortedSet<int>();
+            foreach (RowWindow[] vector in windows)
+            {
+                foreach (RowWindow window in vector)
+                {
+                    int end = window.Start + (window.TwoBlocks ? 2 * BlockFloats : BlockFloats);
+                    for (int line = window.Start / (2 * BlockFloats) * (2 * BlockFloats); line < end; line += 2 * BlockFloats) lines.Add(line);
+                }
+            }
+
+            PrefetchOffsets = new int[lines.Count];
+            int i = 0;
+            foreach (int line in lines) PrefetchOffsets[i++] = PrefetchRows * inputDimension + line;
         }
 
         /// <summary>Whether rows of <paramref name="inputDimension"/> floats hold a window (D ≥ 16).</summary>
@@ -43,6 +59,13 @@ namespace KernelCompiler
         /// <summary>[vector]: the windows that fill it, in order; the first writes every lane, each later one only its
         /// own lanes.</summary>
         public RowWindow[][] Windows { get; }
+
+        /// <summary>Offsets from a row's first float of the prefetches made while the row is read: for every
+        /// 128-byte-aligned pair of lines its windows touch (the L2 fetches a line's neighbour with it), the same pair
+        /// <see cref="PrefetchRows"/> rows on. Row by row the hardware prefetcher alone runs too short a distance
+        /// ahead of the encoder to keep enough lines in flight (docs/kernel-design.md); a prefetch is a hint that
+        /// never faults, so one past the end of x reads nothing.</summary>
+        public int[] PrefetchOffsets { get; }
 
         /// <summary>The slot of a split dimension: where its values sit after the transpose (at 16 · slot).</summary>
         public int SlotOf(int dimension) => Array.BinarySearch(_slotDimensions, dimension);
@@ -102,7 +125,7 @@ namespace KernelCompiler
                 all[k] = windows.ToArray();
             }
 
-            return new RowGather(slotDimensions, all);
+            return new RowGather(inputDimension, slotDimensions, all);
         }
     }
 

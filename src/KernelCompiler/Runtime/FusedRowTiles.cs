@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace KernelCompiler.Runtime
 {
@@ -12,6 +13,12 @@ namespace KernelCompiler.Runtime
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static class FusedRowTiles
     {
+        /// <summary>Asks for the cache line <paramref name="offset"/> floats from <paramref name="row"/> (a hint that never
+        /// faults and reads nothing, so it may point past the end of the input). The address is formed as a pointer,
+        /// never as a managed reference outside the input; the runtime has the input pinned.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe void Prefetch(ref float row, nint offset) => Sse.Prefetch0((float*)Unsafe.AsPointer(ref row) + offset);
+
         /// <summary>Transposes <paramref name="blocks"/> 16 × 16 blocks of floats in place: element <c>[b][r][l]</c>
         /// (row r's slot 16 · b + l) becomes <c>[b][l][r]</c>, so slot s of the tile's 16 rows is the vector at
         /// <c>16 · s</c>. The caller owns <c>256 · blocks</c> floats from <paramref name="slots"/>.</summary>

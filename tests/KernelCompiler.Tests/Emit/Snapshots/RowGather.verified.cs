@@ -555,6 +555,9 @@ namespace Snapshots
                         ref float row = ref Unsafe.Add(ref tile, r * InputDimension);
                         ref float rowSlots = ref Unsafe.Add(ref slots, r * 16);
                         Vector512<float> v;
+                        // The line pairs this row's windows read, 16 rows on: the same row of the next tile.
+                        global::KernelCompiler.Runtime.FusedRowTiles.Prefetch(ref row, 640);
+                        global::KernelCompiler.Runtime.FusedRowTiles.Prefetch(ref row, 672);
                         // Slots 0..15: x[1], x[2], x[4], x[13], x[14], x[15], x[16], x[17], x[26], x[27], x[32], x[33], x[34], x[35], x[37], x[38].
                         v = Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref row, 0), Vector512.Create(1, 2, 4, 13, 14, 15, 16, 17, 26, 27, 0, 0, 0, 0, 0, 0), Vector512.LoadUnsafe(ref row, 16));
                         v = Vector512.ConditionalSelect(Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1).AsSingle(), Avx512F.PermuteVar16x32(Vector512.LoadUnsafe(ref row, 24), Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 9, 10, 11, 13, 14)), v);
