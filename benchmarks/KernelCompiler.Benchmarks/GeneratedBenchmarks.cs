@@ -8,13 +8,15 @@ namespace KernelCompiler.Benchmarks;
 
 /// <summary>
 /// A source-generated kernel next to the emitted and generic kernels of the same model, on the same real rows: the
-/// shipped MNIST model (kernels/models/mnist-c16.lut.json: D = 512, M = 10, C = 16, the CIFAR-10-like shape) through
-/// <see cref="MnistC16Kernel"/> ([LutKernel], compiled with this assembly), on mnist-mlp512 X_test (10,000 rows),
-/// with OpenBLAS on B = W as the baseline.
+/// shipped MNIST models (kernels/models/mnist-c16.lut.json and mnist-c32.lut.json: D = 512, M = 10, C = 16 or 32, the
+/// CIFAR-10-like shape) through <see cref="MnistC16Kernel"/> and <see cref="MnistC32Kernel"/> ([LutKernel], compiled
+/// with this assembly; called through <see cref="ShippedKernels.Find"/>, one delegate call per Multiply), on
+/// mnist-mlp512 X_test (10,000 rows), with OpenBLAS on B = W as the baseline.
 /// </summary>
 [MemoryDiagnoser]
 public class GeneratedBenchmarks
 {
+    private LutKernel _generated = null!;
     private LutKernel _emitted = null!;
     private LutKernel _generic = null!;
     private float[] _x = [];
@@ -27,15 +29,22 @@ public class GeneratedBenchmarks
     [Params(10_000)]
     public int Rows { get; set; } = 10_000;
 
-    [Params(RowLayout.Column, RowLayout.Row)]
+    [Params("mnist-c16", "mnist-c32")]
+    public string Model { get; set; } = "mnist-c16";
+
+    [ParamsSource(nameof(Layouts))]
     public RowLayout Layout { get; set; }
+
+    /// <summary>Both layouts, or those in KERNELCOMPILER_BENCH_LAYOUTS (as for <see cref="KernelBenchmarks"/>).</summary>
+    public static RowLayout[] Layouts => KernelBenchmarks.Layouts;
 
     private bool ColumnMajor => Layout == RowLayout.Column;
 
     [GlobalSetup]
     public void Setup()
     {
-        LutModel model = LutModel.Load(FindModel("mnist-c16.lut.json"));
+        LutModel model = LutModel.Load(FindModel(Model + ".lut.json"));
+        _generated = ShippedKernels.Find(model) ?? throw new InvalidOperationException("No generated kernel for " + Model);
         _d = model.InputDimension;
         _m = model.OutputDimension;
         _emitted = LutKernel.Compile(model);
@@ -53,18 +62,25 @@ public class GeneratedBenchmarks
     [Benchmark]
     public void GeneratedEncode()
     {
-        if (ColumnMajor) MnistC16Kernel.EncodeColumnMajor(_x, _codes);
-        else MnistC16Kernel.Encode(_x, _codes);
+        if (ColumnMajor) _generated.EncodeColumnMajor(_x, _codes);
+        else _generated.Encode(_x, _codes);
     }
 
     [Benchmark]
-    public void GeneratedScan() => MnistC16Kernel.Multiply(_codes, _y);
+    public void GeneratedScan() => _generated.Multiply(_codes, _y);
 
     [Benchmark]
     public void GeneratedMultiply()
     {
-        if (ColumnMajor) MnistC16Kernel.MultiplyColumnMajor(_x, _y);
-        else MnistC16Kernel.Multiply(_x, _y);
+        if (ColumnMajor) _generated.MultiplyColumnMajor(_x, _y);
+        else _generated.Multiply(_x, _y);
+    }
+
+    [Benchmark]
+    public void EmittedEncode()
+    {
+        if (ColumnMajor) _emitted.EncodeColumnMajor(_x, _codes);
+        else _emitted.Encode(_x, _codes);
     }
 
     [Benchmark]

@@ -31,7 +31,7 @@ public class KernelBenchmarks
     [ParamsSource(nameof(RowCounts))]
     public int Rows { get; set; }
 
-    [Params(RowLayout.Column, RowLayout.Row)]
+    [ParamsSource(nameof(Layouts))]
     public RowLayout Layout { get; set; }
 
     /// <summary>Every shape, or the comma-separated list in KERNELCOMPILER_BENCH_SHAPES (a shorter run).</summary>
@@ -45,6 +45,10 @@ public class KernelBenchmarks
     /// <summary>N = 10,000 and 100,000, or the comma-separated list in KERNELCOMPILER_BENCH_ROWS.</summary>
     public static int[] RowCounts { get; } = Array.ConvertAll(Selection("KERNELCOMPILER_BENCH_ROWS", ["10000", "100000"]),
         text => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Both layouts, or the comma-separated list in KERNELCOMPILER_BENCH_LAYOUTS (Column, Row).</summary>
+    public static RowLayout[] Layouts { get; } = Array.ConvertAll(Selection("KERNELCOMPILER_BENCH_LAYOUTS", ["Column", "Row"]),
+        text => Enum.Parse<RowLayout>(text, ignoreCase: true));
 
     // BenchmarkDotNet passes the environment to the processes it starts, so a selection holds in every one of them.
     private static string[] Selection(string variable, string[] all)

@@ -45,28 +45,13 @@ namespace KernelCompiler
                 w.Open();
                 w.Line("ref float tile = ref Unsafe.Add(ref x, t * 16);");
                 w.Line("ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));");
-                WriteFusedGroup(w, plan, group, "Vector512.LoadUnsafe(ref tile, (nuint)(stride * {0}))");
+                WriteFusedGroup(w, plan, group, d => "Vector512.LoadUnsafe(ref tile, (nuint)(stride * " + Int(d) + "))");
                 w.Close();
             }
 
             w.Close();
             w.Line();
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            w.Line("public void EncodeRows(ref float x, ref uint packed, nint tiles)");
-            w.Open();
-            w.Line("for (nint t = 0; t < tiles; t++)");
-            w.Open();
-            w.Line("ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));");
-            w.Line("ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));");
-            w.Line("Vector512<int> n0, n1, n2, n3;");
-            for (int group = 0; group < g; group++)
-            {
-                WriteFusedGroup(w, plan, group, "RowValues(ref tile, {0})");
-            }
-
-            w.Close();
-            w.Close();
-            w.Line();
+            WriteFusedEncodeRows(w, plan);
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             w.Line("public void Scan(ref uint packed, ref int sums, nint tiles)");
             w.Open();
@@ -112,27 +97,14 @@ namespace KernelCompiler
             w.Open();
             w.Line("return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);");
             w.Close();
-            w.Line();
-            w.Line("// Row-major input: one split dimension of the tile's 16 rows, InputDimension floats apart.");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            w.Line("private static Vector512<float> RowValues(ref float tile, nint d)");
-            w.Open();
-            var sb = new StringBuilder("return Vector512.Create(");
-            for (int r = 0; r < 16; r++)
-            {
-                if (r > 0) sb.Append(", ");
-                sb.Append(r == 0 ? "Unsafe.Add(ref tile, d)" : "Unsafe.Add(ref tile, " + Int(r) + " * InputDimension + d)");
-            }
-
-            w.Line(sb.Append(");").ToString());
-            w.Close();
+            WriteRowValues(w, plan);
             w.Close();
             w.Line();
         }
 
-        /// <summary>The tree walk of one group's four codebooks for one tile; <paramref name="load"/> formats the
-        /// values of one input dimension ({0}) for the tile's 16 rows.</summary>
-        private static void WriteFusedGroup(SourceText w, KernelPlan plan, int group, string load)
+        /// <summary>The tree walk of one group's four codebooks for one tile; <paramref name="load"/> gives the
+        /// expression of one input dimension's values for the tile's 16 rows.</summary>
+        private static void WriteFusedGroup(SourceText w, KernelPlan plan, int group, System.Func<int, string> load)
         {
             var packed = new StringBuilder();
             for (int j = 0; j < 4; j++)
@@ -151,10 +123,10 @@ namespace KernelCompiler
                     w.Line("// Codebook " + Int(c) + ": x[" + Int(plan.Model.SplitDimension(c, 0)) + "], x[" + Int(plan.Model.SplitDimension(c, 1)) +
                         "], x[" + Int(plan.Model.SplitDimension(c, 2)) + "], x[" + Int(plan.Model.SplitDimension(c, 3)) + "]; its node starts at " + Int(16 * j) + ".");
                     w.Line(n + " = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(" + Float(plan.Threshold(c, 0, 0)) + "), " +
-                        string.Format(load, Int(plan.Model.SplitDimension(c, 0))) + ").AsInt32(), Vector512.Create(" + Int(16 * j + 8) + "), Vector512.Create(" + Int(16 * j) + "));");
+                        load(plan.Model.SplitDimension(c, 0)) + ").AsInt32(), Vector512.Create(" + Int(16 * j + 8) + "), Vector512.Create(" + Int(16 * j) + "));");
                     for (int level = 1; level < LutModel.TreeDepth; level++)
                     {
-                        w.Line(n + " = Level(" + n + ", " + string.Format(load, Int(plan.Model.SplitDimension(c, level))) +
+                        w.Line(n + " = Level(" + n + ", " + load(plan.Model.SplitDimension(c, level)) +
                             ", Vector512.Create(" + FloatList(plan.FusedLanes(c, level)) + "), " + Int(8 >> level) + ");");
                     }
                 }

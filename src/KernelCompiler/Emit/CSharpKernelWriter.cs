@@ -324,19 +324,24 @@ namespace KernelCompiler
             w.Line("return row;");
             w.Close();
             w.Line();
-            if (plan.BuffersOnStack(path))
+            bool rented = !plan.BuffersOnStack(path);
+            if (!rented)
             {
                 w.Line("Span<float> slots = stackalloc float[SlotCount * BlockRows];");
                 w.Line("Span<byte> block = stackalloc byte[Codebooks * BlockRows];");
-                w.Line("Span<int> rowSums = stackalloc int[BlockRows];");
             }
             else
             {
-                w.Line("// Too large for the stack: " + Int(plan.BufferBytes(path)) + " bytes.");
-                w.Line("Span<float> slots = new float[SlotCount * BlockRows];");
-                w.Line("Span<byte> block = new byte[Codebooks * BlockRows];");
-                w.Line("Span<int> rowSums = new int[BlockRows];");
+                w.Line("// Too large for the stack (" + Int(plan.BufferBytes(path)) + " bytes): rented, so a warm call allocates nothing.");
+                w.Line("float[] rentedSlots = global::System.Buffers.ArrayPool<float>.Shared.Rent(SlotCount * BlockRows);");
+                w.Line("byte[] rentedBlock = global::System.Buffers.ArrayPool<byte>.Shared.Rent(Codebooks * BlockRows);");
+                w.Line("try");
+                w.Open();
+                w.Line("Span<float> slots = rentedSlots.AsSpan(0, SlotCount * BlockRows);");
+                w.Line("Span<byte> block = rentedBlock.AsSpan(0, Codebooks * BlockRows);");
             }
+
+            w.Line("Span<int> rowSums = stackalloc int[BlockRows];");
 
             w.Line("ref float slotsRef = ref MemoryMarshal.GetReference(slots);");
             w.Line("ref byte blockRef = ref MemoryMarshal.GetReference(block);");
@@ -386,6 +391,16 @@ namespace KernelCompiler
             w.Close();
             w.Line();
             w.Line("return row;");
+            if (rented)
+            {
+                w.Close();
+                w.Line("finally");
+                w.Open();
+                w.Line("global::System.Buffers.ArrayPool<byte>.Shared.Return(rentedBlock);");
+                w.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(rentedSlots);");
+                w.Close();
+            }
+
             w.Close();
             w.Line();
         }

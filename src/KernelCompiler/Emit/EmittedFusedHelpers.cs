@@ -9,8 +9,9 @@ namespace KernelCompiler
     /// IlKernelEmitter.Fused.cs emits: they call these as the generated steps call theirs, so the IL, the JIT's inlining
     /// and the machine code are the same. Calls, not inline IL: written out, the tree walk of 48 or more codebooks
     /// passes the IL size at which the JIT compiles a method with minimal optimisation. One addition: AggressiveOptimization,
-    /// so the calls the JIT leaves un-inlined (its inlining budget runs out in EncodeRows from C = 16) run optimised code
-    /// from the first call instead of tier-0 code until tiering catches up; it does not change what is inlined.
+    /// so calls the JIT leaves un-inlined (its inlining budget ran out on RowValues in EncodeRows from C = 16; RowValues
+    /// now serves only rows narrower than 16 floats, see RowGather) run optimised code from the first call instead of
+    /// tier-0 code until tiering catches up; it does not change what is inlined.
     /// </summary>
     internal static class EmittedFusedHelpers
     {
@@ -23,8 +24,9 @@ namespace KernelCompiler
             return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);
         }
 
-        /// <summary>Row-major input: one split dimension of the tile's 16 rows, <paramref name="inputDimension"/>
-        /// floats apart (the generated RowValues has it as a constant; here it is a constant argument).</summary>
+        /// <summary>Row-major input narrower than 16 floats (D &lt; 16): one split dimension of the tile's 16 rows,
+        /// <paramref name="inputDimension"/> floats apart (the generated RowValues has it as a constant; here it is a
+        /// constant argument).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public static Vector512<float> RowValues(ref float tile, nint d, int inputDimension)
         {

@@ -63,23 +63,7 @@ namespace KernelCompiler
 
             il.Return();
 
-            // EncodeRows: row r of tile t at x[(16 · t + r) · D ..]; every group of a tile, tile by tile.
-            DynamicMethod rows = NewMethod("EncodeRows", new[] { FloatRef, UintRef, typeof(nint) });
-            il = new Il(rows);
-            DeclareFusedLocals(il, nodesFirst: false);
-            NativeLoop(il, "t", () => il.Arg(RowsTilesArg), () =>
-            {
-                // ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
-                Offset(il, RowsXArg, "t", 16L * plan.InputDimension, typeof(float));
-                il.Store("tile");
-                Offset(il, RowsPackedArg, "t", g * 16, typeof(uint));
-                il.Store("codes");
-                for (int group = 0; group < g; group++)
-                {
-                    WriteFusedGroup(il, plan, group, d => RowValues(il, plan, d));
-                }
-            });
-            il.Return();
+            DynamicMethod rows = EmitFusedEncodeRows(plan);
 
             DynamicMethod scan = NewMethod("Scan", new[] { UintRef, ByteRef, IntRef, typeof(nint) });
             WriteFusedScan(new Il(scan), plan);

@@ -77,6 +77,52 @@ public class GeneratedKernelTests
         }
     }
 
+    /// <summary>Warm calls of every entry point of generated kernels allocate nothing on every path (forced), including
+    /// those whose buffers are too large for the stack (C = 64: 64 rows of 256 slots, rented like the emitted kernel's;
+    /// they were `new` arrays per call before) and the fused row-major encoder's scratch.</summary>
+    [Fact]
+    public void HotPathAllocatesNothing()
+    {
+        var models = new[]
+        {
+            RandomModels.Create(60, 512, 10, 16), RandomModels.Create(61, 512, 10, 64),
+            RandomModels.Create(62, 512, 10, 64, LutAggregation.Average),
+        };
+        var isas = new[] { KernelInstructionSet.Auto }.Concat(EngineMatrix.InstructionSets.Where(EngineMatrix.IsSupported)).ToList();
+        var cases = models.SelectMany(m => isas.Select(isa => (Model: m, Isa: isa))).ToList();
+        KernelPlan large = KernelPlanner.Create(models[1]);
+        Assert.Contains(large.Paths, p => !p.IsFused && !large.BuffersOnStack(p)); // the case this test is for
+        var sources = cases.Select((k, i) => LutKernel.GenerateSource(k.Model, new LutKernelOptions { InstructionSet = k.Isa }, "Kernel" + i, "Alloc")).ToList();
+        var assembly = GeneratedSource.Compile(sources, allowUnsafe: true);
+
+        // Three AVX-512 blocks, then one block of each narrower path and a scalar tail; 15 fused tiles and a tail.
+        const int rows = 3 * 64 + 32 + 16 + 15;
+        for (int i = 0; i < cases.Count; i++)
+        {
+            LutModel model = cases[i].Model;
+            var kernel = new GeneratedKernel(model, assembly.GetType("Alloc.Kernel" + i, throwOnError: true)!);
+            float[] x = RandomModels.Rows(63, model, rows);
+            var codes = new byte[rows * model.Codebooks];
+            var sums = new int[rows * model.OutputDimension];
+            var y = new float[rows * model.OutputDimension];
+            void Run()
+            {
+                kernel.EncodeRowMajor(x, codes);
+                kernel.EncodeColumns(x, codes);
+                kernel.AggregateCodes(codes, sums);
+                kernel.MultiplyRows(x, y);
+                kernel.MultiplyColumns(x, y);
+                kernel.MultiplyCodes(codes, y);
+            }
+
+            Run(); // compiles everything and warms the array pool of this thread
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Run();
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, model.Name + ", C=" + model.Codebooks + ", " + cases[i].Isa + ": " + allocated + " bytes allocated.");
+        }
+    }
+
     [Fact]
     public void GeneratedMembersCheckArgumentsLikeLutKernel()
     {

@@ -26,5 +26,11 @@ public class SnapshotTests
             new LutKernelOptions { InstructionSet = KernelInstructionSet.Avx2, Strategy = KernelStrategy.TableDriven },
             "TwoCodebooksAverageKernel", "Snapshots"));
 
+    /// <summary>The fused path's row-major encoder where rows hold whole vectors (D = 40 ≥ 16): windows of the rows
+    /// permuted into slot vectors, one of them ending at the row's end.</summary>
+    [Fact]
+    public void RowGatherKernel()
+        => Verify("RowGather", LutKernel.GenerateSource(RandomModels.Create(7, 40, 1, 5), null, "RowGatherKernel", "Snapshots"));
+
     private static void Verify(string name, string actual) => Snapshot.Verify(actual, name);
 }

@@ -1,0 +1,187 @@
+using System;
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Runtime;
+
+namespace KernelCompiler
+{
+    // The fused path's EncodeRows step (row-major input; see RowGather) as IL: the same operations in the same order as
+    // CSharpKernelWriter.RowMajor.cs. Keep the two files in step.
+    internal static partial class IlKernelEmitter
+    {
+        /// <summary>EncodeRows(ref float x, ref uint packed, nint tiles): row r of tile t at x[(16 · t + r) · D ..].</summary>
+        private static DynamicMethod EmitFusedEncodeRows(KernelPlan plan)
+        {
+            int g = plan.FusedGroups;
+            DynamicMethod rows = NewMethod("EncodeRows", new[] { FloatRef, UintRef, typeof(nint) });
+            var il = new Il(rows);
+            RowGather? gather = RowGather.For(plan);
+            if (gather == null)
+            {
+                // Rows narrower than a vector: each split value of the tile's 16 rows read one by one.
+                DeclareFusedLocals(il, nodesFirst: false);
+                NativeLoop(il, "t", () => il.Arg(RowsTilesArg), () =>
+                {
+                    // ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
+                    Offset(il, RowsXArg, "t", 16L * plan.InputDimension, typeof(float));
+                    il.Store("tile");
+                    Offset(il, RowsPackedArg, "t", g * 16, typeof(uint));
+                    il.Store("codes");
+                    for (int group = 0; group < g; group++)
+                    {
+                        WriteFusedGroup(il, plan, group, d => RowValues(il, plan, d));
+                    }
+                });
+                il.Return();
+                return rows;
+            }
+
+            // Span<float> buffer = stackalloc float[SlotVectors * 256]; uninitialised, as under the generated kernel's
+            // SkipLocalsInit (every float is written before it is read).
+            rows.InitLocals = false;
+            il.Declare("buffer", typeof(Span<float>));
+            il.Declare("slots", FloatRef);
+            DeclareFusedLocals(il, nodesFirst: false);
+            il.Declare("r", typeof(nint));
+            il.Declare("row", FloatRef);
+            il.Declare("rowSlots", FloatRef);
+            il.Declare("v", typeof(Vector512<float>));
+            int floats = gather.SlotVectors * 256;
+            il.Int(floats * sizeof(float));
+            il.Op(OpCodes.Conv_U);
+            il.Op(OpCodes.Localloc);
+            il.Int(floats);
+            il.G.Emit(OpCodes.Newobj, typeof(Span<float>).GetConstructor(new[] { typeof(void*), typeof(int) })!);
+            il.Store("buffer");
+            // ref float slots = ref MemoryMarshal.GetReference(buffer);
+            il.Load("buffer");
+            il.Call(Method(typeof(MemoryMarshal), "GetReference", typeof(float), typeof(Span<float>)));
+            il.Store("slots");
+
+            MethodInfo add = Method(typeof(Unsafe), "Add", typeof(float), FloatRef, typeof(nint));
+            MethodInfo load = Method(typeof(Vector512), "LoadUnsafe", typeof(float), FloatRef, typeof(nuint));
+            MethodInfo store = Method(typeof(Vector512), "StoreUnsafe", typeof(float), typeof(Vector512<float>), FloatRef, typeof(nuint));
+                        NativeLoop(il, "t", () => il.Arg(RowsTilesArg), () =>
+            {
+                // ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
+                Offset(il, RowsXArg, "t", 16L * plan.InputDimension, typeof(float));
+                il.Store("tile");
+                // ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
+                Offset(il, RowsPackedArg, "t", g * 16, typeof(uint));
+                il.Store("codes");
+                NativeLoop(il, "r", () => NativeConstant(il, 16), () =>
+                {
+                    // ref float row = ref Unsafe.Add(ref tile, r * InputDimension);
+                    il.Load("tile");
+                    il.Load("r");
+                    NativeConstant(il, plan.InputDimension);
+                    il.Op(OpCodes.Mul);
+                    il.Call(add);
+                    il.Store("row");
+                    // ref float rowSlots = ref Unsafe.Add(ref slots, r * 16);
+                    il.Load("slots");
+                    il.Load("r");
+                    NativeConstant(il, 16);
+                    il.Op(OpCodes.Mul);
+                    il.Call(add);
+                    il.Store("rowSlots");
+                    // FusedRowTiles.Prefetch(ref row, offset); per prefetched line pair, a tile ahead.
+                    foreach (int offset in gather.PrefetchOffsets)
+                    {
+                        il.Load("row");
+                        NativeConstant(il, offset);
+                        il.Call(typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.Prefetch))!);
+                    }
+
+                    for (int k = 0; k < gather.SlotVectors; k++)
+                    {
+                        RowWindow[] windows = gather.Windows[k];
+                        for (int i = 0; i < windows.Length; i++)
+                        {
+                            // v = value (first) or v = Vector512.ConditionalSelect(Vector512.Create(mask).AsSingle(), value, v);
+                            if (i > 0)
+                            {
+                                foreach (int lane in windows[i].MaskLanes()) il.Int(lane);
+                                il.Call(Method(typeof(Vector512), "Create", null, Repeat(typeof(int), 16)));
+                                il.Call(Method(typeof(Vector512), "AsSingle", typeof(int), typeof(Vector512<int>)));
+                            }
+
+                            WindowValue(il, windows[i], windows.Length == 1, load);
+                            if (i > 0)
+                            {
+                                il.Load("v");
+                                il.Call(Method(typeof(Vector512), "ConditionalSelect", typeof(float), typeof(Vector512<float>), typeof(Vector512<float>), typeof(Vector512<float>)));
+                            }
+
+                            il.Store("v");
+                        }
+
+                        // v.StoreUnsafe(ref rowSlots, k * 256);
+                        il.Load("v");
+                        il.Load("rowSlots");
+                        il.Int(k * 256);
+                        il.Op(OpCodes.Conv_U);
+                        il.Call(store);
+                    }
+                });
+
+                // FusedRowTiles.TransposeSlots(ref slots, SlotVectors);
+                il.Load("slots");
+                il.Int(gather.SlotVectors);
+                il.Op(OpCodes.Conv_I);
+                il.Call(typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.TransposeSlots))!);
+                for (int group = 0; group < g; group++)
+                {
+                    WriteFusedGroup(il, plan, group, d =>
+                    {
+                        // Vector512.LoadUnsafe(ref slots, 16 * slot)
+                        il.Load("slots");
+                        il.Int(16 * gather.SlotOf(d));
+                        il.Op(OpCodes.Conv_U);
+                        il.Call(load);
+                    });
+                }
+            });
+            il.Return();
+            return rows;
+        }
+
+        /// <summary>Pushes a window's floats of the row in its lanes' order: a load, or a permute of one or two loads.</summary>
+        private static void WindowValue(Il il, RowWindow window, bool only, MethodInfo load)
+        {
+            void Load(int start)
+            {
+                // Vector512.LoadUnsafe(ref row, start)
+                il.Load("row");
+                il.Int(start);
+                il.Op(OpCodes.Conv_U);
+                il.Call(load);
+            }
+
+            Load(window.Start);
+            if (window.IsPlainLoad(only))
+            {
+                return;
+            }
+
+            Type vf = typeof(Vector512<float>), vi = typeof(Vector512<int>);
+            foreach (int lane in window.Index) il.Int(lane);
+            il.Call(Method(typeof(Vector512), "Create", null, Repeat(typeof(int), 16)));
+            if (window.TwoBlocks)
+            {
+                // Avx512F.PermuteVar16x32x2(low, index, high)
+                Load(window.Start + RowGather.BlockFloats);
+                il.Call(Method(typeof(Avx512F), "PermuteVar16x32x2", null, vf, vi, vf));
+            }
+            else
+            {
+                // Avx512F.PermuteVar16x32(low, index)
+                il.Call(Method(typeof(Avx512F), "PermuteVar16x32", null, vf, vi));
+            }
+        }
+    }
+}
