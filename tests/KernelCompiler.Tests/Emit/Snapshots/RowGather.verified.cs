@@ -489,6 +489,9 @@ namespace Snapshots
         {
             private const int Groups = 2;
 
+            // Scan's tables on a 64-byte boundary, so each vpermb operand is one cache line.
+            private static readonly global::KernelCompiler.Runtime.AlignedBytes s_tables = new global::KernelCompiler.Runtime.AlignedBytes(FusedTables);
+
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)
             {
@@ -604,6 +607,8 @@ namespace Snapshots
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Scan(ref uint packed, ref int sums, nint tiles)
             {
+                // First, so no vector is live across the static's initialisation check (a call: the vectors would be spilled).
+                ref byte tables = ref s_tables.Reference;
                 Vector512<sbyte> ones = Vector512.Create((sbyte)1);
                 Vector512<short> pairs = Vector512.Create((short)1);
                 for (nint t = 0; t < tiles; t++)
@@ -612,7 +617,7 @@ namespace Snapshots
                     ref int tileSums = ref Unsafe.Add(ref sums, t * (OutputDimension * 16));
                     Vector512<byte> k0 = Vector512.LoadUnsafe(ref codes, 0).AsByte();
                     Vector512<byte> k1 = Vector512.LoadUnsafe(ref codes, 16).AsByte();
-                    ref byte table = ref MemoryMarshal.GetReference(FusedTables);
+                    ref byte table = ref tables;
                     for (nint m = 0; m < OutputDimension; m++)
                     {
                         Vector512<short> acc = Avx512BW.MultiplyAddAdjacent(Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, 0), k0), ones);
