@@ -4,18 +4,14 @@ namespace KernelCompiler
     /// mirrored by IlKernelEmitter.FusedAverage.cs.</summary>
     internal static partial class CSharpKernelWriter
     {
-        /// <summary>Codebooks whose 64-row code vectors stay in registers across the outputs of a block; more are reloaded
-        /// (from L1) per lookup.</summary>
-        internal const int MaxAverageCodesInRegisters = 16;
-
         private static void WriteFusedAverageScan(SourceText w, KernelPlan plan)
         {
             int c = plan.Codebooks, g = plan.GroupSize;
-            bool inRegisters = c <= MaxAverageCodesInRegisters;
             w.Line("// Average aggregation, a block of four tiles (64 rows) at a time: one vector per codebook holds its codes for the");
             w.Line("// 64 rows (byte t of dword r: row 16t + r), so one vpermb looks a codebook up for the block. Groups of " + Int(g) + " codebooks");
             w.Line("// are combined by a balanced tree of rounding averages (vpavgb) in codebook order; vpmaddubsw against " + Int(g) + " at byte 0");
             w.Line("// or 1 of each dword widens tiles 0 and 1 (2 and 3 after a 16-bit shift) to G · U in row order; S' = G · U − " + Int(plan.BiasCorrection) + ".");
+            w.Line("// One group at a time over all the outputs, its codes in registers; later groups add to the sums of earlier ones.");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             w.Line("public void Scan(ref uint packed, ref int sums, nint tiles)");
             w.Open();
@@ -32,37 +28,40 @@ namespace KernelCompiler
             w.Open();
             w.Line("ref uint codes = ref Unsafe.Add(ref packed, b * (Groups * 16));");
             w.Line("ref int blockSums = ref Unsafe.Add(ref sums, b * (OutputDimension * 16));");
-            if (inRegisters)
-            {
-                for (int i = 0; i < c; i++)
-                {
-                    w.Line("Vector512<byte> k" + Int(i) + " = Vector512.LoadUnsafe(ref codes, " + Int(i * 16) + ").AsByte();");
-                }
-            }
-
-            w.Line("ref byte table = ref MemoryMarshal.GetReference(FusedTables);");
-            w.Line("for (nint m = 0; m < OutputDimension; m++)");
-            w.Open();
+            string[] offsets = { "m * 16", "(OutputDimension + m) * 16", "(2 * OutputDimension + m) * 16", "(3 * OutputDimension + m) * 16" };
             for (int start = 0; start < c; start += g)
             {
+                bool first = start == 0, last = start + g >= c;
                 w.Line("// Codebooks " + Int(start) + " to " + Int(start + g - 1) + ": the group's average, then its G · U terms for the four tiles.");
-                WriteAverageTree(w, start, g, 0, inRegisters);
-                string op = start == 0 ? " = " : " += ";
-                w.Line("s0" + op + "Avx512BW.MultiplyAddAdjacent(a0, low);");
-                w.Line("s1" + op + "Avx512BW.MultiplyAddAdjacent(a0, high);");
+                w.Open();
+                for (int i = 0; i < g; i++)
+                {
+                    w.Line("Vector512<byte> k" + Int(i) + " = Vector512.LoadUnsafe(ref codes, " + Int((start + i) * 16) + ").AsByte();");
+                }
+
+                w.Line("ref byte table = ref Unsafe.Add(ref MemoryMarshal.GetReference(FusedTables), " + Int(start / 4 * 64) + ");");
+                w.Line("for (nint m = 0; m < OutputDimension; m++)");
+                w.Open();
+                WriteAverageTree(w, start, g, 0, start);
+                w.Line("s0 = Avx512BW.MultiplyAddAdjacent(a0, low);");
+                w.Line("s1 = Avx512BW.MultiplyAddAdjacent(a0, high);");
                 w.Line("a0 = Vector512.ShiftRightLogical(a0.AsUInt32(), 16).AsByte();");
-                w.Line("s2" + op + "Avx512BW.MultiplyAddAdjacent(a0, low);");
-                w.Line("s3" + op + "Avx512BW.MultiplyAddAdjacent(a0, high);");
+                w.Line("s2 = Avx512BW.MultiplyAddAdjacent(a0, low);");
+                w.Line("s3 = Avx512BW.MultiplyAddAdjacent(a0, high);");
+                for (int t = 0; t < 4; t++)
+                {
+                    string value = "s" + Int(t) + ".AsInt32()";
+                    if (!first) value = "Vector512.LoadUnsafe(ref blockSums, (nuint)(" + offsets[t] + ")) + " + value;
+                    if (last && plan.BiasCorrection != 0) value += " - bias";
+                    if (value.IndexOf(' ') >= 0) value = "(" + value + ")";
+                    w.Line(value + ".StoreUnsafe(ref blockSums, (nuint)(" + offsets[t] + "));");
+                }
+
+                w.Line("table = ref Unsafe.Add(ref table, Groups * 64);");
+                w.Close();
+                w.Close();
             }
 
-            string[] offsets = { "m * 16", "(OutputDimension + m) * 16", "(2 * OutputDimension + m) * 16", "(3 * OutputDimension + m) * 16" };
-            for (int t = 0; t < 4; t++)
-            {
-                string value = plan.BiasCorrection != 0 ? "(s" + Int(t) + ".AsInt32() - bias)" : "s" + Int(t) + ".AsInt32()";
-                w.Line(value + ".StoreUnsafe(ref blockSums, (nuint)(" + offsets[t] + "));");
-            }
-            w.Line("table = ref Unsafe.Add(ref table, Groups * 64);");
-            w.Close();
             w.Close();
             w.Close();
             w.Line();
@@ -81,32 +80,31 @@ namespace KernelCompiler
 
         /// <summary>The rounding-average tree of codebooks start .. start + n − 1 into a(depth), depth first: pairs (0, 1),
         /// (2, 3)… of codebook order, then pairs of those, as MADDNESS.md §2 specifies.</summary>
-        private static void WriteAverageTree(SourceText w, int start, int n, int depth, bool inRegisters)
+        private static void WriteAverageTree(SourceText w, int start, int n, int depth, int groupStart)
         {
             string a = "a" + Int(depth);
             if (n == 1)
             {
-                w.Line(a + " = " + AverageLookup(start, inRegisters) + ";");
+                w.Line(a + " = " + AverageLookup(start, groupStart) + ";");
                 return;
             }
 
             if (n == 2)
             {
-                w.Line(a + " = Avx512BW.Average(" + AverageLookup(start, inRegisters) + ", " + AverageLookup(start + 1, inRegisters) + ");");
+                w.Line(a + " = Avx512BW.Average(" + AverageLookup(start, groupStart) + ", " + AverageLookup(start + 1, groupStart) + ");");
                 return;
             }
 
-            WriteAverageTree(w, start, n / 2, depth, inRegisters);
-            WriteAverageTree(w, start + n / 2, n / 2, depth + 1, inRegisters);
+            WriteAverageTree(w, start, n / 2, depth, groupStart);
+            WriteAverageTree(w, start + n / 2, n / 2, depth + 1, groupStart);
             w.Line(a + " = Avx512BW.Average(" + a + ", a" + Int(depth + 1) + ");");
         }
 
-        /// <summary>Codebook c's table entries for the block's 64 rows: its group's 64-byte table, indexed by its codes
-        /// (16 · (c mod 4) + code).</summary>
-        private static string AverageLookup(int codebook, bool inRegisters)
+        /// <summary>Codebook c's table entries for the block's 64 rows: its four codebooks' 64-byte table (relative to the
+        /// average group's first), indexed by its codes (16 · (c mod 4) + code), held in k(c − groupStart).</summary>
+        private static string AverageLookup(int codebook, int groupStart)
         {
-            string k = inRegisters ? "k" + Int(codebook) : "Vector512.LoadUnsafe(ref codes, " + Int(codebook * 16) + ").AsByte()";
-            return "Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, " + Int(codebook / 4 * 64) + "), " + k + ")";
+            return "Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, " + Int((codebook - groupStart) / 4 * 64) + "), k" + Int(codebook - groupStart) + ")";
         }
     }
 }

@@ -14,7 +14,6 @@ namespace KernelCompiler
         private static void WriteFusedAverageScan(Il il, KernelPlan plan)
         {
             int c = plan.Codebooks, g = plan.GroupSize, m = plan.OutputDimension, groups = plan.FusedGroups;
-            bool inRegisters = c <= CSharpKernelWriter.MaxAverageCodesInRegisters;
             Type vb = typeof(Vector512<byte>), vs = typeof(Vector512<short>), vsb = typeof(Vector512<sbyte>), vi = typeof(Vector512<int>);
             MethodInfo createInt = Method(typeof(Vector512), "Create", null, typeof(int));
             MethodInfo intAsSByte = Method(typeof(Vector512), "AsSByte", typeof(int), vi);
@@ -29,6 +28,8 @@ namespace KernelCompiler
             MethodInfo add = vs.GetMethod("op_Addition", new[] { vs, vs })!;
             MethodInfo shortAsInt = Method(typeof(Vector512), "AsInt32", typeof(short), vs);
             MethodInfo subtract = vi.GetMethod("op_Subtraction", new[] { vi, vi })!;
+            MethodInfo addInt = vi.GetMethod("op_Addition", new[] { vi, vi })!;
+            MethodInfo loadSums = Method(typeof(Vector512), "LoadUnsafe", typeof(int), IntRef, typeof(nuint));
             MethodInfo store = Method(typeof(Vector512), "StoreUnsafe", typeof(int), vi, IntRef, typeof(nuint));
 
             il.Declare("low", vsb);
@@ -41,11 +42,7 @@ namespace KernelCompiler
             il.Declare("b", typeof(nint));
             il.Declare("codes", UintRef);
             il.Declare("blockSums", IntRef);
-            if (inRegisters)
-            {
-                for (int i = 0; i < c; i++) il.Declare("k" + i, vb);
-            }
-
+            for (int i = 0; i < g; i++) il.Declare("k" + i, vb);
             il.Declare("table", ByteRef);
             il.Declare("m", typeof(nint));
 
@@ -75,22 +72,15 @@ namespace KernelCompiler
                 il.Call(uintAsByte);
             }
 
+            int groupStart = 0;
             void Lookup(int codebook)
             {
-                // Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, codebook / 4 * 64), k)
+                // Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, (codebook - groupStart) / 4 * 64), k(codebook - groupStart))
                 il.Load("table");
-                il.Int(codebook / 4 * 64);
+                il.Int((codebook - groupStart) / 4 * 64);
                 il.Op(OpCodes.Conv_U);
                 il.Call(loadTable);
-                if (inRegisters)
-                {
-                    il.Load("k" + codebook);
-                }
-                else
-                {
-                    Codes(codebook);
-                }
-
+                il.Load("k" + (codebook - groupStart));
                 il.Call(permute);
             }
 
@@ -118,15 +108,29 @@ namespace KernelCompiler
                 il.Store("a" + depth);
             }
 
-            void Term(int s, string weights, bool first)
+            void Term(int s, string weights)
             {
-                // s = (or s +=) Avx512BW.MultiplyAddAdjacent(a0, weights);
-                if (!first) il.Load("s" + s);
+                // s = Avx512BW.MultiplyAddAdjacent(a0, weights);
                 il.Load("a0");
                 il.Load(weights);
                 il.Call(widen);
-                if (!first) il.Call(add);
                 il.Store("s" + s);
+            }
+
+            void SumsOffset(int t)
+            {
+                // (nuint)((t * OutputDimension + m) * 16)
+                if (t > 0)
+                {
+                    il.Int(t * m);
+                    il.Op(OpCodes.Conv_I);
+                }
+
+                il.Load("m");
+                if (t > 0) il.Op(OpCodes.Add);
+                il.Int(16);
+                il.Op(OpCodes.Conv_I);
+                il.Op(OpCodes.Mul);
             }
 
             NativeLoopBy(il, "b", 4, () => il.Arg(ScanTilesArg), () =>
@@ -137,25 +141,26 @@ namespace KernelCompiler
                 // ref int blockSums = ref Unsafe.Add(ref sums, b * (OutputDimension * 16));
                 Offset(il, ScanSumsArg, "b", m * 16, typeof(int));
                 il.Store("blockSums");
-                if (inRegisters)
+                for (int start = 0; start < c; start += g)
                 {
-                    for (int i = 0; i < c; i++)
+                    bool first = start == 0, last = start + g >= c;
+                    groupStart = start;
+                    for (int i = 0; i < g; i++)
                     {
-                        Codes(i);
+                        Codes(start + i);
                         il.Store("k" + i);
                     }
-                }
 
-                il.Arg(ScanTablesArg);
-                il.Store("table");
-                NativeLoop(il, "m", () => NativeConstant(il, m), () =>
-                {
-                    for (int start = 0; start < c; start += g)
+                    // ref byte table = ref Unsafe.Add(ref tables, start / 4 * 64);
+                    il.Arg(ScanTablesArg);
+                    il.Int(start / 4 * 64);
+                    il.Call(Method(typeof(Unsafe), "Add", typeof(byte), ByteRef, typeof(int)));
+                    il.Store("table");
+                    NativeLoop(il, "m", () => NativeConstant(il, m), () =>
                     {
                         Tree(start, g, 0);
-                        bool first = start == 0;
-                        Term(0, "low", first);
-                        Term(1, "high", first);
+                        Term(0, "low");
+                        Term(1, "high");
                         // a0 = Vector512.ShiftRightLogical(a0.AsUInt32(), 16).AsByte();
                         il.Load("a0");
                         il.Call(byteAsUInt);
@@ -163,42 +168,39 @@ namespace KernelCompiler
                         il.Call(shift);
                         il.Call(uintAsByte);
                         il.Store("a0");
-                        Term(2, "low", first);
-                        Term(3, "high", first);
-                    }
-
-                    for (int t = 0; t < 4; t++)
-                    {
-                        // (s_t.AsInt32() - bias).StoreUnsafe(ref blockSums, (nuint)((t * OutputDimension + m) * 16));
-                        il.Load("s" + t);
-                        il.Call(shortAsInt);
-                        if (plan.BiasCorrection != 0)
+                        Term(2, "low");
+                        Term(3, "high");
+                        for (int t = 0; t < 4; t++)
                         {
-                            il.Load("bias");
-                            il.Call(subtract);
+                            // [Vector512.LoadUnsafe(ref blockSums, offset) +] s_t.AsInt32() [- bias], stored at the offset.
+                            if (!first)
+                            {
+                                il.Load("blockSums");
+                                SumsOffset(t);
+                                il.Call(loadSums);
+                            }
+
+                            il.Load("s" + t);
+                            il.Call(shortAsInt);
+                            if (!first) il.Call(addInt);
+                            if (last && plan.BiasCorrection != 0)
+                            {
+                                il.Load("bias");
+                                il.Call(subtract);
+                            }
+
+                            il.Load("blockSums");
+                            SumsOffset(t);
+                            il.Call(store);
                         }
 
-                        il.Load("blockSums");
-                        if (t > 0)
-                        {
-                            il.Int(t * m);
-                            il.Op(OpCodes.Conv_I);
-                        }
-
-                        il.Load("m");
-                        if (t > 0) il.Op(OpCodes.Add);
-                        il.Int(16);
-                        il.Op(OpCodes.Conv_I);
-                        il.Op(OpCodes.Mul);
-                        il.Call(store);
-                    }
-
-                    // table = ref Unsafe.Add(ref table, Groups * 64);
-                    il.Load("table");
-                    il.Int(groups * 64);
-                    il.Call(Method(typeof(Unsafe), "Add", typeof(byte), ByteRef, typeof(int)));
-                    il.Store("table");
-                });
+                        // table = ref Unsafe.Add(ref table, Groups * 64);
+                        il.Load("table");
+                        il.Int(groups * 64);
+                        il.Call(Method(typeof(Unsafe), "Add", typeof(byte), ByteRef, typeof(int)));
+                        il.Store("table");
+                    });
+                }
             });
             il.Return();
         }

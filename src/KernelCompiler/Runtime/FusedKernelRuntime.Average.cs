@@ -189,36 +189,33 @@ namespace KernelCompiler.Runtime
 
         /// <summary>Four tiles of packed codes (tile t, group q at <c>(t · G + q) · 16</c>; byte j of dword r: codebook
         /// 4q + j of row r) into one block of the average layout (codebook 4q + j at <c>(4q + j) · 16</c>; byte t of dword
-        /// r: row 16t + r): a 4 × 4 byte transpose inside every dword position of the four tiles, two rounds of two-table
-        /// byte permutes (vpermt2b), eight per group.</summary>
+        /// r: row 16t + r): a 4 × 4 byte transpose inside every dword position of the four tiles, done with shifts and
+        /// bitwise selects (vpternlogd), sixteen per group, so it stays off the shuffle units the encoder's vpermps, the
+        /// scan's vpermb and the stores' transposes share (eight vpermt2b per group measured the same here: about 6 % of
+        /// a one-output scan over codes, mostly waiting for the codes just stored).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static unsafe void ToAverageLayout(uint* packed, int groups, uint* block)
         {
-            // Round one, from tiles (a, b): dword r = (a[j], b[j], a[j + 1], b[j + 1]) of dword r, j = 0 (pairLow) or 2.
-            // Round two, from two such results (u, v): dword r = (u[i], u[i + 1], v[i], v[i + 1]), i = 0 or 2.
-            Vector512<byte> i = Vector512<byte>.Indices;
-            Vector512<byte> dword = i & Vector512.Create((byte)0xFC), lane = i & Vector512.Create((byte)3);
-            Vector512<byte> pairLow = dword + (lane >> 1) + ((lane & Vector512<byte>.One) << 6);
-            Vector512<byte> pairHigh = pairLow + Vector512.Create((byte)2);
-            Vector512<byte> mergeLow = dword + (lane & Vector512<byte>.One) + ((lane >> 1) << 6);
-            Vector512<byte> mergeHigh = mergeLow + Vector512.Create((byte)2);
+            Vector512<uint> lowHalves = Vector512.Create(0x0000FFFFu), evenBytes = Vector512.Create(0x00FF00FFu);
             nint tileStride = (nint)groups * TileRows;
             for (int q = 0; q < groups; q++)
             {
                 uint* p = packed + q * TileRows;
-                Vector512<byte> p0 = Vector512.Load(p).AsByte();
-                Vector512<byte> p1 = Vector512.Load(p + tileStride).AsByte();
-                Vector512<byte> p2 = Vector512.Load(p + 2 * tileStride).AsByte();
-                Vector512<byte> p3 = Vector512.Load(p + 3 * tileStride).AsByte();
-                Vector512<byte> x0 = Avx512Vbmi.PermuteVar64x8x2(p0, pairLow, p1);
-                Vector512<byte> x1 = Avx512Vbmi.PermuteVar64x8x2(p0, pairHigh, p1);
-                Vector512<byte> y0 = Avx512Vbmi.PermuteVar64x8x2(p2, pairLow, p3);
-                Vector512<byte> y1 = Avx512Vbmi.PermuteVar64x8x2(p2, pairHigh, p3);
+                Vector512<uint> p0 = Vector512.Load(p);
+                Vector512<uint> p1 = Vector512.Load(p + tileStride);
+                Vector512<uint> p2 = Vector512.Load(p + 2 * tileStride);
+                Vector512<uint> p3 = Vector512.Load(p + 3 * tileStride);
+                // Halves: q0 = (p0[0], p0[1], p2[0], p2[1]), q2 = (p0[2], p0[3], p2[2], p2[3]), q1 and q3 likewise of p1, p3.
+                Vector512<uint> q0 = Vector512.ConditionalSelect(lowHalves, p0, p2 << 16);
+                Vector512<uint> q2 = Vector512.ConditionalSelect(lowHalves, p0 >>> 16, p2);
+                Vector512<uint> q1 = Vector512.ConditionalSelect(lowHalves, p1, p3 << 16);
+                Vector512<uint> q3 = Vector512.ConditionalSelect(lowHalves, p1 >>> 16, p3);
+                // Bytes: codebook j's dword r = (p0[j], p1[j], p2[j], p3[j]).
                 uint* v = block + q * 4 * TileRows;
-                Avx512Vbmi.PermuteVar64x8x2(x0, mergeLow, y0).AsUInt32().Store(v);
-                Avx512Vbmi.PermuteVar64x8x2(x0, mergeHigh, y0).AsUInt32().Store(v + TileRows);
-                Avx512Vbmi.PermuteVar64x8x2(x1, mergeLow, y1).AsUInt32().Store(v + 2 * TileRows);
-                Avx512Vbmi.PermuteVar64x8x2(x1, mergeHigh, y1).AsUInt32().Store(v + 3 * TileRows);
+                Vector512.ConditionalSelect(evenBytes, q0, q1 << 8).Store(v);
+                Vector512.ConditionalSelect(evenBytes, q0 >>> 8, q1).Store(v + TileRows);
+                Vector512.ConditionalSelect(evenBytes, q2, q3 << 8).Store(v + 2 * TileRows);
+                Vector512.ConditionalSelect(evenBytes, q2 >>> 8, q3).Store(v + 3 * TileRows);
             }
         }
 

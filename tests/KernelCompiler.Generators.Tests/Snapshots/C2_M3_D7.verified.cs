@@ -549,6 +549,7 @@ namespace Snapshots
             // 64 rows (byte t of dword r: row 16t + r), so one vpermb looks a codebook up for the block. Groups of 2 codebooks
             // are combined by a balanced tree of rounding averages (vpavgb) in codebook order; vpmaddubsw against 2 at byte 0
             // or 1 of each dword widens tiles 0 and 1 (2 and 3 after a 16-bit shift) to G · U in row order; S' = G · U − 0.
+            // One group at a time over all the outputs, its codes in registers; later groups add to the sums of earlier ones.
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Scan(ref uint packed, ref int sums, nint tiles)
             {
@@ -560,23 +561,25 @@ namespace Snapshots
                 {
                     ref uint codes = ref Unsafe.Add(ref packed, b * (Groups * 16));
                     ref int blockSums = ref Unsafe.Add(ref sums, b * (OutputDimension * 16));
-                    Vector512<byte> k0 = Vector512.LoadUnsafe(ref codes, 0).AsByte();
-                    Vector512<byte> k1 = Vector512.LoadUnsafe(ref codes, 16).AsByte();
-                    ref byte table = ref MemoryMarshal.GetReference(FusedTables);
-                    for (nint m = 0; m < OutputDimension; m++)
+                    // Codebooks 0 to 1: the group's average, then its G · U terms for the four tiles.
                     {
-                        // Codebooks 0 to 1: the group's average, then its G · U terms for the four tiles.
-                        a0 = Avx512BW.Average(Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, 0), k0), Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, 0), k1));
-                        s0 = Avx512BW.MultiplyAddAdjacent(a0, low);
-                        s1 = Avx512BW.MultiplyAddAdjacent(a0, high);
-                        a0 = Vector512.ShiftRightLogical(a0.AsUInt32(), 16).AsByte();
-                        s2 = Avx512BW.MultiplyAddAdjacent(a0, low);
-                        s3 = Avx512BW.MultiplyAddAdjacent(a0, high);
-                        s0.AsInt32().StoreUnsafe(ref blockSums, (nuint)(m * 16));
-                        s1.AsInt32().StoreUnsafe(ref blockSums, (nuint)((OutputDimension + m) * 16));
-                        s2.AsInt32().StoreUnsafe(ref blockSums, (nuint)((2 * OutputDimension + m) * 16));
-                        s3.AsInt32().StoreUnsafe(ref blockSums, (nuint)((3 * OutputDimension + m) * 16));
-                        table = ref Unsafe.Add(ref table, Groups * 64);
+                        Vector512<byte> k0 = Vector512.LoadUnsafe(ref codes, 0).AsByte();
+                        Vector512<byte> k1 = Vector512.LoadUnsafe(ref codes, 16).AsByte();
+                        ref byte table = ref Unsafe.Add(ref MemoryMarshal.GetReference(FusedTables), 0);
+                        for (nint m = 0; m < OutputDimension; m++)
+                        {
+                            a0 = Avx512BW.Average(Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, 0), k0), Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, 0), k1));
+                            s0 = Avx512BW.MultiplyAddAdjacent(a0, low);
+                            s1 = Avx512BW.MultiplyAddAdjacent(a0, high);
+                            a0 = Vector512.ShiftRightLogical(a0.AsUInt32(), 16).AsByte();
+                            s2 = Avx512BW.MultiplyAddAdjacent(a0, low);
+                            s3 = Avx512BW.MultiplyAddAdjacent(a0, high);
+                            s0.AsInt32().StoreUnsafe(ref blockSums, (nuint)(m * 16));
+                            s1.AsInt32().StoreUnsafe(ref blockSums, (nuint)((OutputDimension + m) * 16));
+                            s2.AsInt32().StoreUnsafe(ref blockSums, (nuint)((2 * OutputDimension + m) * 16));
+                            s3.AsInt32().StoreUnsafe(ref blockSums, (nuint)((3 * OutputDimension + m) * 16));
+                            table = ref Unsafe.Add(ref table, Groups * 64);
+                        }
                     }
                 }
             }
