@@ -28,8 +28,9 @@ namespace KernelCompiler.Runtime
         /// <summary>Tiles per block of the average layout.</summary>
         private const int BlockTiles = 4;
 
-        /// <summary>Tiles encoded per call for average models: <see cref="EncodeTiles"/> in whole blocks.</summary>
-        private static int AverageEncodeTiles(int groups) => EncodeTiles(groups) / BlockTiles * BlockTiles;
+        /// <summary>Tiles encoded per call for average models, in whole blocks: up to 1024 rows whose packed codes fit in
+        /// 32 KiB of stack (its own rule, so a change to the exact path's chunks cannot grow this stackalloc).</summary>
+        private static int AverageEncodeTiles(int groups) => Math.Clamp(32 * 1024 / (groups * 64), 1, 64) / BlockTiles * BlockTiles;
 
         /// <summary>S' (N × M) of whole tiles of row-major codes (N × C, each below 16) of an average model.</summary>
         [SkipLocalsInit]
