@@ -16,6 +16,8 @@ namespace KernelCompiler.Kernels
                 DigitsKernel.Multiply, DigitsKernel.MultiplyColumnMajor, DigitsKernel.Multiply),
             new(MnistC16Kernel.ModelSha256, "MnistC16Kernel", MnistC16Kernel.Encode, MnistC16Kernel.EncodeColumnMajor, MnistC16Kernel.Aggregate,
                 MnistC16Kernel.Multiply, MnistC16Kernel.MultiplyColumnMajor, MnistC16Kernel.Multiply),
+            new(MnistC16AverageKernel.ModelSha256, "MnistC16AverageKernel", MnistC16AverageKernel.Encode, MnistC16AverageKernel.EncodeColumnMajor,
+                MnistC16AverageKernel.Aggregate, MnistC16AverageKernel.Multiply, MnistC16AverageKernel.MultiplyColumnMajor, MnistC16AverageKernel.Multiply),
             new(MnistC32Kernel.ModelSha256, "MnistC32Kernel", MnistC32Kernel.Encode, MnistC32Kernel.EncodeColumnMajor, MnistC32Kernel.Aggregate,
                 MnistC32Kernel.Multiply, MnistC32Kernel.MultiplyColumnMajor, MnistC32Kernel.Multiply),
             new(PhotosSobelGaussKernel.ModelSha256, "PhotosSobelGaussKernel", PhotosSobelGaussKernel.Encode, PhotosSobelGaussKernel.EncodeColumnMajor,

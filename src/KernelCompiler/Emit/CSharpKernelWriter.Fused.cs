@@ -6,17 +6,19 @@ namespace KernelCompiler
     /// tile loop; these are the model-specific parts, mirrored by IlKernelEmitter.Fused.cs.</summary>
     internal static partial class CSharpKernelWriter
     {
-        private static void WriteFusedDispatch(SourceText w)
+        private static void WriteFusedDispatch(SourceText w, KernelPlan plan)
         {
+            // Average models encode as exact ones do and sum through the runtime's *Average methods (blocks of 64 rows).
+            string average = plan.IsAverage ? "Average" : "";
             w.Line("if (global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)");
             w.Open();
             w.Line("// The fused path takes whole tiles of 16 rows; the paths below finish the rest.");
             w.Line("row = operation switch");
             w.Open();
             w.Line("KernelOperation.Encode => global::KernelCompiler.Runtime.FusedKernelRuntime.Encode(default(FusedSteps), InputDimension, Codebooks, x, rows, columnMajor, codes),");
-            w.Line("KernelOperation.Aggregate => global::KernelCompiler.Runtime.FusedKernelRuntime.Aggregate(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, sums),");
-            w.Line("KernelOperation.Multiply => global::KernelCompiler.Runtime.FusedKernelRuntime.Multiply(default(FusedSteps), InputDimension, Codebooks, OutputDimension, x, rows, columnMajor, Steps, Offsets, destination),");
-            w.Line("_ => global::KernelCompiler.Runtime.FusedKernelRuntime.MultiplyCodes(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, Steps, Offsets, destination),");
+            w.Line("KernelOperation.Aggregate => global::KernelCompiler.Runtime.FusedKernelRuntime.Aggregate" + average + "(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, sums),");
+            w.Line("KernelOperation.Multiply => global::KernelCompiler.Runtime.FusedKernelRuntime.Multiply" + average + "(default(FusedSteps), InputDimension, Codebooks, OutputDimension, x, rows, columnMajor, Steps, Offsets, destination),");
+            w.Line("_ => global::KernelCompiler.Runtime.FusedKernelRuntime.MultiplyCodes" + average + "(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, Steps, Offsets, destination),");
             w.CloseWith("};");
             w.Close();
             w.Line();
@@ -52,6 +54,21 @@ namespace KernelCompiler
             w.Close();
             w.Line();
             WriteFusedEncodeRows(w, plan);
+            if (plan.IsAverage)
+            {
+                WriteFusedAverageScan(w, plan);
+            }
+            else
+            {
+                WriteFusedExactScan(w, plan);
+            }
+
+            WriteFusedHelpers(w, plan);
+        }
+
+        private static void WriteFusedExactScan(SourceText w, KernelPlan plan)
+        {
+            int g = plan.FusedGroups;
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             w.Line("public void Scan(ref uint packed, ref int sums, nint tiles)");
             w.Open();
@@ -89,6 +106,10 @@ namespace KernelCompiler
             w.Close();
             w.Close();
             w.Line();
+        }
+
+        private static void WriteFusedHelpers(SourceText w, KernelPlan plan)
+        {
             w.Line("// One tree level for 16 rows: each lane's threshold picked by its node so far (vpermps reads its low four bits),");
             w.Line("// and a decision to go right (threshold <= value: false for NaN) adds this level's bit (8 >> level) in one masked add.");
             w.Line("// The compare is written threshold-first so the value's load folds into it.");

@@ -286,7 +286,7 @@ namespace KernelCompiler
             {
                 if (path.IsFused)
                 {
-                    WriteFusedDispatch(w);
+                    WriteFusedDispatch(w, plan);
                     continue;
                 }
 

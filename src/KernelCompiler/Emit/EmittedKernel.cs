@@ -100,8 +100,11 @@ namespace KernelCompiler
             int done = 0;
             if (_fused is { } fused)
             {
-                done = FusedKernelRuntime.MultiplyRows(ref fused, InputDimension, Codebooks, OutputDimension, x, rows, row0,
-                    row0 + count, columnMajor: true, _steps, _offsets, destination);
+                done = _plan.IsAverage
+                    ? FusedKernelRuntime.MultiplyRowsAverage(ref fused, InputDimension, Codebooks, OutputDimension, x, rows, row0,
+                        row0 + count, columnMajor: true, _steps, _offsets, destination)
+                    : FusedKernelRuntime.MultiplyRows(ref fused, InputDimension, Codebooks, OutputDimension, x, rows, row0,
+                        row0 + count, columnMajor: true, _steps, _offsets, destination);
             }
 
             if (done < count)
@@ -119,7 +122,7 @@ namespace KernelCompiler
             {
                 // The fused path takes whole tiles of 16 rows; the paths below finish the rest. Emitted only where
                 // FusedKernelRuntime.IsSupported holds (the generated Run tests it here).
-                row = operation switch
+                row = _plan.IsAverage ? RunFusedAverage(fused, operation, x, codesIn, rows, columnMajor, codes, sums, destination) : operation switch
                 {
                     KernelOperation.Encode => FusedKernelRuntime.Encode(fused, InputDimension, Codebooks, x, rows, columnMajor, codes),
                     KernelOperation.Aggregate => FusedKernelRuntime.Aggregate(fused, Codebooks, OutputDimension, codesIn, rows, sums),
@@ -133,6 +136,17 @@ namespace KernelCompiler
                 row = Blocks(path, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
         }
+
+        // Average models encode as exact ones do and sum through the runtime's *Average methods (blocks of 64 rows).
+        private int RunFusedAverage(EmittedFusedSteps fused, KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn,
+            int rows, bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
+            => operation switch
+            {
+                KernelOperation.Encode => FusedKernelRuntime.Encode(fused, InputDimension, Codebooks, x, rows, columnMajor, codes),
+                KernelOperation.Aggregate => FusedKernelRuntime.AggregateAverage(fused, Codebooks, OutputDimension, codesIn, rows, sums),
+                KernelOperation.Multiply => FusedKernelRuntime.MultiplyAverage(fused, InputDimension, Codebooks, OutputDimension, x, rows, columnMajor, _steps, _offsets, destination),
+                _ => FusedKernelRuntime.MultiplyCodesAverage(fused, Codebooks, OutputDimension, codesIn, rows, _steps, _offsets, destination),
+            };
 
         private int Blocks(EmittedPath path, KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn,
             int rows, int row, bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)

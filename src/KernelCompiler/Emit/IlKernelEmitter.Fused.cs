@@ -66,7 +66,14 @@ namespace KernelCompiler
             DynamicMethod rows = EmitFusedEncodeRows(plan);
 
             DynamicMethod scan = NewMethod("Scan", new[] { UintRef, ByteRef, IntRef, typeof(nint) });
-            WriteFusedScan(new Il(scan), plan);
+            if (plan.IsAverage)
+            {
+                WriteFusedAverageScan(new Il(scan), plan);
+            }
+            else
+            {
+                WriteFusedScan(new Il(scan), plan);
+            }
 
             return new EmittedFusedSteps(
                 (FusedEncodeColumnsStep)columns.CreateDelegate(typeof(FusedEncodeColumnsStep)),

@@ -19,8 +19,9 @@ namespace KernelCompiler
         /// <summary>Plain scalar code.</summary>
         Scalar = 4,
 
-        /// <summary>512-bit vectors with AVX-512 VBMI as well: the fused path, which looks up four codebooks per byte
-        /// permute (vpermb) and sums with vpmaddubsw, for exact aggregation; other models, and CPUs without VBMI, take
+        /// <summary>512-bit vectors with AVX-512 VBMI as well: the fused path, which looks up four codebooks of 16 rows
+        /// per byte permute (vpermb) and sums with vpmaddubsw for exact aggregation, or one codebook of 64 rows per
+        /// permute combined with vpavgb for average aggregation; models past its limits, and CPUs without VBMI, take
         /// the <see cref="Avx512"/> path. Auto picks it where it runs. Kernels without a fused path (the generic
         /// kernel) treat it as <see cref="Avx512"/>.</summary>
         Avx512Vbmi = 5,

@@ -25,7 +25,7 @@ namespace KernelCompiler
     /// </list>
     /// A kernel runs the widest supported path over whole blocks, then each narrower one, and scalar (blocks of
     /// one row) for the rest, so no step ever reads or writes outside its buffers or the caller's spans.
-    /// The fused AVX-512 VBMI path (exact models) is different: its tile loop is shared code in
+    /// The fused AVX-512 VBMI path is different: its tile loop is shared code in
     /// KernelCompiler.Runtime.FusedKernelRuntime, and only its steps are emitted (docs/kernel-design.md).
     /// Linked into the netstandard2.0 generator: keep it free of APIs newer than netstandard2.0.
     /// </remarks>
@@ -48,6 +48,9 @@ namespace KernelCompiler
         public const int MaxFusedCodebooks = 128;
 
         public const int MaxFusedOutputs = 1024;
+
+        /// <summary>The fused path's limit on M for average models (FusedKernelRuntime.MaxAverageOutputs).</summary>
+        public const int MaxFusedAverageOutputs = 256;
 
         /// <summary>Threshold lanes per level in <see cref="ThresholdLanes"/>: the widest level has 8 nodes.</summary>
         public const int LanesPerLevel = 8;

@@ -54,11 +54,12 @@ namespace KernelCompiler
             return new KernelPlan(model, options.InstructionSet, paths, strategy, reason, slotDimensions, slotOfLevel, lanes);
         }
 
-        /// <summary>Whether the fused path can run the model: exact aggregation (the average tree wants codebooks in
-        /// separate vectors), and C and M within what its tiles hold (FusedKernelRuntime.MaxCodebooks, MaxOutputs).</summary>
+        /// <summary>Whether the fused path can run the model: C and M within what its tiles hold
+        /// (FusedKernelRuntime.MaxCodebooks, MaxOutputs; for average aggregation, whose sums are those of a block of
+        /// four tiles, MaxAverageOutputs).</summary>
         internal static bool CanFuse(LutModel model)
-            => model.Aggregation == LutAggregation.Exact && model.Codebooks <= KernelPlan.MaxFusedCodebooks &&
-               model.OutputDimension <= KernelPlan.MaxFusedOutputs;
+            => model.Codebooks <= KernelPlan.MaxFusedCodebooks &&
+               model.OutputDimension <= (model.Aggregation == LutAggregation.Exact ? KernelPlan.MaxFusedOutputs : KernelPlan.MaxFusedAverageOutputs);
 
         private static KernelPath[] PathsFor(KernelInstructionSet instructionSet, bool fuse)
         {

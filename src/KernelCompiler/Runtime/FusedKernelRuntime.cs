@@ -23,7 +23,7 @@ namespace KernelCompiler.Runtime
     /// caller, because this type is public.
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static class FusedKernelRuntime
+    public static partial class FusedKernelRuntime
     {
         /// <summary>Rows per tile.</summary>
         public const int TileRows = 16;

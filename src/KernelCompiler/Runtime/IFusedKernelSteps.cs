@@ -25,7 +25,10 @@ namespace KernelCompiler.Runtime
         /// tile t is at <c>x[(16 · t + r) · D + d]</c>.</summary>
         void EncodeRows(ref float x, ref uint packed, nint tiles);
 
-        /// <summary>The exact integer sums of every output for <paramref name="tiles"/> tiles of packed codes.</summary>
+        /// <summary>The integer sums of every output for <paramref name="tiles"/> tiles. Exact models: the exact sums S
+        /// of tiles of packed codes. Average models (run through the runtime's <c>*Average</c> methods): S' of MADDNESS.md
+        /// §2 for blocks of four tiles in the average layout (<paramref name="tiles"/> a multiple of 4; see
+        /// FusedKernelRuntime.Average.cs), written in the same tile layout.</summary>
         void Scan(ref uint packed, ref int sums, nint tiles);
     }
 }

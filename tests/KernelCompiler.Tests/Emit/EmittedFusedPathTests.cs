@@ -12,34 +12,39 @@ public sealed class FusedFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// The emitted kernel's fused AVX-512 VBMI path: that it is emitted for exact models (and only for them), and that it
+/// The emitted kernel's fused AVX-512 VBMI path: that it is emitted for models within its limits, and that it
 /// really computes the rows it claims (whole tiles of 16) while the other paths finish the rest. The engine matrix
 /// proves the results agree with the reference; these tests prove the fused steps are the ones producing them.
 /// </summary>
 public class EmittedFusedPathTests
 {
     [Fact]
-    public void ExactModelsRunTheFusedPathFirstWhereTheCpuHasIt()
+    public void ModelsRunTheFusedPathFirstWhereTheCpuHasIt()
     {
         string Paths(LutModel model, KernelInstructionSet isa = KernelInstructionSet.Auto)
             => ((EmittedKernel)LutKernel.Compile(model, new LutKernelOptions { InstructionSet = isa })).PathNames;
 
         var exact = RandomModels.Create(40, 70, 9, 32);
-        if (FusedKernelRuntime.IsSupported)
+        var average = RandomModels.Create(41, 70, 9, 32, LutAggregation.Average);
+        foreach (LutModel model in new[] { exact, average })
         {
-            Assert.StartsWith("Avx512Vbmi, Avx512, ", Paths(exact));
-            Assert.StartsWith("Avx512Vbmi, ", Paths(exact, KernelInstructionSet.Avx512Vbmi));
-            Assert.NotNull(((EmittedKernel)LutKernel.Compile(exact)).Fused);
-        }
-        else
-        {
-            Assert.DoesNotContain("Avx512Vbmi", Paths(exact));
-            Assert.Null(((EmittedKernel)LutKernel.Compile(exact)).Fused);
+            if (FusedKernelRuntime.IsSupported)
+            {
+                Assert.StartsWith("Avx512Vbmi, Avx512, ", Paths(model));
+                Assert.StartsWith("Avx512Vbmi, ", Paths(model, KernelInstructionSet.Avx512Vbmi));
+                Assert.NotNull(((EmittedKernel)LutKernel.Compile(model)).Fused);
+            }
+            else
+            {
+                Assert.DoesNotContain("Avx512Vbmi", Paths(model));
+                Assert.Null(((EmittedKernel)LutKernel.Compile(model)).Fused);
+            }
         }
 
-        // Never for average aggregation, above the fused limits, or below a forced narrower path.
-        Assert.DoesNotContain("Avx512Vbmi", Paths(RandomModels.Create(41, 70, 9, 32, LutAggregation.Average)));
+        // Never above the fused limits (lower in M for average aggregation), or below a forced narrower path.
         Assert.DoesNotContain("Avx512Vbmi", Paths(RandomModels.Create(42, 20, 3, FusedKernelRuntime.MaxCodebooks + 1)));
+        Assert.DoesNotContain("Avx512Vbmi", Paths(RandomModels.Create(43, 20, FusedKernelRuntime.MaxAverageOutputs + 1, 16, LutAggregation.Average)));
+        Assert.DoesNotContain("Avx512Vbmi", Paths(average, KernelInstructionSet.Avx512));
         Assert.DoesNotContain("Avx512Vbmi", Paths(exact, KernelInstructionSet.Avx512));
         Assert.Null(((EmittedKernel)LutKernel.Compile(exact, new LutKernelOptions { InstructionSet = KernelInstructionSet.Avx2 })).Fused);
     }
@@ -50,21 +55,25 @@ public class EmittedFusedPathTests
     [FusedFact]
     public void TheFusedStepsComputeTheWholeTilesAndTheOtherPathsTheRest()
     {
-        foreach (var (d, m, c) in new[] { (70, 9, 32), (13, 3, 5), (40, 70, 18), (300, 20, 64) })
+        var exact = LutAggregation.Exact;
+        var average = LutAggregation.Average;
+        foreach (var (d, m, c, aggregation) in new[] { (70, 9, 32, exact), (13, 3, 5, exact), (40, 70, 18, exact), (300, 20, 64, exact),
+            (70, 9, 32, average), (13, 3, 2, average), (40, 70, 16, average), (300, 20, 64, average) })
         {
-            LutModel a = RandomModels.Create(50 + c, d, m, c);
-            LutModel other = RandomModels.Create(90 + c, d, m, c);
+            LutModel a = RandomModels.Create(50 + c, d, m, c, aggregation);
+            LutModel other = RandomModels.Create(90 + c, d, m, c, aggregation);
             var b = new LutModel(d, m, other.SplitDimensions.ToArray(), other.Thresholds.ToArray(), other.Tables.ToArray(),
-                a.Steps.ToArray(), a.Offsets.ToArray(), LutAggregation.Exact, null, "b", "tests");
+                a.Steps.ToArray(), a.Offsets.ToArray(), aggregation, null, "b", "tests");
             var kernelA = (EmittedKernel)LutKernel.Compile(a);
             var kernelB = (EmittedKernel)LutKernel.Compile(b);
             LutKernel mixed = kernelA.WithFused(kernelB.Fused);
             LutKernel referenceA = LutKernel.CreateReference(a), referenceB = LutKernel.CreateReference(b);
 
-            foreach (int rows in new[] { 16, 41, 100 })
+            // Average models scan blocks of four tiles: 100 and 200 rows end in a partial block.
+            foreach (int rows in new[] { 16, 41, 100, 200 })
             {
                 int tiles = rows / 16 * 16;
-                string where = "C=" + c + ", M=" + m + ", rows=" + rows;
+                string where = aggregation + ", C=" + c + ", M=" + m + ", rows=" + rows;
                 float[] x = RandomModels.Rows(rows + c, a, rows);
                 float[] xt = RandomModels.Transpose(x, rows, d);
                 var codes = new byte[rows * c];
@@ -98,7 +107,7 @@ public class EmittedFusedPathTests
         }
     }
 
-    public static TheoryData<string> AllocationModels => new() { "exact C=16", "exact C=64", "average C=64" };
+    public static TheoryData<string> AllocationModels => new() { "exact C=16", "exact C=64", "average C=16", "average C=64", "average C=64, M=300" };
 
     /// <summary>Warm calls of every entry point allocate nothing, on every path (forced), including those whose
     /// buffers are too large for the stack (C = 64: 64 rows of 256 slots; the fused chunk's 256 KiB of packed codes).</summary>
@@ -110,7 +119,10 @@ public class EmittedFusedPathTests
         {
             "exact C=16" => RandomModels.Create(60, 512, 10, 16),
             "exact C=64" => RandomModels.Create(61, 512, 10, 64),
-            _ => RandomModels.Create(62, 512, 10, 64, LutAggregation.Average),
+            "average C=16" => RandomModels.Create(64, 512, 10, 16, LutAggregation.Average),
+            "average C=64" => RandomModels.Create(62, 512, 10, 64, LutAggregation.Average),
+            _ => RandomModels.Create(65, 512, 300, 64, LutAggregation.Average), // past the average fused path's M
+
         };
 
         // Many AVX-512 blocks, then one block of each narrower path and a scalar tail; 271 fused tiles and a tail, so

@@ -20,6 +20,12 @@ public class SnapshotTests
     public void UnrolledExactKernel()
         => Verify("TwoCodebooks", LutKernel.GenerateSource(TwoCodebooks(), null, "TwoCodebooksKernel", "Snapshots"));
 
+    // Auto: the fused path's average Scan (blocks of 64 rows, a rounding-average tree) where the CPU has VBMI.
+    [Fact]
+    public void UnrolledAverageKernel()
+        => Verify("TwoCodebooksAverage", LutKernel.GenerateSource(TwoCodebooks(LutAggregation.Average), null,
+            "TwoCodebooksAverageKernel", "Snapshots"));
+
     [Fact]
     public void TableDrivenAverageKernel()
         => Verify("TwoCodebooksAverageTableDriven", LutKernel.GenerateSource(TwoCodebooks(LutAggregation.Average),

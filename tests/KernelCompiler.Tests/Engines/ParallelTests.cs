@@ -21,21 +21,24 @@ public class ParallelTests
     [MemberData(nameof(Engines))]
     public void PartitionedMultiplyEqualsOneCall(string engine)
     {
-        var model = RandomModels.Create(61, 23, 5, 7);
-        LutKernel kernel = engine == "reference" ? LutKernel.CreateReference(model) : EngineMatrix.Create(engine, model);
-        float[] x = RandomModels.Rows(62, model, Rows);
-        float[] xt = RandomModels.Transpose(x, Rows, model.InputDimension);
-        var expected = new float[Rows * model.OutputDimension];
-        kernel.Multiply(x, expected);
-        foreach (int workers in new[] { 1, 2, 3, -1 })
+        // An exact model and an average one (the fused path runs average models in blocks of four tiles).
+        foreach (LutModel model in new[] { RandomModels.Create(61, 23, 5, 7), RandomModels.Create(64, 40, 6, 16, LutAggregation.Average) })
         {
-            var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
-            var rowMajor = new float[expected.Length];
-            var columnMajor = new float[expected.Length];
-            kernel.Multiply(x, rowMajor, options);
-            kernel.MultiplyColumnMajor(xt, columnMajor, options);
-            Assert.Equal(expected, rowMajor);
-            Assert.Equal(expected, columnMajor);
+            LutKernel kernel = engine == "reference" ? LutKernel.CreateReference(model) : EngineMatrix.Create(engine, model);
+            float[] x = RandomModels.Rows(62, model, Rows);
+            float[] xt = RandomModels.Transpose(x, Rows, model.InputDimension);
+            var expected = new float[Rows * model.OutputDimension];
+            kernel.Multiply(x, expected);
+            foreach (int workers in new[] { 1, 2, 3, -1 })
+            {
+                var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
+                var rowMajor = new float[expected.Length];
+                var columnMajor = new float[expected.Length];
+                kernel.Multiply(x, rowMajor, options);
+                kernel.MultiplyColumnMajor(xt, columnMajor, options);
+                Assert.Equal(expected, rowMajor);
+                Assert.Equal(expected, columnMajor);
+            }
         }
     }
 

@@ -24,16 +24,22 @@ public class KernelPlannerTests
     }
 
     [Fact]
-    public void TheFusedPathIsPlannedForExactModelsWithinItsLimits()
+    public void TheFusedPathIsPlannedForModelsWithinItsLimits()
     {
         Assert.True(KernelPlanner.Create(RandomModels.Create(1, 8, 2, 2)).HasFusedPath);
         Assert.True(KernelPlanner.Create(RandomModels.Create(2, 300, 3, KernelPlan.MaxFusedCodebooks)).HasFusedPath);
-        Assert.False(KernelPlanner.Create(RandomModels.Create(3, 8, 2, 2, LutAggregation.Average)).HasFusedPath);
+        Assert.True(KernelPlanner.Create(RandomModels.Create(3, 8, 2, 2, LutAggregation.Average)).HasFusedPath);
+        Assert.True(KernelPlanner.Create(RandomModels.Create(3, 300, KernelPlan.MaxFusedAverageOutputs, KernelPlan.MaxFusedCodebooks, LutAggregation.Average)).HasFusedPath);
         Assert.False(KernelPlanner.Create(RandomModels.Create(4, 300, 3, KernelPlan.MaxFusedCodebooks + 1)).HasFusedPath);
+        Assert.False(KernelPlanner.Create(RandomModels.Create(4, 300, 3, 144, LutAggregation.Average)).HasFusedPath);
         Assert.False(KernelPlanner.Create(RandomModels.Create(5, 8, KernelPlan.MaxFusedOutputs + 1, 2)).HasFusedPath);
+        // Average sums are those of a block of four tiles: M is held lower.
+        Assert.True(KernelPlanner.Create(RandomModels.Create(5, 8, KernelPlan.MaxFusedAverageOutputs + 1, 2)).HasFusedPath);
+        Assert.False(KernelPlanner.Create(RandomModels.Create(5, 8, KernelPlan.MaxFusedAverageOutputs + 1, 2, LutAggregation.Average)).HasFusedPath);
         // The generator cannot see the runtime, so the limits are written twice.
         Assert.Equal(KernelCompiler.Runtime.FusedKernelRuntime.MaxCodebooks, KernelPlan.MaxFusedCodebooks);
         Assert.Equal(KernelCompiler.Runtime.FusedKernelRuntime.MaxOutputs, KernelPlan.MaxFusedOutputs);
+        Assert.Equal(KernelCompiler.Runtime.FusedKernelRuntime.MaxAverageOutputs, KernelPlan.MaxFusedAverageOutputs);
     }
 
     [Fact]

@@ -133,13 +133,24 @@ public static class EngineMatrixCases
                 Case("average-c" + c, RandomModels.Create(100 + c, 2 * c + 3, 5, c, LutAggregation.Average), 70, c));
         }
 
+        // The average fused path: every group size and group count, blocks of four tiles with partial last blocks
+        // (rows 16 · k + r), chunks of 40 tiles (C = 48) and of 64 (the rest), and M up to its limit and just past it.
+        foreach (var (c, m, rows) in new[] { (1, 3, 37), (2, 1, 90), (4, 2, 113), (8, 17, 200), (16, 100, 250), (32, 9, 1100),
+            (48, 5, 1500), (64, 33, 300), (128, 4, 301), (16, 256, 90), (16, 257, 90), (128, 256, 65) })
+        {
+            string name = "average-fused-c" + c + "-m" + m + "-n" + rows;
+            cases.Add(name, () => Case(name, RandomModels.Create(300 + c + m, c + 9, m, c, LutAggregation.Average), rows, c + m));
+        }
+
         foreach (int c in new[] { 1, 2, 3, 5, 7, 15, 17, 33, 100, 255 })
         {
             cases.Add("codebooks-" + c, () => Case("codebooks-" + c, RandomModels.Create(200 + c, 3 * c + 1, 4, c), 70, c));
         }
 
         cases.Add("thresholds-exact", ThresholdsExact);
-        cases.Add("special-values", SpecialValues);
+        cases.Add("special-values", () => SpecialValues(LutAggregation.Exact));
+        cases.Add("special-values-average", () => SpecialValues(LutAggregation.Average));
+        cases.Add("thresholds-exact-average", ThresholdsExactAverage);
         cases.Add("max-thresholds", MaxThresholds);
         cases.Add("column-zero", () => Case("column-zero", RandomModels.Create(11, 1, 3, 5), 100, 11));
 
@@ -199,9 +210,9 @@ public static class EngineMatrixCases
     ];
 
     /// <summary>NaN, ±∞, ±float.MaxValue, signed zeros and subnormals among ordinary values.</summary>
-    private static MatrixCase SpecialValues()
+    private static MatrixCase SpecialValues(LutAggregation aggregation)
     {
-        var model = RandomModels.Create(22, 37, 7, 16);
+        var model = RandomModels.Create(22, 37, 7, 16, aggregation);
         var rng = new Random(22);
         int rows = 200;
         var x = RandomModels.Rows(22, model, rows);
@@ -210,7 +221,27 @@ public static class EngineMatrixCases
             if (rng.Next(3) == 0) x[i] = Specials[rng.Next(Specials.Length)];
         }
 
-        return new MatrixCase("special-values", model, x, 22);
+        return new MatrixCase(aggregation == LutAggregation.Exact ? "special-values" : "special-values-average", model, x, 22);
+    }
+
+    /// <summary>An average model (C = 32, two groups) on inputs that equal its thresholds.</summary>
+    private static MatrixCase ThresholdsExactAverage()
+    {
+        var model = RandomModels.Create(24, 45, 11, 32, LutAggregation.Average);
+        var rng = new Random(24);
+        int rows = 171;
+        var x = new float[rows * model.InputDimension];
+        for (int i = 0; i < x.Length; i++) x[i] = model.Thresholds[rng.Next(model.Thresholds.Length)];
+        for (int r = 0; r < rows; r += 2)
+        {
+            for (int c = 0; c < model.Codebooks; c++)
+            {
+                int level = rng.Next(4);
+                x[r * model.InputDimension + model.SplitDimension(c, level)] = model.Threshold(c, level, rng.Next(1 << level));
+            }
+        }
+
+        return new MatrixCase("thresholds-exact-average", model, x, 24);
     }
 
     /// <summary>Thresholds at ±float.MaxValue and 0 (leaves that never split, and the other extreme), with inputs
