@@ -492,6 +492,9 @@ namespace Snapshots
         {
             private const int Groups = 1;
 
+            // Scan's tables on a 64-byte boundary, so each vpermb operand is one cache line.
+            private static readonly global::KernelCompiler.Runtime.AlignedBytes s_tables = new global::KernelCompiler.Runtime.AlignedBytes(FusedTables);
+
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)
             {
@@ -553,6 +556,8 @@ namespace Snapshots
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Scan(ref uint packed, ref int sums, nint tiles)
             {
+                // First, so no vector is live across the static's initialisation check (a call: the vectors would be spilled).
+                ref byte tables = ref s_tables.Reference;
                 Vector512<sbyte> low = Vector512.Create(2).AsSByte();
                 Vector512<sbyte> high = Vector512.Create(512).AsSByte();
                 Vector512<byte> a0;
@@ -565,7 +570,7 @@ namespace Snapshots
                     {
                         Vector512<byte> k0 = Vector512.LoadUnsafe(ref codes, 0).AsByte();
                         Vector512<byte> k1 = Vector512.LoadUnsafe(ref codes, 16).AsByte();
-                        ref byte table = ref Unsafe.Add(ref MemoryMarshal.GetReference(FusedTables), 0);
+                        ref byte table = ref Unsafe.Add(ref tables, 0);
                         for (nint m = 0; m < OutputDimension; m++)
                         {
                             a0 = Avx512BW.Average(Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, 0), k0), Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, 0), k1));

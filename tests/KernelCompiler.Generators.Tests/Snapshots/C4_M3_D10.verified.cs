@@ -494,6 +494,9 @@ namespace Snapshots
         {
             private const int Groups = 1;
 
+            // Scan's tables on a 64-byte boundary, so each vpermb operand is one cache line.
+            private static readonly global::KernelCompiler.Runtime.AlignedBytes s_tables = new global::KernelCompiler.Runtime.AlignedBytes(FusedTables);
+
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)
             {
@@ -567,6 +570,8 @@ namespace Snapshots
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Scan(ref uint packed, ref int sums, nint tiles)
             {
+                // First, so no vector is live across the static's initialisation check (a call: the vectors would be spilled).
+                ref byte tables = ref s_tables.Reference;
                 Vector512<sbyte> low = Vector512.Create(4).AsSByte();
                 Vector512<sbyte> high = Vector512.Create(1024).AsSByte();
                 Vector512<int> bias = Vector512.Create(2);
@@ -582,7 +587,7 @@ namespace Snapshots
                         Vector512<byte> k1 = Vector512.LoadUnsafe(ref codes, 16).AsByte();
                         Vector512<byte> k2 = Vector512.LoadUnsafe(ref codes, 32).AsByte();
                         Vector512<byte> k3 = Vector512.LoadUnsafe(ref codes, 48).AsByte();
-                        ref byte table = ref Unsafe.Add(ref MemoryMarshal.GetReference(FusedTables), 0);
+                        ref byte table = ref Unsafe.Add(ref tables, 0);
                         for (nint m = 0; m < OutputDimension; m++)
                         {
                             a0 = Avx512BW.Average(Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, 0), k0), Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref table, 0), k1));
