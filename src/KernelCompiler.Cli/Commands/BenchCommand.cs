@@ -95,7 +95,7 @@ namespace KernelCompiler.Cli.Commands
                 exact = block => DenseProduct.Multiply(block.X, block.Rows, d, columnMajor, b, bTransposed, m, block.Y);
             }
 
-            (double kernelNs, double exactNs) = Timing.BestNanosecondsPerRow(
+            (double kernelNs, double exactNs) = Timing.MedianNanosecondsPerRow(
                 () => ForEachBlock(blocks, block =>
                 {
                     if (columnMajor) kernel.MultiplyColumnMajor(block.X, block.Y);
@@ -169,7 +169,7 @@ namespace KernelCompiler.Cli.Commands
             o.WriteLine("exact    " + r.ExactNsPerRow.ToString("F2") + " ns/row (" + r.ExactEngine + ")");
             double speedup = r.ExactNsPerRow / r.KernelNsPerRow;
             string relative = speedup >= 1 ? speedup.ToString("F2") + "× faster" : (1 / speedup).ToString("F2") + "× slower";
-            o.WriteLine("speedup  " + relative + " than exact (best of " + Timing.Runs + " alternating runs each)");
+            o.WriteLine("speedup  " + relative + " than exact (median of " + Timing.Runs + " alternating runs each)");
         }
     }
 }

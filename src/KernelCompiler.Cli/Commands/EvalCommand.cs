@@ -58,7 +58,7 @@ namespace KernelCompiler.Cli.Commands
             var approximate = new float[(long)a.Rows * m];
             float[] bTransposed = ExactProduct.Transpose(b);
             var exactSingle = new float[approximate.Length];
-            (double kernelNs, double exactNs) = Timing.BestNanosecondsPerRow(
+            (double kernelNs, double exactNs) = Timing.MedianNanosecondsPerRow(
                 () => kernel.Multiply(a.Values, approximate),
                 () => ExactProduct.InSingle(a.Values, a.Rows, bTransposed, b.Rows, m, bias, exactSingle), a.Rows, context.CancellationToken);
 
@@ -139,7 +139,7 @@ namespace KernelCompiler.Cli.Commands
                 r.ExactNsPerRow.ToString("F1") + " ns/row exact (" + r.ExactEngine + ")");
             double speedup = r.ExactNsPerRow / r.KernelNsPerRow;
             string relative = speedup >= 1 ? speedup.ToString("F2") + "× faster" : (1 / speedup).ToString("F2") + "× slower";
-            o.WriteLine("speedup   " + relative + " than exact (best of " + Timing.Runs + " alternating runs each)");
+            o.WriteLine("speedup   " + relative + " than exact (median of " + Timing.Runs + " alternating runs each)");
         }
 
         private static string Percent(double fraction) => (100 * fraction).ToString("F2") + "%";
