@@ -100,11 +100,8 @@ namespace KernelCompiler
             int done = 0;
             if (_fused is { } fused)
             {
-                done = _plan.IsAverage
-                    ? FusedKernelRuntime.MultiplyRowsAverage(ref fused, InputDimension, Codebooks, OutputDimension, x, rows, row0,
-                        row0 + count, columnMajor: true, _steps, _offsets, destination)
-                    : FusedKernelRuntime.MultiplyRows(ref fused, InputDimension, Codebooks, OutputDimension, x, rows, row0,
-                        row0 + count, columnMajor: true, _steps, _offsets, destination);
+                done = FusedKernelRuntime.MultiplyRows(ref fused, InputDimension, Codebooks, OutputDimension, x, rows, row0,
+                    row0 + count, columnMajor: true, _steps, _offsets, destination, _plan.IsAverage);
             }
 
             if (done < count)

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -42,10 +43,7 @@ namespace KernelCompiler.Runtime
             CheckAverageShape(1, codebooks, outputs);
             CheckLength(codes.Length, (long)rows * codebooks, nameof(codes));
             CheckLength(sums.Length, (long)rows * outputs, nameof(sums));
-            fixed (int* pd = sums)
-            {
-                return FromCodesAverage(ref steps, codebooks, outputs, codes, rows, pd, default, default, dequantize: false);
-            }
+            return FromCodes(ref steps, codebooks, outputs, codes, rows, MemoryMarshal.Cast<int, float>(sums), default, default, dequantize: false, average: true);
         }
 
         /// <summary>Outputs (N × M) of whole tiles of row-major codes of an average model.</summary>
@@ -60,10 +58,7 @@ namespace KernelCompiler.Runtime
             CheckLength(step.Length, outputs, nameof(step));
             CheckLength(offset.Length, outputs, nameof(offset));
             CheckLength(destination.Length, (long)rows * outputs, nameof(destination));
-            fixed (float* pd = destination)
-            {
-                return FromCodesAverage(ref steps, codebooks, outputs, codes, rows, (int*)pd, step, offset, dequantize: true);
-            }
+            return FromCodes(ref steps, codebooks, outputs, codes, rows, destination, step, offset, dequantize: true, average: true);
         }
 
         /// <summary>Outputs (N × M) of whole tiles of input rows of an average model.</summary>
@@ -79,97 +74,7 @@ namespace KernelCompiler.Runtime
             CheckLength(step.Length, outputs, nameof(step));
             CheckLength(offset.Length, outputs, nameof(offset));
             CheckLength(destination.Length, (long)rows * outputs, nameof(destination));
-            return IsSupported ? MultiplyRowsAverage(ref steps, inputDimension, codebooks, outputs, x, rows, 0, rows, columnMajor, step, offset, destination) : 0;
-        }
-
-        /// <summary><see cref="MultiplyRows"/> for average models: encode a chunk, then rearrange, scan and store it a
-        /// block at a time. Arguments are the caller's to check.</summary>
-        [SkipLocalsInit]
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static unsafe int MultiplyRowsAverage<TSteps>(ref TSteps steps, int inputDimension, int codebooks, int outputs,
-            ReadOnlySpan<float> x, int rows, int start, int end, bool columnMajor, ReadOnlySpan<float> step,
-            ReadOnlySpan<float> offset, Span<float> destination)
-            where TSteps : struct, IFusedKernelSteps
-        {
-            int done = (end - start) / TileRows * TileRows;
-            if (done == 0)
-            {
-                return 0;
-            }
-
-            int g = Groups(codebooks);
-            int chunkTiles = AverageEncodeTiles(g);
-            uint* packed = stackalloc uint[chunkTiles * g * TileRows];
-            uint* block = stackalloc uint[BlockTiles * g * TileRows];
-            int* sums = stackalloc int[BlockTiles * outputs * TileRows + 16 * TileRows];
-            float* ps = stackalloc float[Padded(outputs)];
-            float* po = stackalloc float[Padded(outputs)];
-            CopyPadded(step.Slice(0, outputs), ps);
-            CopyPadded(offset.Slice(0, outputs), po);
-            fixed (float* px = x)
-            fixed (float* pd = destination)
-            {
-                for (int first = 0; first < done; first += chunkTiles * TileRows)
-                {
-                    int tiles = Math.Min(chunkTiles, (done - first) / TileRows);
-                    EncodeChunk(ref steps, px, inputDimension, rows, start + first, columnMajor, packed, tiles);
-                    for (int t0 = 0; t0 < tiles; t0 += BlockTiles)
-                    {
-                        int count = Math.Min(BlockTiles, tiles - t0);
-                        ScanBlock(ref steps, packed + t0 * g * TileRows, count, g, block, sums);
-                        for (int t = 0; t < count; t++)
-                        {
-                            StoreRows(sums + t * outputs * TileRows, outputs, (int*)pd + (nint)(first + (t0 + t) * TileRows) * outputs, ps, po, dequantize: true);
-                        }
-                    }
-                }
-            }
-
-            return done;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe int FromCodesAverage<TSteps>(ref TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
-            int rows, int* destination, ReadOnlySpan<float> step, ReadOnlySpan<float> offset, bool dequantize)
-            where TSteps : struct, IFusedKernelSteps
-        {
-            if (!IsSupported || rows < TileRows)
-            {
-                return 0;
-            }
-
-            int g = Groups(codebooks);
-            uint* packed = stackalloc uint[BlockTiles * g * TileRows];
-            uint* block = stackalloc uint[BlockTiles * g * TileRows];
-            int* sums = stackalloc int[BlockTiles * outputs * TileRows + 16 * TileRows];
-            float* ps = stackalloc float[Padded(outputs)];
-            float* po = stackalloc float[Padded(outputs)];
-            if (dequantize)
-            {
-                CopyPadded(step.Slice(0, outputs), ps);
-                CopyPadded(offset.Slice(0, outputs), po);
-            }
-
-            int done = rows / TileRows * TileRows;
-            fixed (byte* pc = codes)
-            {
-                for (int row0 = 0; row0 < done; row0 += BlockTiles * TileRows)
-                {
-                    int count = Math.Min(BlockTiles, (done - row0) / TileRows);
-                    for (int t = 0; t < count; t++)
-                    {
-                        LoadCodes(pc + (nint)(row0 + t * TileRows) * codebooks, codebooks, packed + t * g * TileRows);
-                    }
-
-                    ScanBlock(ref steps, packed, count, g, block, sums);
-                    for (int t = 0; t < count; t++)
-                    {
-                        StoreRows(sums + t * outputs * TileRows, outputs, destination + (nint)(row0 + t * TileRows) * outputs, ps, po, dequantize);
-                    }
-                }
-            }
-
-            return done;
+            return IsSupported ? MultiplyRows(ref steps, inputDimension, codebooks, outputs, x, rows, 0, rows, columnMajor, step, offset, destination, average: true) : 0;
         }
 
         /// <summary>One block: the packed codes of <paramref name="tiles"/> (1 to 4) tiles rearranged into the average

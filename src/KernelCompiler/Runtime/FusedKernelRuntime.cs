@@ -107,7 +107,7 @@ namespace KernelCompiler.Runtime
             CheckShape(1, codebooks, outputs);
             CheckLength(codes.Length, (long)rows * codebooks, nameof(codes));
             CheckLength(sums.Length, (long)rows * outputs, nameof(sums));
-            return FromCodes(ref steps, codebooks, outputs, codes, rows, MemoryMarshal.Cast<int, float>(sums), default, default, dequantize: false);
+            return FromCodes(ref steps, codebooks, outputs, codes, rows, MemoryMarshal.Cast<int, float>(sums), default, default, dequantize: false, average: false);
         }
 
         /// <summary>Outputs (N × M), one fused multiply-add each, of whole tiles of row-major codes.</summary>
@@ -122,7 +122,7 @@ namespace KernelCompiler.Runtime
             CheckLength(step.Length, outputs, nameof(step));
             CheckLength(offset.Length, outputs, nameof(offset));
             CheckLength(destination.Length, (long)rows * outputs, nameof(destination));
-            return FromCodes(ref steps, codebooks, outputs, codes, rows, destination, step, offset, dequantize: true);
+            return FromCodes(ref steps, codebooks, outputs, codes, rows, destination, step, offset, dequantize: true, average: false);
         }
 
         /// <summary>Outputs (N × M) of whole tiles of input rows: encode, scan and dequantise per chunk, so codes and
@@ -139,17 +139,19 @@ namespace KernelCompiler.Runtime
             CheckLength(step.Length, outputs, nameof(step));
             CheckLength(offset.Length, outputs, nameof(offset));
             CheckLength(destination.Length, (long)rows * outputs, nameof(destination));
-            return IsSupported ? MultiplyRows(ref steps, inputDimension, codebooks, outputs, x, rows, 0, rows, columnMajor, step, offset, destination) : 0;
+            return IsSupported ? MultiplyRows(ref steps, inputDimension, codebooks, outputs, x, rows, 0, rows, columnMajor, step, offset, destination, average: false) : 0;
         }
 
         /// <summary>Outputs of the whole tiles of rows <paramref name="start"/> .. <paramref name="end"/> − 1 of x (N =
         /// <paramref name="rows"/>, the column stride of column-major input) into <paramref name="destination"/>, whose
-        /// first row is row <paramref name="start"/>; returns the rows done. Arguments are the caller's to check.</summary>
+        /// first row is row <paramref name="start"/>; returns the rows done. For an average model
+        /// (<paramref name="average"/>) each block of four tiles is rearranged before its scan (<see cref="ScanBlock"/>).
+        /// Arguments are the caller's to check.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static unsafe int MultiplyRows<TSteps>(ref TSteps steps, int inputDimension, int codebooks, int outputs,
             ReadOnlySpan<float> x, int rows, int start, int end, bool columnMajor, ReadOnlySpan<float> step,
-            ReadOnlySpan<float> offset, Span<float> destination)
+            ReadOnlySpan<float> offset, Span<float> destination, bool average)
             where TSteps : struct, IFusedKernelSteps
         {
             int done = (end - start) / TileRows * TileRows;
@@ -159,10 +161,13 @@ namespace KernelCompiler.Runtime
             }
 
             int g = Groups(codebooks);
-            int chunkTiles = Math.Min(EncodeTiles(g), done / TileRows), scanTiles = ScanTiles(outputs);
+            // An average chunk stays whole blocks (ScanBlock clears the missing tiles of a chunk's last block in place).
+            int chunkTiles = average ? AverageEncodeTiles(g) : Math.Min(EncodeTiles(g), done / TileRows);
+            int scanTiles = average ? BlockTiles : ScanTiles(outputs);
             int packedLength = chunkTiles * g * TileRows;
             uint[]? rented = null;
             Span<uint> buffer = packedLength <= MaxStackPackedBytes / 4 ? stackalloc uint[packedLength] : (rented = ArrayPool<uint>.Shared.Rent(packedLength));
+            uint* block = stackalloc uint[average ? BlockTiles * g * TileRows : 0];
             int* sums = stackalloc int[scanTiles * outputs * TileRows + 16 * TileRows];
             float* ps = stackalloc float[Padded(outputs)];
             float* po = stackalloc float[Padded(outputs)];
@@ -181,7 +186,7 @@ namespace KernelCompiler.Runtime
                         for (int t0 = 0; t0 < tiles; t0 += scanTiles)
                         {
                             int count = Math.Min(scanTiles, tiles - t0);
-                            steps.Scan(ref packed[t0 * g * TileRows], ref *sums, count);
+                            Scan(ref steps, packed + t0 * g * TileRows, count, g, block, sums, average);
                             for (int t = 0; t < count; t++)
                             {
                                 StoreRows(sums + t * outputs * TileRows, outputs, (int*)pd + (nint)(first + (t0 + t) * TileRows) * outputs, ps, po, dequantize: true);
@@ -215,7 +220,7 @@ namespace KernelCompiler.Runtime
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe int FromCodes<TSteps>(ref TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
-            int rows, Span<float> destination, ReadOnlySpan<float> step, ReadOnlySpan<float> offset, bool dequantize)
+            int rows, Span<float> destination, ReadOnlySpan<float> step, ReadOnlySpan<float> offset, bool dequantize, bool average)
             where TSteps : struct, IFusedKernelSteps
         {
             if (!IsSupported || rows < TileRows)
@@ -224,8 +229,9 @@ namespace KernelCompiler.Runtime
             }
 
             int g = Groups(codebooks);
-            int chunkTiles = ScanTiles(outputs);
+            int chunkTiles = average ? BlockTiles : ScanTiles(outputs);
             uint* packed = stackalloc uint[chunkTiles * g * TileRows];
+            uint* block = stackalloc uint[average ? BlockTiles * g * TileRows : 0];
             int* sums = stackalloc int[chunkTiles * outputs * TileRows + 16 * TileRows];
             float* ps = stackalloc float[Padded(outputs)];
             float* po = stackalloc float[Padded(outputs)];
@@ -247,7 +253,7 @@ namespace KernelCompiler.Runtime
                         LoadCodes(pc + (nint)(row0 + t * TileRows) * codebooks, codebooks, packed + t * g * TileRows);
                     }
 
-                    steps.Scan(ref *packed, ref *sums, tiles);
+                    Scan(ref steps, packed, tiles, g, block, sums, average);
                     for (int t = 0; t < tiles; t++)
                     {
                         StoreRows(sums + t * outputs * TileRows, outputs, (int*)pd + (nint)(row0 + t * TileRows) * outputs, ps, po, dequantize);
@@ -256,6 +262,22 @@ namespace KernelCompiler.Runtime
             }
 
             return done;
+        }
+
+        /// <summary>The sums of <paramref name="tiles"/> tiles of packed codes: the steps' Scan, after rearranging the
+        /// block into the average layout for an average model (<see cref="ScanBlock"/>; sums of four tiles).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void Scan<TSteps>(ref TSteps steps, uint* packed, int tiles, int groups, uint* block, int* sums, bool average)
+            where TSteps : struct, IFusedKernelSteps
+        {
+            if (average)
+            {
+                ScanBlock(ref steps, packed, tiles, groups, block, sums);
+            }
+            else
+            {
+                steps.Scan(ref *packed, ref *sums, tiles);
+            }
         }
 
         /// <summary>A tile's sums ([m][16]) into 16 row-major rows of M values: dequantised with one fused
