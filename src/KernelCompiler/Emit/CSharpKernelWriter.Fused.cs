@@ -12,7 +12,7 @@ namespace KernelCompiler
             string average = plan.IsAverage ? "Average" : "";
             w.Line("if (global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)");
             w.Open();
-            w.Line("// The fused path takes whole tiles of 16 rows; the paths below finish the rest.");
+            w.Line("// The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.");
             w.Line("row = operation switch");
             w.Open();
             w.Line("KernelOperation.Encode => global::KernelCompiler.Runtime.FusedKernelRuntime.Encode(default(FusedSteps), InputDimension, Codebooks, x, rows, columnMajor, codes),");

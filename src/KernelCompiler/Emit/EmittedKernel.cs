@@ -117,8 +117,9 @@ namespace KernelCompiler
             int row = 0;
             if (_fused is { } fused)
             {
-                // The fused path takes whole tiles of 16 rows; the paths below finish the rest. Emitted only where
-                // FusedKernelRuntime.IsSupported holds (the generated Run tests it here).
+                // The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping);
+                // the paths below take fewer. Emitted only where FusedKernelRuntime.IsSupported holds (the generated
+                // Run tests it here).
                 row = _plan.IsAverage ? RunFusedAverage(fused, operation, x, codesIn, rows, columnMajor, codes, sums, destination) : operation switch
                 {
                     KernelOperation.Encode => FusedKernelRuntime.Encode(fused, InputDimension, Codebooks, x, rows, columnMajor, codes),

@@ -15,8 +15,9 @@ namespace KernelCompiler.Runtime
     /// emitted kernels with a struct of delegates. Not meant to be called by hand.
     /// </summary>
     /// <remarks>
-    /// Each method runs whole tiles of 16 rows and returns how many rows it did (a multiple of 16, or 0 where the
-    /// CPU lacks AVX-512 VBMI); the caller finishes the rest on its other paths. Tiles are processed a chunk at a
+    /// Each method runs tiles of 16 rows and returns how many rows it did, from the first: all of them, or 0 where there
+    /// are fewer than 16 or the CPU lacks AVX-512 VBMI (the caller then takes them on its other paths). Where N is not
+    /// a multiple of 16 the last tile ends at the last row, overlapping the one before; see <see cref="Tiling"/>. Tiles are processed a chunk at a
     /// time (up to 4096 rows encoded into at most 256 KiB of packed codes, then scanned and stored up to 4 tiles at
     /// a time); scratch is on the stack, or rented from the shared array pool where a chunk's packed codes pass 64 KiB;
     /// nothing is allocated once the pool has its array. Reads and writes stay inside the spans: the arguments are checked once here as well as by the
@@ -67,8 +68,13 @@ namespace KernelCompiler.Runtime
             }
 
             int g = Groups(codebooks);
-            int done = rows / TileRows * TileRows;
-            int chunkTiles = Math.Min(EncodeTiles(g), done / TileRows);
+            int head, end;
+            fixed (float* px = x)
+            {
+                (head, end) = Tiling(px, rows, 0, rows, columnMajor);
+            }
+
+            int chunkTiles = Math.Min(EncodeTiles(g), rows / TileRows);
             int packedLength = chunkTiles * g * TileRows;
             uint[]? rented = null;
             Span<uint> buffer = packedLength <= MaxStackPackedBytes / 4 ? stackalloc uint[packedLength] : (rented = ArrayPool<uint>.Shared.Rent(packedLength));
@@ -78,14 +84,26 @@ namespace KernelCompiler.Runtime
                 fixed (float* px = x)
                 fixed (byte* pc = codes)
                 {
-                    for (int row0 = 0; row0 < done; row0 += chunkTiles * TileRows)
+                    if (head > 0)
                     {
-                        int tiles = Math.Min(chunkTiles, (done - row0) / TileRows);
+                        EncodeChunk(ref steps, px, inputDimension, rows, 0, columnMajor, packed, 1);
+                        StoreCodes(packed, codebooks, pc);
+                    }
+
+                    for (int row0 = head; row0 < end; row0 += chunkTiles * TileRows)
+                    {
+                        int tiles = Math.Min(chunkTiles, (end - row0) / TileRows);
                         EncodeChunk(ref steps, px, inputDimension, rows, row0, columnMajor, packed, tiles);
                         for (int t = 0; t < tiles; t++)
                         {
                             StoreCodes(packed + t * g * TileRows, codebooks, pc + (nint)(row0 + t * TileRows) * codebooks);
                         }
+                    }
+
+                    if (end < rows)
+                    {
+                        EncodeChunk(ref steps, px, inputDimension, rows, rows - TileRows, columnMajor, packed, 1);
+                        StoreCodes(packed, codebooks, pc + (nint)(rows - TileRows) * codebooks);
                     }
                 }
             }
@@ -94,7 +112,7 @@ namespace KernelCompiler.Runtime
                 if (rented is not null) ArrayPool<uint>.Shared.Return(rented);
             }
 
-            return done;
+            return rows;
         }
 
         /// <summary>Exact sums (N × M) of whole tiles of row-major codes (N × C, each below 16).</summary>
@@ -154,21 +172,30 @@ namespace KernelCompiler.Runtime
             ReadOnlySpan<float> offset, Span<float> destination, bool average)
             where TSteps : struct, IFusedKernelSteps
         {
-            int done = (end - start) / TileRows * TileRows;
-            if (done == 0)
+            int count = end - start;
+            if (count < TileRows)
             {
                 return 0;
             }
 
+            int head, last;
+            fixed (float* px = x)
+            {
+                (head, last) = Tiling(px, rows, start, end, columnMajor);
+            }
+
             int g = Groups(codebooks);
             // An average chunk stays whole blocks (ScanBlock clears the missing tiles of a chunk's last block in place).
-            int chunkTiles = average ? AverageEncodeTiles(g) : Math.Min(EncodeTiles(g), done / TileRows);
+            int chunkTiles = average ? AverageEncodeTiles(g) : Math.Min(EncodeTiles(g), count / TileRows);
             int scanTiles = average ? BlockTiles : ScanTiles(outputs);
             int packedLength = chunkTiles * g * TileRows;
             uint[]? rented = null;
             Span<uint> buffer = packedLength <= MaxStackPackedBytes / 4 ? stackalloc uint[packedLength] : (rented = ArrayPool<uint>.Shared.Rent(packedLength));
             uint* block = stackalloc uint[average ? BlockTiles * g * TileRows : 0];
-            int* sums = stackalloc int[scanTiles * outputs * TileRows + 16 * TileRows];
+            // On a 64-byte boundary: each tile's sums are stored by the scan and loaded back by StoreRows a moment
+            // later, whole vectors, and a vector across two cache lines makes that round trip slower.
+            int* sumsBuffer = stackalloc int[scanTiles * outputs * TileRows + 16 * TileRows + 16];
+            int* sums = Align64(sumsBuffer);
             float* ps = stackalloc float[Padded(outputs)];
             float* po = stackalloc float[Padded(outputs)];
             CopyPadded(step.Slice(0, outputs), ps);
@@ -179,19 +206,20 @@ namespace KernelCompiler.Runtime
                 fixed (float* px = x)
                 fixed (float* pd = destination)
                 {
-                    for (int first = 0; first < done; first += chunkTiles * TileRows)
+                    if (head > 0)
                     {
-                        int tiles = Math.Min(chunkTiles, (done - first) / TileRows);
-                        EncodeChunk(ref steps, px, inputDimension, rows, start + first, columnMajor, packed, tiles);
-                        for (int t0 = 0; t0 < tiles; t0 += scanTiles)
-                        {
-                            int count = Math.Min(scanTiles, tiles - t0);
-                            Scan(ref steps, packed + t0 * g * TileRows, count, g, block, sums, average);
-                            for (int t = 0; t < count; t++)
-                            {
-                                StoreRows(sums + t * outputs * TileRows, outputs, (int*)pd + (nint)(first + (t0 + t) * TileRows) * outputs, ps, po, dequantize: true);
-                            }
-                        }
+                        MultiplyChunk(ref steps, px, inputDimension, outputs, rows, start, 0, 1, columnMajor, packed, g, scanTiles, block, sums, pd, ps, po, average);
+                    }
+
+                    for (int first = head; first < last; first += chunkTiles * TileRows)
+                    {
+                        int tiles = Math.Min(chunkTiles, (last - first) / TileRows);
+                        MultiplyChunk(ref steps, px, inputDimension, outputs, rows, start, first, tiles, columnMajor, packed, g, scanTiles, block, sums, pd, ps, po, average);
+                    }
+
+                    if (last < count)
+                    {
+                        MultiplyChunk(ref steps, px, inputDimension, outputs, rows, start, count - TileRows, 1, columnMajor, packed, g, scanTiles, block, sums, pd, ps, po, average);
                     }
                 }
             }
@@ -200,8 +228,56 @@ namespace KernelCompiler.Runtime
                 if (rented is not null) ArrayPool<uint>.Shared.Return(rented);
             }
 
-            return done;
+            return count;
         }
+
+        /// <summary>Encodes, scans and stores the <paramref name="tiles"/> tiles from row <paramref name="first"/> of a
+        /// partition starting at row <paramref name="start"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void MultiplyChunk<TSteps>(ref TSteps steps, float* x, int inputDimension, int outputs, int rows,
+            int start, int first, int tiles, bool columnMajor, uint* packed, int g, int scanTiles, uint* block, int* sums,
+            float* destination, float* step, float* offset, bool average)
+            where TSteps : struct, IFusedKernelSteps
+        {
+            EncodeChunk(ref steps, x, inputDimension, rows, start + first, columnMajor, packed, tiles);
+            for (int t0 = 0; t0 < tiles; t0 += scanTiles)
+            {
+                int count = Math.Min(scanTiles, tiles - t0);
+                Scan(ref steps, packed + t0 * g * TileRows, count, g, block, sums, average);
+                for (int t = 0; t < count; t++)
+                {
+                    StoreRows(sums + t * outputs * TileRows, outputs, (int*)destination + (nint)(first + (t0 + t) * TileRows) * outputs, step, offset, dequantize: true);
+                }
+            }
+        }
+
+        /// <summary>Fewer rows than this are tiled from their first row, without the alignment head.</summary>
+        private const int MinAlignedRows = 256;
+
+        /// <summary>How the rows <paramref name="start"/> .. <paramref name="end"/> − 1 (at least one tile) are tiled:
+        /// whole tiles from row <c>Head</c> to row <c>Last</c> (relative to <paramref name="start"/>), plus one tile at
+        /// the first row where <c>Head</c> &gt; 0 and one ending at the last row where <c>Last</c> is short of it, so
+        /// every row is done here: a row left to the caller's other paths costs 50 to 300 times a tiled row (measured on
+        /// mnist-c16, column-major, 10,000 rows: 0.3–1.6 µs each). The rows two tiles cover are written twice, with the
+        /// same values. <c>Head</c> is the first row whose value in every column of column-major input starts a 64-byte
+        /// line, so each 512-bit load of the encoder reads one cache line instead of two (measured on the same kernel:
+        /// Multiply 4–8 % faster on aligned than on unaligned input); 0 where every column cannot be aligned at once (N
+        /// not a multiple of 16, or a float not on a 4-byte boundary), for row-major input, and for a short range.</summary>
+        private static unsafe (int Head, int Last) Tiling(float* x, int rows, int start, int end, bool columnMajor)
+        {
+            int count = end - start;
+            nint address = (nint)(x + start);
+            int head = !columnMajor || count < MinAlignedRows || rows % TileRows != 0 || (address & 3) != 0
+                ? 0
+                : (int)((-address & 63) / sizeof(float));
+            return (head, head + (count - head) / TileRows * TileRows);
+        }
+
+        /// <summary>The first 64-byte boundary in a buffer of at least 64 spare bytes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe T* Align64<T>(T* buffer)
+            where T : unmanaged
+            => (T*)(((nint)buffer + 63) & ~(nint)63);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static unsafe void EncodeChunk<TSteps>(ref TSteps steps, float* x, int inputDimension, int rows, int row0,
@@ -232,7 +308,8 @@ namespace KernelCompiler.Runtime
             int chunkTiles = average ? BlockTiles : ScanTiles(outputs);
             uint* packed = stackalloc uint[chunkTiles * g * TileRows];
             uint* block = stackalloc uint[average ? BlockTiles * g * TileRows : 0];
-            int* sums = stackalloc int[chunkTiles * outputs * TileRows + 16 * TileRows];
+            int* sumsBuffer = stackalloc int[chunkTiles * outputs * TileRows + 16 * TileRows + 16];
+            int* sums = Align64(sumsBuffer);
             float* ps = stackalloc float[Padded(outputs)];
             float* po = stackalloc float[Padded(outputs)];
             if (dequantize)
@@ -241,28 +318,33 @@ namespace KernelCompiler.Runtime
                 CopyPadded(offset.Slice(0, outputs), po);
             }
 
-            int done = rows / TileRows * TileRows;
+            // Every row: the last tile ends at the last row (overlapping the one before where N is not a multiple of 16).
+            int tileCount = (rows + TileRows - 1) / TileRows;
             fixed (byte* pc = codes)
             fixed (float* pd = destination)
             {
-                for (int row0 = 0; row0 < done; row0 += chunkTiles * TileRows)
+                for (int first = 0; first < tileCount; first += chunkTiles)
                 {
-                    int tiles = Math.Min(chunkTiles, (done - row0) / TileRows);
+                    int tiles = Math.Min(chunkTiles, tileCount - first);
                     for (int t = 0; t < tiles; t++)
                     {
-                        LoadCodes(pc + (nint)(row0 + t * TileRows) * codebooks, codebooks, packed + t * g * TileRows);
+                        LoadCodes(pc + (nint)TileStart(first + t, rows) * codebooks, codebooks, packed + t * g * TileRows);
                     }
 
                     Scan(ref steps, packed, tiles, g, block, sums, average);
                     for (int t = 0; t < tiles; t++)
                     {
-                        StoreRows(sums + t * outputs * TileRows, outputs, (int*)pd + (nint)(row0 + t * TileRows) * outputs, ps, po, dequantize);
+                        StoreRows(sums + t * outputs * TileRows, outputs, (int*)pd + (nint)TileStart(first + t, rows) * outputs, ps, po, dequantize);
                     }
                 }
             }
 
-            return done;
+            return rows;
         }
+
+        /// <summary>The first row of tile <paramref name="tile"/> of <paramref name="rows"/> rows: the last tile ends at
+        /// the last row.</summary>
+        private static int TileStart(int tile, int rows) => Math.Min(tile * TileRows, rows - TileRows);
 
         /// <summary>The sums of <paramref name="tiles"/> tiles of packed codes: the steps' Scan, after rearranging the
         /// block into the average layout for an average model (<see cref="ScanBlock"/>; sums of four tiles).</summary>

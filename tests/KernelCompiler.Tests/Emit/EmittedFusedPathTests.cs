@@ -13,7 +13,7 @@ public sealed class FusedFactAttribute : FactAttribute
 
 /// <summary>
 /// The emitted kernel's fused AVX-512 VBMI path: that it is emitted for models within its limits, and that it
-/// really computes the rows it claims (whole tiles of 16) while the other paths finish the rest. The engine matrix
+/// really computes the rows it claims (every row where there are at least 16) while the other paths take fewer. The engine matrix
 /// proves the results agree with the reference; these tests prove the fused steps are the ones producing them.
 /// </summary>
 public class EmittedFusedPathTests
@@ -50,10 +50,12 @@ public class EmittedFusedPathTests
     }
 
     /// <summary>A mutation check: kernel A with the fused steps (trees and tables) of model B, of the same shape and
-    /// with A's steps and offsets. Whole tiles must come out as B's reference computes them and the tail rows as A's,
-    /// for every entry point; a kernel that skipped its fused path, or ran it on other rows, fails.</summary>
+    /// with A's steps and offsets. From 16 rows on every row must come out as B's reference computes it (the last tile
+    /// overlaps the one before where N is not a multiple of 16; column-major input from 256 rows on starts its whole
+    /// tiles at a 64-byte line, after one tile at the first row), and fewer rows as A's, for every entry point; a
+    /// kernel that skipped its fused path, or left rows to the other paths, fails.</summary>
     [FusedFact]
-    public void TheFusedStepsComputeTheWholeTilesAndTheOtherPathsTheRest()
+    public void TheFusedStepsComputeEveryRowFromOneTileOn()
     {
         var exact = LutAggregation.Exact;
         var average = LutAggregation.Average;
@@ -70,9 +72,9 @@ public class EmittedFusedPathTests
             LutKernel referenceA = LutKernel.CreateReference(a), referenceB = LutKernel.CreateReference(b);
 
             // Average models scan blocks of four tiles: 100 and 200 rows end in a partial block.
-            foreach (int rows in new[] { 16, 41, 100, 200 })
+            foreach (int rows in new[] { 9, 16, 41, 100, 200, 256, 333 })
             {
-                int tiles = rows / 16 * 16;
+                int tiles = rows >= 16 ? rows : 0;
                 string where = aggregation + ", C=" + c + ", M=" + m + ", rows=" + rows;
                 float[] x = RandomModels.Rows(rows + c, a, rows);
                 float[] xt = RandomModels.Transpose(x, rows, d);
@@ -103,6 +105,16 @@ public class EmittedFusedPathTests
                 Check<float>((k, o) => k.Multiply(x, o), m, "Multiply");
                 Check<float>((k, o) => k.MultiplyColumnMajor(xt, o), m, "MultiplyColumnMajor");
                 Check<float>((k, o) => k.Multiply(codes, o), m, "Multiply (codes)");
+
+                // Column-major input at every float offset from a 64-byte line (N = 256: a head of 0 to 15 rows).
+                for (int shift = 1; shift < 16 && rows == 256; shift++)
+                {
+                    var shifted = new float[xt.Length + shift];
+                    xt.CopyTo(shifted, shift);
+                    int at = shift;
+                    Check<byte>((k, o) => k.EncodeColumnMajor(shifted.AsSpan(at, xt.Length), o), c, "EncodeColumnMajor, shifted " + at);
+                    Check<float>((k, o) => k.MultiplyColumnMajor(shifted.AsSpan(at, xt.Length), o), m, "MultiplyColumnMajor, shifted " + at);
+                }
             }
         }
     }

@@ -163,7 +163,7 @@ namespace Snapshots
             int row = 0;
             if (global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)
             {
-                // The fused path takes whole tiles of 16 rows; the paths below finish the rest.
+                // The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.
                 row = operation switch
                 {
                     KernelOperation.Encode => global::KernelCompiler.Runtime.FusedKernelRuntime.Encode(default(FusedSteps), InputDimension, Codebooks, x, rows, columnMajor, codes),
