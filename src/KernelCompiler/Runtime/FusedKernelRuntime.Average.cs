@@ -33,7 +33,7 @@ namespace KernelCompiler.Runtime
         /// 32 KiB of stack (its own rule, so a change to the exact path's chunks cannot grow this stackalloc).</summary>
         private static int AverageEncodeTiles(int groups) => Math.Clamp(32 * 1024 / (groups * 64), 1, 64) / BlockTiles * BlockTiles;
 
-        /// <summary>S' (N × M) of whole tiles of row-major codes (N × C, each below 16) of an average model.</summary>
+        /// <summary>S' (N × M) of row-major codes (N × C, each below 16) of an average model.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe int AggregateAverage<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
@@ -46,7 +46,7 @@ namespace KernelCompiler.Runtime
             return FromCodes(ref steps, codebooks, outputs, codes, rows, MemoryMarshal.Cast<int, float>(sums), default, default, dequantize: false, average: true);
         }
 
-        /// <summary>Outputs (N × M) of whole tiles of row-major codes of an average model.</summary>
+        /// <summary>Outputs (N × M) of row-major codes of an average model.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe int MultiplyCodesAverage<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
@@ -61,7 +61,7 @@ namespace KernelCompiler.Runtime
             return FromCodes(ref steps, codebooks, outputs, codes, rows, destination, step, offset, dequantize: true, average: true);
         }
 
-        /// <summary>Outputs (N × M) of whole tiles of input rows of an average model.</summary>
+        /// <summary>Outputs (N × M) of input rows of an average model.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe int MultiplyAverage<TSteps>(TSteps steps, int inputDimension, int codebooks, int outputs,

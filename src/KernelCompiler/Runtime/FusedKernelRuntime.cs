@@ -15,13 +15,14 @@ namespace KernelCompiler.Runtime
     /// emitted kernels with a struct of delegates. Not meant to be called by hand.
     /// </summary>
     /// <remarks>
-    /// Each method runs tiles of 16 rows and returns how many rows it did, from the first: all of them, or 0 where there
-    /// are fewer than 16 or the CPU lacks AVX-512 VBMI (the caller then takes them on its other paths). Where N is not
-    /// a multiple of 16 the last tile ends at the last row, overlapping the one before; see <see cref="Tiling"/>. Tiles are processed a chunk at a
-    /// time (up to 4096 rows encoded into at most 256 KiB of packed codes, then scanned and stored up to 4 tiles at
-    /// a time); scratch is on the stack, or rented from the shared array pool where a chunk's packed codes pass 64 KiB;
-    /// nothing is allocated once the pool has its array. Reads and writes stay inside the spans: the arguments are checked once here as well as by the
-    /// caller, because this type is public.
+    /// Each method runs tiles of 16 rows and returns how many rows it did, from the first: all of them, or 0 where
+    /// there are fewer than 16 or the CPU lacks AVX-512 VBMI (the caller then takes them on its other paths). Where N
+    /// is not a multiple of 16 the last tile ends at the last row, overlapping the one before; see
+    /// <see cref="Tiling"/>. Tiles are processed a chunk at a time (up to 4096 rows encoded into at most 256 KiB of
+    /// packed codes, then scanned and stored up to 4 tiles at a time); scratch is on the stack, or rented from the
+    /// shared array pool where a chunk's packed codes pass 64 KiB; nothing is allocated once the pool has its array.
+    /// Reads and writes stay inside the spans: the arguments are checked once here as well as by the caller, because
+    /// this type is public.
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static partial class FusedKernelRuntime
@@ -52,7 +53,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Packed codes of a chunk up to this size are on the stack; a larger chunk's are rented.</summary>
         private const int MaxStackPackedBytes = 64 * 1024;
 
-        /// <summary>Encodes whole tiles into row-major codes (N × C).</summary>
+        /// <summary>Encodes rows into row-major codes (N × C).</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe int Encode<TSteps>(TSteps steps, int inputDimension, int codebooks, ReadOnlySpan<float> x,
@@ -115,7 +116,7 @@ namespace KernelCompiler.Runtime
             return rows;
         }
 
-        /// <summary>Exact sums (N × M) of whole tiles of row-major codes (N × C, each below 16).</summary>
+        /// <summary>Exact sums (N × M) of row-major codes (N × C, each below 16).</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe int Aggregate<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
@@ -128,7 +129,7 @@ namespace KernelCompiler.Runtime
             return FromCodes(ref steps, codebooks, outputs, codes, rows, MemoryMarshal.Cast<int, float>(sums), default, default, dequantize: false, average: false);
         }
 
-        /// <summary>Outputs (N × M), one fused multiply-add each, of whole tiles of row-major codes.</summary>
+        /// <summary>Outputs (N × M), one fused multiply-add each, of row-major codes.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe int MultiplyCodes<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
@@ -143,7 +144,7 @@ namespace KernelCompiler.Runtime
             return FromCodes(ref steps, codebooks, outputs, codes, rows, destination, step, offset, dequantize: true, average: false);
         }
 
-        /// <summary>Outputs (N × M) of whole tiles of input rows: encode, scan and dequantise per chunk, so codes and
+        /// <summary>Outputs (N × M) of input rows: encode, scan and dequantise per chunk, so codes and
         /// sums never leave the core's caches.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -160,7 +161,7 @@ namespace KernelCompiler.Runtime
             return IsSupported ? MultiplyRows(ref steps, inputDimension, codebooks, outputs, x, rows, 0, rows, columnMajor, step, offset, destination, average: false) : 0;
         }
 
-        /// <summary>Outputs of the whole tiles of rows <paramref name="start"/> .. <paramref name="end"/> − 1 of x (N =
+        /// <summary>Outputs of the rows <paramref name="start"/> .. <paramref name="end"/> − 1 of x (N =
         /// <paramref name="rows"/>, the column stride of column-major input) into <paramref name="destination"/>, whose
         /// first row is row <paramref name="start"/>; returns the rows done. For an average model
         /// (<paramref name="average"/>) each block of four tiles is rearranged before its scan (<see cref="ScanBlock"/>).
