@@ -10,7 +10,7 @@ namespace KernelCompiler
         {
             RowGather? gather = RowGather.For(plan);
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            w.Line("public void EncodeRows(ref float x, ref uint packed, nint tiles)");
+            w.Line("public void EncodeRows(ref float x, ref uint packed, nint tiles, int phase)");
             w.Open();
             if (gather == null)
             {
@@ -44,29 +44,32 @@ namespace KernelCompiler
             w.Line("ref float row = ref Unsafe.Add(ref tile, r * InputDimension);");
             w.Line("ref float rowSlots = ref Unsafe.Add(ref slots, r * 16);");
             w.Line("Vector512<float> v;");
-            w.Line("// The line pairs this row's windows read, " + Int(RowGather.PrefetchRows) + " rows on: the same row of the next tile.");
-            foreach (int offset in gather.PrefetchOffsets)
+            int[] phases = RowGather.Phases(plan.InputDimension);
+            if (phases.Length == 0)
             {
-                w.Line("global::KernelCompiler.Runtime.FusedRowTiles.Prefetch(ref row, " + Int(offset) + ");");
+                WriteRowGather(w, plan, gather, "row");
             }
-
-            for (int k = 0; k < gather.SlotVectors; k++)
+            else
             {
-                RowWindow[] windows = gather.Windows[k];
-                var dims = new StringBuilder();
-                for (int s = k * 16; s < System.Math.Min(gather.Slots, k * 16 + 16); s++)
+                // Rows a few floats off a 64-byte line: read whole lines instead (no load across two lines).
+                w.Line("switch (phase)");
+                w.Open();
+                foreach (int phase in phases)
                 {
-                    dims.Append(s == k * 16 ? "x[" : ", x[").Append(Int(plan.SlotDimensions[s])).Append(']');
+                    w.Line("case " + Int(phase) + ":");
+                    w.Open();
+                    w.Line("ref float line = ref Unsafe.Add(ref row, -" + Int(phase) + ");");
+                    WriteRowGather(w, plan, RowGather.ForPhase(plan, phase), "line");
+                    w.Line("break;");
+                    w.Close();
                 }
 
-                w.Line("// Slots " + Int(k * 16) + ".." + Int(System.Math.Min(gather.Slots, k * 16 + 16) - 1) + ": " + dims + ".");
-                for (int i = 0; i < windows.Length; i++)
-                {
-                    string value = WindowValue(windows[i], windows.Length == 1);
-                    w.Line(i == 0 ? "v = " + value + ";" : "v = Vector512.ConditionalSelect(Vector512.Create(" + IntList(windows[i].MaskLanes()) + ").AsSingle(), " + value + ", v);");
-                }
-
-                w.Line("v.StoreUnsafe(ref rowSlots, " + Int(k * 256) + ");");
+                w.Line("default:");
+                w.Open();
+                WriteRowGather(w, plan, gather, "row");
+                w.Line("break;");
+                w.Close();
+                w.Close();
             }
 
             w.Close();
@@ -82,10 +85,40 @@ namespace KernelCompiler
             w.Line();
         }
 
-        /// <summary>A window's floats of the row in its lanes' order: a load, or a permute of one or two loads.</summary>
-        private static string WindowValue(RowWindow window, bool only)
+        /// <summary>A row's split values into its slot vectors at rowSlots: the prefetches a tile ahead, then a permute
+        /// per window of the row (from <paramref name="rowName"/>, the row or the line before it).</summary>
+        private static void WriteRowGather(SourceText w, KernelPlan plan, RowGather gather, string rowName)
         {
-            string low = "Vector512.LoadUnsafe(ref row, " + Int(window.Start) + ")";
+            w.Line("// The line pairs this row's windows read, " + Int(RowGather.PrefetchRows) + " rows on: the same row of the next tile.");
+            foreach (int offset in gather.PrefetchOffsets)
+            {
+                w.Line("global::KernelCompiler.Runtime.FusedRowTiles.Prefetch(ref " + rowName + ", " + Int(offset) + ");");
+            }
+
+            for (int k = 0; k < gather.SlotVectors; k++)
+            {
+                RowWindow[] windows = gather.Windows[k];
+                var dims = new StringBuilder();
+                for (int s = k * 16; s < System.Math.Min(gather.Slots, k * 16 + 16); s++)
+                {
+                    dims.Append(s == k * 16 ? "x[" : ", x[").Append(Int(plan.SlotDimensions[s])).Append(']');
+                }
+
+                w.Line("// Slots " + Int(k * 16) + ".." + Int(System.Math.Min(gather.Slots, k * 16 + 16) - 1) + ": " + dims + ".");
+                for (int i = 0; i < windows.Length; i++)
+                {
+                    string value = WindowValue(windows[i], windows.Length == 1, rowName);
+                    w.Line(i == 0 ? "v = " + value + ";" : "v = Vector512.ConditionalSelect(Vector512.Create(" + IntList(windows[i].MaskLanes()) + ").AsSingle(), " + value + ", v);");
+                }
+
+                w.Line("v.StoreUnsafe(ref rowSlots, " + Int(k * 256) + ");");
+            }
+        }
+
+        /// <summary>A window's floats of the row in its lanes' order: a load, or a permute of one or two loads.</summary>
+        private static string WindowValue(RowWindow window, bool only, string rowName)
+        {
+            string low = "Vector512.LoadUnsafe(ref " + rowName + ", " + Int(window.Start) + ")";
             if (window.IsPlainLoad(only))
             {
                 return low;
@@ -93,7 +126,7 @@ namespace KernelCompiler
 
             string index = "Vector512.Create(" + IntList(window.Index) + ")";
             return window.TwoBlocks
-                ? "Avx512F.PermuteVar16x32x2(" + low + ", " + index + ", Vector512.LoadUnsafe(ref row, " + Int(window.Start + RowGather.BlockFloats) + "))"
+                ? "Avx512F.PermuteVar16x32x2(" + low + ", " + index + ", Vector512.LoadUnsafe(ref " + rowName + ", " + Int(window.Start + RowGather.BlockFloats) + "))"
                 : "Avx512F.PermuteVar16x32(" + low + ", " + index + ")";
         }
 

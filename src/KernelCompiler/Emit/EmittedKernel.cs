@@ -16,7 +16,7 @@ namespace KernelCompiler
     internal delegate void FusedEncodeColumnsStep(ref float x, nint stride, ref uint packed, nint tiles);
 
     /// <summary>The fused path's EncodeRows.</summary>
-    internal delegate void FusedEncodeRowsStep(ref float x, ref uint packed, nint tiles);
+    internal delegate void FusedEncodeRowsStep(ref float x, ref uint packed, nint tiles, int phase);
 
     /// <summary>The fused path's Scan; the tables are an argument (IL has no static data).</summary>
     internal delegate void FusedScanStep(ref uint packed, ref byte tables, ref int sums, nint tiles);
@@ -344,8 +344,8 @@ namespace KernelCompiler
         public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)
             => _encodeColumns(ref x, stride, ref packed, tiles);
 
-        public void EncodeRows(ref float x, ref uint packed, nint tiles)
-            => _encodeRows(ref x, ref packed, tiles);
+        public void EncodeRows(ref float x, ref uint packed, nint tiles, int phase)
+            => _encodeRows(ref x, ref packed, tiles, phase);
 
         public void Scan(ref uint packed, ref int sums, nint tiles)
             => _scan(ref packed, ref _tables.Reference, ref sums, tiles);

@@ -20,8 +20,8 @@ namespace KernelCompiler
         // EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)
         private const int ColumnsXArg = 0, ColumnsStrideArg = 1, ColumnsPackedArg = 2, ColumnsTilesArg = 3;
 
-        // EncodeRows(ref float x, ref uint packed, nint tiles)
-        private const int RowsXArg = 0, RowsPackedArg = 1, RowsTilesArg = 2;
+        // EncodeRows(ref float x, ref uint packed, nint tiles, int phase)
+        private const int RowsXArg = 0, RowsPackedArg = 1, RowsTilesArg = 2, RowsPhaseArg = 3;
 
         // Scan(ref uint packed, ref byte tables, ref int sums, nint tiles)
         private const int ScanPackedArg = 0, ScanTablesArg = 1, ScanSumsArg = 2, ScanTilesArg = 3;

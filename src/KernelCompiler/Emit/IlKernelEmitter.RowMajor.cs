@@ -13,11 +13,11 @@ namespace KernelCompiler
     // CSharpKernelWriter.RowMajor.cs. Keep the two files in step.
     internal static partial class IlKernelEmitter
     {
-        /// <summary>EncodeRows(ref float x, ref uint packed, nint tiles): row r of tile t at x[(16 · t + r) · D ..].</summary>
+        /// <summary>EncodeRows(ref float x, ref uint packed, nint tiles, int phase): row r of tile t at x[(16 · t + r) · D ..].</summary>
         private static DynamicMethod EmitFusedEncodeRows(KernelPlan plan)
         {
             int g = plan.FusedGroups;
-            DynamicMethod rows = NewMethod("EncodeRows", new[] { FloatRef, UintRef, typeof(nint) });
+            DynamicMethod rows = NewMethod("EncodeRows", new[] { FloatRef, UintRef, typeof(nint), typeof(int) });
             var il = new Il(rows);
             RowGather? gather = RowGather.For(plan);
             if (gather == null)
@@ -49,6 +49,7 @@ namespace KernelCompiler
             il.Declare("r", typeof(nint));
             il.Declare("row", FloatRef);
             il.Declare("rowSlots", FloatRef);
+            il.Declare("line", FloatRef);
             il.Declare("v", typeof(Vector512<float>));
             int floats = gather.SlotVectors * 256;
             il.Int(floats * sizeof(float));
@@ -89,44 +90,37 @@ namespace KernelCompiler
                     il.Op(OpCodes.Mul);
                     il.Call(add);
                     il.Store("rowSlots");
-                    // FusedRowTiles.Prefetch(ref row, offset); per prefetched line pair, a tile ahead.
-                    foreach (int offset in gather.PrefetchOffsets)
+                    int[] phases = RowGather.Phases(plan.InputDimension);
+                    if (phases.Length == 0)
                     {
+                        EmitRowGather(il, gather, "row", load, store);
+                        return;
+                    }
+
+                    // switch (phase): rows a few floats off a 64-byte line read whole lines (no load across two).
+                    Label other = il.G.DefineLabel(), done = il.G.DefineLabel();
+                    var table = new Label[16];
+                    var cases = new Label[16];
+                    for (int p = 0; p < table.Length; p++) table[p] = other;
+                    foreach (int phase in phases) table[phase] = cases[phase] = il.G.DefineLabel();
+                    il.Arg(RowsPhaseArg);
+                    il.G.Emit(OpCodes.Switch, table);
+                    il.G.Emit(OpCodes.Br, other);
+                    foreach (int phase in phases)
+                    {
+                        il.G.MarkLabel(cases[phase]);
+                        // ref float line = ref Unsafe.Add(ref row, -phase);
                         il.Load("row");
-                        NativeConstant(il, offset);
-                        il.Call(typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.Prefetch))!);
+                        NativeConstant(il, -phase);
+                        il.Call(add);
+                        il.Store("line");
+                        EmitRowGather(il, RowGather.ForPhase(plan, phase), "line", load, store);
+                        il.G.Emit(OpCodes.Br, done);
                     }
 
-                    for (int k = 0; k < gather.SlotVectors; k++)
-                    {
-                        RowWindow[] windows = gather.Windows[k];
-                        for (int i = 0; i < windows.Length; i++)
-                        {
-                            // v = value (first) or v = Vector512.ConditionalSelect(Vector512.Create(mask).AsSingle(), value, v);
-                            if (i > 0)
-                            {
-                                foreach (int lane in windows[i].MaskLanes()) il.Int(lane);
-                                il.Call(Method(typeof(Vector512), "Create", null, Repeat(typeof(int), 16)));
-                                il.Call(Method(typeof(Vector512), "AsSingle", typeof(int), typeof(Vector512<int>)));
-                            }
-
-                            WindowValue(il, windows[i], windows.Length == 1, load);
-                            if (i > 0)
-                            {
-                                il.Load("v");
-                                il.Call(Method(typeof(Vector512), "ConditionalSelect", typeof(float), typeof(Vector512<float>), typeof(Vector512<float>), typeof(Vector512<float>)));
-                            }
-
-                            il.Store("v");
-                        }
-
-                        // v.StoreUnsafe(ref rowSlots, k * 256);
-                        il.Load("v");
-                        il.Load("rowSlots");
-                        il.Int(k * 256);
-                        il.Op(OpCodes.Conv_U);
-                        il.Call(store);
-                    }
+                    il.G.MarkLabel(other);
+                    EmitRowGather(il, gather, "row", load, store);
+                    il.G.MarkLabel(done);
                 });
 
                 // FusedRowTiles.TransposeSlots(ref slots, SlotVectors);
@@ -150,13 +144,57 @@ namespace KernelCompiler
             return rows;
         }
 
+        /// <summary>A row's split values into its slot vectors at rowSlots: the prefetches a tile ahead, then a permute
+        /// per window of the row (from the local <paramref name="rowName"/>, the row or the line before it).</summary>
+        private static void EmitRowGather(Il il, RowGather gather, string rowName, MethodInfo load, MethodInfo store)
+        {
+            // FusedRowTiles.Prefetch(ref row, offset); per prefetched line pair, a tile ahead.
+            foreach (int offset in gather.PrefetchOffsets)
+            {
+                il.Load(rowName);
+                NativeConstant(il, offset);
+                il.Call(typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.Prefetch))!);
+        }
+
+        for (int k = 0; k < gather.SlotVectors; k++)
+        {
+            RowWindow[] windows = gather.Windows[k];
+            for (int i = 0; i < windows.Length; i++)
+            {
+                // v = value (first) or v = Vector512.ConditionalSelect(Vector512.Create(mask).AsSingle(), value, v);
+                if (i > 0)
+                {
+                    foreach (int lane in windows[i].MaskLanes()) il.Int(lane);
+                    il.Call(Method(typeof(Vector512), "Create", null, Repeat(typeof(int), 16)));
+                    il.Call(Method(typeof(Vector512), "AsSingle", typeof(int), typeof(Vector512<int>)));
+                }
+
+                WindowValue(il, windows[i], windows.Length == 1, load, rowName);
+                if (i > 0)
+                {
+                    il.Load("v");
+                    il.Call(Method(typeof(Vector512), "ConditionalSelect", typeof(float), typeof(Vector512<float>), typeof(Vector512<float>), typeof(Vector512<float>)));
+                }
+
+                il.Store("v");
+            }
+
+            // v.StoreUnsafe(ref rowSlots, k * 256);
+            il.Load("v");
+            il.Load("rowSlots");
+            il.Int(k * 256);
+            il.Op(OpCodes.Conv_U);
+            il.Call(store);
+        }
+        }
+
         /// <summary>Pushes a window's floats of the row in its lanes' order: a load, or a permute of one or two loads.</summary>
-        private static void WindowValue(Il il, RowWindow window, bool only, MethodInfo load)
+        private static void WindowValue(Il il, RowWindow window, bool only, MethodInfo load, string rowName)
         {
             void Load(int start)
             {
                 // Vector512.LoadUnsafe(ref row, start)
-                il.Load("row");
+                il.Load(rowName);
                 il.Int(start);
                 il.Op(OpCodes.Conv_U);
                 il.Call(load);

@@ -87,14 +87,14 @@ namespace KernelCompiler.Runtime
                 {
                     if (head > 0)
                     {
-                        EncodeChunk(ref steps, px, inputDimension, rows, 0, columnMajor, packed, 1);
+                        EncodeChunk(ref steps, px, inputDimension, rows, 0, columnMajor, packed, 1, g);
                         StoreCodes(packed, codebooks, pc);
                     }
 
                     for (int row0 = head; row0 < end; row0 += chunkTiles * TileRows)
                     {
                         int tiles = Math.Min(chunkTiles, (end - row0) / TileRows);
-                        EncodeChunk(ref steps, px, inputDimension, rows, row0, columnMajor, packed, tiles);
+                        EncodeChunk(ref steps, px, inputDimension, rows, row0, columnMajor, packed, tiles, g);
                         for (int t = 0; t < tiles; t++)
                         {
                             StoreCodes(packed + t * g * TileRows, codebooks, pc + (nint)(row0 + t * TileRows) * codebooks);
@@ -103,7 +103,7 @@ namespace KernelCompiler.Runtime
 
                     if (end < rows)
                     {
-                        EncodeChunk(ref steps, px, inputDimension, rows, rows - TileRows, columnMajor, packed, 1);
+                        EncodeChunk(ref steps, px, inputDimension, rows, rows - TileRows, columnMajor, packed, 1, g);
                         StoreCodes(packed, codebooks, pc + (nint)(rows - TileRows) * codebooks);
                     }
                 }
@@ -240,7 +240,7 @@ namespace KernelCompiler.Runtime
             float* destination, float* step, float* offset, bool average)
             where TSteps : struct, IFusedKernelSteps
         {
-            EncodeChunk(ref steps, x, inputDimension, rows, start + first, columnMajor, packed, tiles);
+            EncodeChunk(ref steps, x, inputDimension, rows, start + first, columnMajor, packed, tiles, g);
             for (int t0 = 0; t0 < tiles; t0 += scanTiles)
             {
                 int count = Math.Min(scanTiles, tiles - t0);
@@ -280,19 +280,49 @@ namespace KernelCompiler.Runtime
             where T : unmanaged
             => (T*)(((nint)buffer + 63) & ~(nint)63);
 
+        /// <summary>Encodes the <paramref name="tiles"/> tiles from row <paramref name="row0"/> of x (N =
+        /// <paramref name="rows"/>). Row-major rows off a 64-byte line (<see cref="RowPhase"/>) are read by whole lines,
+        /// except in the tiles holding the first and the last row of x, whose lines may begin before x or end after it.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static unsafe void EncodeChunk<TSteps>(ref TSteps steps, float* x, int inputDimension, int rows, int row0,
-            bool columnMajor, uint* packed, int tiles)
+            bool columnMajor, uint* packed, int tiles, int groups)
             where TSteps : struct, IFusedKernelSteps
         {
             if (columnMajor)
             {
                 steps.EncodeColumns(ref x[row0], rows, ref *packed, tiles);
+                return;
             }
-            else
+
+            float* first = x + (nint)row0 * inputDimension;
+            int phase = RowPhase(x, inputDimension);
+            int head = row0 == 0 ? 1 : 0, tail = row0 + tiles * TileRows == rows ? 1 : 0;
+            if (phase == 0 || tiles <= head + tail)
             {
-                steps.EncodeRows(ref x[(nint)row0 * inputDimension], ref *packed, tiles);
+                steps.EncodeRows(ref *first, ref *packed, tiles, 0);
+                return;
             }
+
+            nint tileFloats = (nint)TileRows * inputDimension, tileCodes = groups * TileRows;
+            if (head > 0)
+            {
+                steps.EncodeRows(ref *first, ref *packed, 1, 0);
+            }
+
+            steps.EncodeRows(ref first[head * tileFloats], ref packed[head * tileCodes], tiles - head - tail, phase);
+            if (tail > 0)
+            {
+                steps.EncodeRows(ref first[(tiles - 1) * tileFloats], ref packed[(tiles - 1) * tileCodes], 1, 0);
+            }
+        }
+
+        /// <summary>How many floats after a 64-byte line every row of row-major x starts: a phase the steps plan for
+        /// (<c>RowGather.Phases</c>: even, D a multiple of 16), else 0.</summary>
+        private static unsafe int RowPhase(float* x, int inputDimension)
+        {
+            nint address = (nint)x;
+            int phase = (int)(address & 63) / sizeof(float);
+            return inputDimension % TileRows == 0 && (address & 3) == 0 && phase % 2 == 0 ? phase : 0;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -22,8 +22,10 @@ namespace KernelCompiler.Runtime
         void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles);
 
         /// <summary>Encodes <paramref name="tiles"/> tiles of row-major input: the value of dimension d in row r of
-        /// tile t is at <c>x[(16 · t + r) · D + d]</c>.</summary>
-        void EncodeRows(ref float x, ref uint packed, nint tiles);
+        /// tile t is at <c>x[(16 · t + r) · D + d]</c>. With <paramref name="phase"/> p &gt; 0 (every row starts p floats
+        /// after a 64-byte line; D a multiple of 16) the steps may read whole lines: up to p floats before each row and
+        /// 16 − p after it, which the caller guarantees are inside the input; with 0, only inside each row.</summary>
+        void EncodeRows(ref float x, ref uint packed, nint tiles, int phase);
 
         /// <summary>The integer sums of every output for <paramref name="tiles"/> tiles. Exact models: the exact sums S
         /// of tiles of packed codes. Average models (run through the runtime's <c>*Average</c> methods): S' of MADDNESS.md

@@ -519,7 +519,7 @@ namespace Snapshots
             }
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void EncodeRows(ref float x, ref uint packed, nint tiles)
+            public void EncodeRows(ref float x, ref uint packed, nint tiles, int phase)
             {
                 for (nint t = 0; t < tiles; t++)
                 {

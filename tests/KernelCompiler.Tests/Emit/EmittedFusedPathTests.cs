@@ -60,7 +60,8 @@ public class EmittedFusedPathTests
         var exact = LutAggregation.Exact;
         var average = LutAggregation.Average;
         foreach (var (d, m, c, aggregation) in new[] { (70, 9, 32, exact), (13, 3, 5, exact), (40, 70, 18, exact), (300, 20, 64, exact),
-            (70, 9, 32, average), (13, 3, 2, average), (40, 70, 16, average), (300, 20, 64, average) })
+            (64, 10, 16, exact), (70, 9, 32, average), (13, 3, 2, average), (40, 70, 16, average), (300, 20, 64, average),
+            (48, 5, 8, average) })
         {
             LutModel a = RandomModels.Create(50 + c, d, m, c, aggregation);
             LutModel other = RandomModels.Create(90 + c, d, m, c, aggregation);
@@ -106,14 +107,19 @@ public class EmittedFusedPathTests
                 Check<float>((k, o) => k.MultiplyColumnMajor(xt, o), m, "MultiplyColumnMajor");
                 Check<float>((k, o) => k.Multiply(codes, o), m, "Multiply (codes)");
 
-                // Column-major input at every float offset from a 64-byte line (N = 256: a head of 0 to 15 rows).
+                // Input at every float offset from a 64-byte line: column-major N = 256 gets a head of 0 to 15 rows,
+                // row-major rows of D = 48 or 64 are read by whole lines at even offsets (RowGather.Phases).
                 for (int shift = 1; shift < 16 && rows == 256; shift++)
                 {
                     var shifted = new float[xt.Length + shift];
                     xt.CopyTo(shifted, shift);
+                    var shiftedRows = new float[x.Length + shift];
+                    x.AsSpan(0, rows * d).CopyTo(shiftedRows.AsSpan(shift));
                     int at = shift;
                     Check<byte>((k, o) => k.EncodeColumnMajor(shifted.AsSpan(at, xt.Length), o), c, "EncodeColumnMajor, shifted " + at);
                     Check<float>((k, o) => k.MultiplyColumnMajor(shifted.AsSpan(at, xt.Length), o), m, "MultiplyColumnMajor, shifted " + at);
+                    Check<byte>((k, o) => k.Encode(shiftedRows.AsSpan(at, rows * d), o), c, "Encode, shifted " + at);
+                    Check<float>((k, o) => k.Multiply(shiftedRows.AsSpan(at, rows * d), o), m, "Multiply, shifted " + at);
                 }
             }
         }

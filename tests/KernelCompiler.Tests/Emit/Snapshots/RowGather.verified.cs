@@ -543,7 +543,7 @@ namespace Snapshots
             }
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void EncodeRows(ref float x, ref uint packed, nint tiles)
+            public void EncodeRows(ref float x, ref uint packed, nint tiles, int phase)
             {
                 // Each row's split values packed into slot vectors (a permute per window of the row holding some), a 16 × 16
                 // transpose per slot vector, then the tree walk reads slot s of the tile's 16 rows at slots[16 · s].
