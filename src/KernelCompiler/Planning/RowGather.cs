@@ -15,6 +15,8 @@ namespace KernelCompiler
     /// <remarks>
     /// Windows start at a multiple of 16 (the row's 64-byte blocks when D is a multiple of 16), moved back to end at
     /// the row's end where they would pass it, so every load stays inside its row: no read past the last row of x.
+    /// A phase plan (<see cref="ForPhase"/>) covers instead the 64-byte lines around a row that starts off a line; the
+    /// runtime uses it only where those lines are inside x.
     /// A row of fewer than 16 floats holds no window; the emitters read such rows value by value.
     /// Linked into the netstandard2.0 generator: keep it free of APIs newer than netstandard2.0.
     /// </remarks>
