@@ -69,12 +69,6 @@ namespace KernelCompiler.Runtime
             }
 
             int g = Groups(codebooks);
-            int head, end;
-            fixed (float* px = x)
-            {
-                (head, end) = Tiling(px, rows, 0, rows, columnMajor);
-            }
-
             int chunkTiles = Math.Min(EncodeTiles(g), rows / TileRows);
             int packedLength = chunkTiles * g * TileRows;
             uint[]? rented = null;
@@ -85,26 +79,13 @@ namespace KernelCompiler.Runtime
                 fixed (float* px = x)
                 fixed (byte* pc = codes)
                 {
-                    if (head > 0)
+                    foreach ((int row0, int tiles) in Tiling(px, rows, 0, rows, columnMajor, chunkTiles))
                     {
-                        EncodeChunk(ref steps, px, inputDimension, rows, 0, columnMajor, packed, 1, g);
-                        StoreCodes(packed, codebooks, pc);
-                    }
-
-                    for (int row0 = head; row0 < end; row0 += chunkTiles * TileRows)
-                    {
-                        int tiles = Math.Min(chunkTiles, (end - row0) / TileRows);
                         EncodeChunk(ref steps, px, inputDimension, rows, row0, columnMajor, packed, tiles, g);
                         for (int t = 0; t < tiles; t++)
                         {
                             StoreCodes(packed + t * g * TileRows, codebooks, pc + (nint)(row0 + t * TileRows) * codebooks);
                         }
-                    }
-
-                    if (end < rows)
-                    {
-                        EncodeChunk(ref steps, px, inputDimension, rows, rows - TileRows, columnMajor, packed, 1, g);
-                        StoreCodes(packed, codebooks, pc + (nint)(rows - TileRows) * codebooks);
                     }
                 }
             }
@@ -179,12 +160,6 @@ namespace KernelCompiler.Runtime
                 return 0;
             }
 
-            int head, last;
-            fixed (float* px = x)
-            {
-                (head, last) = Tiling(px, rows, start, end, columnMajor);
-            }
-
             int g = Groups(codebooks);
             // An average chunk stays whole blocks (ScanBlock clears the missing tiles of a chunk's last block in place).
             int chunkTiles = average ? AverageEncodeTiles(g) : Math.Min(EncodeTiles(g), count / TileRows);
@@ -207,20 +182,9 @@ namespace KernelCompiler.Runtime
                 fixed (float* px = x)
                 fixed (float* pd = destination)
                 {
-                    if (head > 0)
+                    foreach ((int first, int tiles) in Tiling(px, rows, start, end, columnMajor, chunkTiles))
                     {
-                        MultiplyChunk(ref steps, px, inputDimension, outputs, rows, start, 0, 1, columnMajor, packed, g, scanTiles, block, sums, pd, ps, po, average);
-                    }
-
-                    for (int first = head; first < last; first += chunkTiles * TileRows)
-                    {
-                        int tiles = Math.Min(chunkTiles, (last - first) / TileRows);
                         MultiplyChunk(ref steps, px, inputDimension, outputs, rows, start, first, tiles, columnMajor, packed, g, scanTiles, block, sums, pd, ps, po, average);
-                    }
-
-                    if (last < count)
-                    {
-                        MultiplyChunk(ref steps, px, inputDimension, outputs, rows, start, count - TileRows, 1, columnMajor, packed, g, scanTiles, block, sums, pd, ps, po, average);
                     }
                 }
             }
@@ -255,23 +219,79 @@ namespace KernelCompiler.Runtime
         /// <summary>Fewer rows than this are tiled from their first row, without the alignment head.</summary>
         private const int MinAlignedRows = 256;
 
-        /// <summary>How the rows <paramref name="start"/> .. <paramref name="end"/> − 1 (at least one tile) are tiled:
-        /// whole tiles from row <c>Head</c> to row <c>Last</c> (relative to <paramref name="start"/>), plus one tile at
-        /// the first row where <c>Head</c> &gt; 0 and one ending at the last row where <c>Last</c> is short of it, so
-        /// every row is done here: a row left to the caller's other paths costs 50 to 300 times a tiled row (measured on
-        /// mnist-c16, column-major, 10,000 rows: 0.3–1.6 µs each). The rows two tiles cover are written twice, with the
-        /// same values. <c>Head</c> is the first row whose value in every column of column-major input starts a 64-byte
-        /// line, so each 512-bit load of the encoder reads one cache line instead of two (measured on the same kernel:
-        /// Multiply 4–8 % faster on aligned than on unaligned input); 0 where every column cannot be aligned at once (N
-        /// not a multiple of 16, or a float not on a 4-byte boundary), for row-major input, and for a short range.</summary>
-        private static unsafe (int Head, int Last) Tiling(float* x, int rows, int start, int end, bool columnMajor)
+        /// <summary>How the rows <paramref name="start"/> .. <paramref name="end"/> − 1 (at least one tile) are tiled: runs
+        /// of tiles (first row relative to <paramref name="start"/>, tile count) that together cover every row, so none
+        /// is left to the caller's other paths, where a row costs 50 to 300 times a tiled row (measured on mnist-c16,
+        /// column-major, 10,000 rows: 0.3–1.6 µs each). Whole tiles from a head row on, in chunks of up to
+        /// <paramref name="chunkTiles"/>; before them one tile at the first row where the head is not 0; after them one
+        /// tile ending at the last row where they stop short of it. The rows two tiles cover are written twice, with
+        /// the same values. The head is the first row whose value in every column of column-major input starts a
+        /// 64-byte line, so each 512-bit load of the encoder reads one cache line instead of two (measured on the same
+        /// kernel: Multiply 4–8 % faster on aligned than on unaligned input); 0 where every column cannot be aligned at
+        /// once (N not a multiple of 16, or a float not on a 4-byte boundary), for row-major input, and for a short
+        /// range.</summary>
+        private static unsafe TileRuns Tiling(float* x, int rows, int start, int end, bool columnMajor, int chunkTiles)
         {
             int count = end - start;
             nint address = (nint)(x + start);
             int head = !columnMajor || count < MinAlignedRows || rows % TileRows != 0 || (address & 3) != 0
                 ? 0
                 : (int)((-address & 63) / sizeof(float));
-            return (head, head + (count - head) / TileRows * TileRows);
+            return new TileRuns(head, head + (count - head) / TileRows * TileRows, count, chunkTiles);
+        }
+
+        /// <summary>The runs of <see cref="Tiling"/>, as <c>foreach</c> reads them: the head tile, the chunks of whole
+        /// tiles from <c>head</c> to <c>last</c>, the tile ending at row <c>count</c>.</summary>
+        private ref struct TileRuns
+        {
+            private readonly int _head, _last, _count, _chunkTiles;
+            private int _next;
+            private bool _started, _tailDone;
+
+            public TileRuns(int head, int last, int count, int chunkTiles)
+            {
+                _head = head;
+                _last = last;
+                _count = count;
+                _chunkTiles = chunkTiles;
+                _next = head;
+                _started = _tailDone = false;
+                Current = default;
+            }
+
+            public (int First, int Tiles) Current { get; private set; }
+
+            public readonly TileRuns GetEnumerator() => this;
+
+            public bool MoveNext()
+            {
+                if (!_started)
+                {
+                    _started = true;
+                    if (_head > 0)
+                    {
+                        Current = (0, 1);
+                        return true;
+                    }
+                }
+
+                if (_next < _last)
+                {
+                    int tiles = Math.Min(_chunkTiles, (_last - _next) / TileRows);
+                    Current = (_next, tiles);
+                    _next += tiles * TileRows;
+                    return true;
+                }
+
+                if (!_tailDone && _last < _count)
+                {
+                    _tailDone = true;
+                    Current = (_count - TileRows, 1);
+                    return true;
+                }
+
+                return false;
+            }
         }
 
         /// <summary>The first 64-byte boundary in a buffer of at least 64 spare bytes.</summary>
