@@ -49,7 +49,12 @@ namespace KernelCompiler
             il.Declare("r", typeof(nint));
             il.Declare("row", FloatRef);
             il.Declare("rowSlots", FloatRef);
-            il.Declare("line", FloatRef);
+            int[] phases = RowGather.Phases(plan.InputDimension);
+            if (phases.Length > 0)
+            {
+                il.Declare("line", FloatRef);
+            }
+
             il.Declare("v", typeof(Vector512<float>));
             int floats = gather.SlotVectors * 256;
             il.Int(floats * sizeof(float));
@@ -90,7 +95,6 @@ namespace KernelCompiler
                     il.Op(OpCodes.Mul);
                     il.Call(add);
                     il.Store("rowSlots");
-                    int[] phases = RowGather.Phases(plan.InputDimension);
                     if (phases.Length == 0)
                     {
                         EmitRowGather(il, gather, "row", load, store);

@@ -60,7 +60,20 @@ namespace KernelCompiler
         /// line. Loads from lines then never straddle two (row-major Multiply measured 18–30 % slower on input 8 or
         /// 56 bytes off a line than on aligned input, docs/kernel-design.md); other phases read as phase 0 does.</summary>
         public static int[] Phases(int inputDimension)
-            => inputDimension % BlockFloats == 0 && Applies(inputDimension) ? new[] { 2, 4, 6, 8, 10, 12, 14 } : new int[0];
+        {
+            var phases = new List<int>();
+            for (int phase = 1; phase < BlockFloats; phase++)
+            {
+                if (IsPlannedPhase(inputDimension, phase)) phases.Add(phase);
+            }
+
+            return phases.ToArray();
+        }
+
+        /// <summary>Whether <paramref name="phase"/> is one of <see cref="Phases"/>: the one rule, asked without
+        /// allocating by the runtime on every row-major call.</summary>
+        public static bool IsPlannedPhase(int inputDimension, int phase)
+            => phase > 0 && phase < BlockFloats && phase % 2 == 0 && inputDimension % BlockFloats == 0 && Applies(inputDimension);
 
         /// <summary>Whether rows of <paramref name="inputDimension"/> floats hold a window (D ≥ 16).</summary>
         public static bool Applies(int inputDimension) => inputDimension >= BlockFloats;

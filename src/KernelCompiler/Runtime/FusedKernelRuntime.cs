@@ -337,12 +337,13 @@ namespace KernelCompiler.Runtime
         }
 
         /// <summary>How many floats after a 64-byte line every row of row-major x starts: a phase the steps plan for
-        /// (<c>RowGather.Phases</c>: even, D a multiple of 16), else 0.</summary>
+        /// (<see cref="RowGather.Phases"/>), else 0. Steps from another build of the planner that lack the phase
+        /// take their switch's default, the phase-0 gather, which reads only inside each row.</summary>
         private static unsafe int RowPhase(float* x, int inputDimension)
         {
             nint address = (nint)x;
             int phase = (int)(address & 63) / sizeof(float);
-            return inputDimension % TileRows == 0 && (address & 3) == 0 && phase % 2 == 0 ? phase : 0;
+            return (address & 3) == 0 && RowGather.IsPlannedPhase(inputDimension, phase) ? phase : 0;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
