@@ -41,6 +41,7 @@ namespace KernelCompiler
             w.Open();
             w.Line("// Group by group over all the tiles, so each split column is read as one run the prefetcher follows.");
             w.Line("Vector512<int> n0, n1, n2, n3;");
+            WriteFusedConstants(w);
             for (int group = 0; group < g; group++)
             {
                 w.Line("for (nint t = 0; t < tiles; t++)");
@@ -114,48 +115,74 @@ namespace KernelCompiler
             w.Line("// and a decision to go right (threshold <= value: false for NaN) adds this level's bit (8 >> level) in one masked add.");
             w.Line("// The compare is written threshold-first so the value's load folds into it.");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            w.Line("private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)");
+            w.Line("private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, Vector512<int> bit)");
             w.Open();
-            w.Line("return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);");
+            w.Line("return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + bit, node);");
             w.Close();
             WriteRowValues(w, plan);
             w.Close();
             w.Line();
         }
 
-        /// <summary>The tree walk of one group's four codebooks for one tile; <paramref name="load"/> gives the
-        /// expression of one input dimension's values for the tile's 16 rows.</summary>
+        /// <summary>The node starts (16 · j, and 16 · j + 8 after going right at level 0) and the level bits as locals
+        /// before the tile loops: the JIT keeps them in registers, where as constants it loads or broadcasts them again
+        /// every tile (measured: encode 5–6 % faster, Multiply 2–5 %).</summary>
+        private static void WriteFusedConstants(SourceText w)
+        {
+            var line = new StringBuilder("Vector512<int> ");
+            for (int j = 0; j < 4; j++)
+            {
+                line.Append("start" + Int(j) + " = Vector512.Create(" + Int(16 * j) + "), right" + Int(j) + " = Vector512.Create(" + Int(16 * j + 8) + "), ");
+            }
+
+            for (int level = 1; level < LutModel.TreeDepth; level++)
+            {
+                line.Append("bit" + Int(8 >> level) + " = Vector512.Create(" + Int(8 >> level) + ")" + (level + 1 < LutModel.TreeDepth ? ", " : ";"));
+            }
+
+            w.Line(line.ToString());
+        }
+
+        /// <summary>The tree walk of one group's four codebooks for one tile, level by level across the four (their
+        /// chains are independent, so each level's four steps can run together); <paramref name="load"/> gives the
+        /// expression of one input dimension's values for the tile's 16 rows. Reads the locals of
+        /// <see cref="WriteFusedConstants"/>.</summary>
         private static void WriteFusedGroup(SourceText w, KernelPlan plan, int group, System.Func<int, string> load)
         {
-            var packed = new StringBuilder();
             for (int j = 0; j < 4; j++)
             {
                 int c = group * 4 + j;
-                string n = "n" + Int(j);
-                string shifted = j == 0 ? n : "(" + n + " << " + Int(8 * j) + ")";
-                if (c >= plan.Codebooks)
-                {
-                    // A padding codebook: code 0, whose table bytes are 0.
-                    w.Line("// Codebook " + Int(c) + " pads the group: code 0, table of zeros.");
-                    w.Line(n + " = Vector512.Create(" + Int(16 * j) + ");");
-                }
-                else
-                {
-                    w.Line("// Codebook " + Int(c) + ": x[" + Int(plan.Model.SplitDimension(c, 0)) + "], x[" + Int(plan.Model.SplitDimension(c, 1)) +
-                        "], x[" + Int(plan.Model.SplitDimension(c, 2)) + "], x[" + Int(plan.Model.SplitDimension(c, 3)) + "]; its node starts at " + Int(16 * j) + ".");
-                    w.Line(n + " = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(" + Float(plan.Threshold(c, 0, 0)) + "), " +
-                        load(plan.Model.SplitDimension(c, 0)) + ").AsInt32(), Vector512.Create(" + Int(16 * j + 8) + "), Vector512.Create(" + Int(16 * j) + "));");
-                    for (int level = 1; level < LutModel.TreeDepth; level++)
-                    {
-                        w.Line(n + " = Level(" + n + ", " + load(plan.Model.SplitDimension(c, level)) +
-                            ", Vector512.Create(" + FloatList(plan.FusedLanes(c, level)) + "), " + Int(8 >> level) + ");");
-                    }
-                }
-
-                packed.Append(j == 0 ? shifted : " | " + shifted);
+                w.Line(c >= plan.Codebooks
+                    ? "// Codebook " + Int(c) + " pads the group: code 0, table of zeros."
+                    : "// Codebook " + Int(c) + ": x[" + Int(plan.Model.SplitDimension(c, 0)) + "], x[" + Int(plan.Model.SplitDimension(c, 1)) +
+                      "], x[" + Int(plan.Model.SplitDimension(c, 2)) + "], x[" + Int(plan.Model.SplitDimension(c, 3)) + "]; its node starts at " + Int(16 * j) + ".");
             }
 
-            w.Line("(" + packed + ").AsUInt32().StoreUnsafe(ref codes, " + Int(group * 16) + ");");
+            for (int level = 0; level < LutModel.TreeDepth; level++)
+            {
+                for (int j = 0; j < 4; j++)
+                {
+                    int c = group * 4 + j;
+                    string n = "n" + Int(j);
+                    if (c >= plan.Codebooks)
+                    {
+                        // A padding codebook: code 0, whose table bytes are 0.
+                        if (level == 0) w.Line(n + " = start" + Int(j) + ";");
+                    }
+                    else if (level == 0)
+                    {
+                        w.Line(n + " = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(" + Float(plan.Threshold(c, 0, 0)) + "), " +
+                            load(plan.Model.SplitDimension(c, 0)) + ").AsInt32(), right" + Int(j) + ", start" + Int(j) + ");");
+                    }
+                    else
+                    {
+                        w.Line(n + " = Level(" + n + ", " + load(plan.Model.SplitDimension(c, level)) +
+                            ", Vector512.Create(" + FloatList(plan.FusedLanes(c, level)) + "), bit" + Int(8 >> level) + ");");
+                    }
+                }
+            }
+
+            w.Line("(n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, " + Int(group * 16) + ");");
         }
     }
 }

@@ -15,11 +15,12 @@ namespace KernelCompiler
             if (gather == null)
             {
                 // Rows narrower than a vector: each split value of the tile's 16 rows read one by one.
+                w.Line("Vector512<int> n0, n1, n2, n3;");
+                WriteFusedConstants(w);
                 w.Line("for (nint t = 0; t < tiles; t++)");
                 w.Open();
                 w.Line("ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));");
                 w.Line("ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));");
-                w.Line("Vector512<int> n0, n1, n2, n3;");
                 for (int group = 0; group < plan.FusedGroups; group++)
                 {
                     WriteFusedGroup(w, plan, group, d => "RowValues(ref tile, " + Int(d) + ")");
@@ -35,6 +36,7 @@ namespace KernelCompiler
             w.Line("// transpose per slot vector, then the tree walk reads slot s of the tile's 16 rows at slots[16 · s].");
             w.Line("Span<float> buffer = stackalloc float[" + Int(gather.SlotVectors * 256) + "];");
             w.Line("ref float slots = ref MemoryMarshal.GetReference(buffer);");
+            w.Line("Vector512<int> n0, n1, n2, n3;");
             w.Line("for (nint t = 0; t < tiles; t++)");
             w.Open();
             w.Line("ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));");
@@ -74,8 +76,9 @@ namespace KernelCompiler
 
             w.Close();
             w.Line("global::KernelCompiler.Runtime.FusedRowTiles.TransposeSlots(ref slots, " + Int(gather.SlotVectors) + ");");
-            w.Line("Vector512<int> n0, n1, n2, n3;");
-                        for (int group = 0; group < plan.FusedGroups; group++)
+            // After the call, not before the loop: vectors live across a call are spilled and reloaded every tile.
+            WriteFusedConstants(w);
+            for (int group = 0; group < plan.FusedGroups; group++)
             {
                 WriteFusedGroup(w, plan, group, d => "Vector512.LoadUnsafe(ref slots, " + Int(16 * gather.SlotOf(d)) + ")");
             }

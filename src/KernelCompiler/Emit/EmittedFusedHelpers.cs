@@ -17,11 +17,11 @@ namespace KernelCompiler
     {
         /// <summary>One tree level for 16 rows: each lane's threshold picked by its node so far (vpermps reads its low
         /// four bits), and a decision to go right (threshold &lt;= value: false for NaN) adds this level's bit
-        /// (8 &gt;&gt; level) in one masked add.</summary>
+        /// (8 &gt;&gt; level, in every lane of <paramref name="bit"/>) in one masked add.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-        public static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)
+        public static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, Vector512<int> bit)
         {
-            return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);
+            return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + bit, node);
         }
 
         /// <summary>Row-major input narrower than 16 floats (D &lt; 16): one split dimension of the tile's 16 rows,

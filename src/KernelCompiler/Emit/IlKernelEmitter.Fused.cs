@@ -8,8 +8,8 @@ using System.Runtime.Intrinsics.X86;
 namespace KernelCompiler
 {
     // The fused AVX-512 VBMI path's steps (KernelCompiler.Runtime.IFusedKernelSteps) as IL: the same operations in the
-    // same order as CSharpKernelWriter.Fused.cs, down to the IL the C# compiler makes of them (n0 kept on the stack,
-    // Unsafe.Add for every offset), and the helpers Level and RowValues are calls to EmittedFusedHelpers as the generated
+    // same order as CSharpKernelWriter.Fused.cs, down to the IL the C# compiler makes of them (locals for the nodes and
+    // the tree's constants, Unsafe.Add for every offset), and the helpers Level and RowValues are calls to EmittedFusedHelpers as the generated
     // steps call theirs, so the JIT compiles both to the same machine code. One difference by nature: IL has no static
     // data, so Scan takes the fused tables as an argument (the kernel holds them; see EmittedFusedSteps). Keep the two
     // files in step.
@@ -36,7 +36,8 @@ namespace KernelCompiler
             // tiles, so each split column is read as one run the prefetcher follows.
             DynamicMethod columns = NewMethod("EncodeColumns", new[] { FloatRef, typeof(nint), UintRef, typeof(nint) });
             var il = new Il(columns);
-            DeclareFusedLocals(il, nodesFirst: true);
+            DeclareFusedLocals(il);
+            StoreFusedConstants(il);
             for (int group = 0; group < g; group++)
             {
                 int current = group;
@@ -82,22 +83,43 @@ namespace KernelCompiler
                 tables);
         }
 
-        /// <summary>The locals of both encode steps, in the C# compiler's order (n1..n3 first where the C# declares
-        /// them outside the tile loop): the tile counter, the tile's input and codes, and n1..n3 (n0 lives on the
-        /// stack, see WriteFusedGroup).</summary>
-        private static void DeclareFusedLocals(Il il, bool nodesFirst)
+        /// <summary>The locals of both encode steps, in the C# compiler's order: the nodes n0..n3 and the constants of
+        /// <see cref="StoreFusedConstants"/> (declared before the tile loop), then the tile counter, the tile's input and
+        /// codes.</summary>
+        private static void DeclareFusedLocals(Il il)
         {
-            if (nodesFirst)
-            {
-                for (int j = 1; j < 4; j++) il.Declare("n" + j, typeof(Vector512<int>));
-            }
-
+            for (int j = 0; j < 4; j++) il.Declare("n" + j, typeof(Vector512<int>));
+            foreach ((string name, int _) in FusedConstants()) il.Declare(name, typeof(Vector512<int>));
             il.Declare("t", typeof(nint));
             il.Declare("tile", FloatRef);
             il.Declare("codes", UintRef);
-            if (!nodesFirst)
+        }
+
+        /// <summary>The node starts (16 · j, and 16 · j + 8 after going right at level 0) and the level bits, as
+        /// CSharpKernelWriter.WriteFusedConstants names them.</summary>
+        private static (string Name, int Value)[] FusedConstants()
+        {
+            var constants = new System.Collections.Generic.List<(string, int)>();
+            for (int j = 0; j < 4; j++)
             {
-                for (int j = 1; j < 4; j++) il.Declare("n" + j, typeof(Vector512<int>));
+                constants.Add(("start" + j, 16 * j));
+                constants.Add(("right" + j, 16 * j + 8));
+            }
+
+            for (int level = 1; level < LutModel.TreeDepth; level++) constants.Add(("bit" + (8 >> level), 8 >> level));
+            return constants.ToArray();
+        }
+
+        /// <summary>Vector512&lt;int&gt; start0 = Vector512.Create(0), right0 = Vector512.Create(8), ..., bit1 = Vector512.Create(1);
+        /// before the tile loops, so the JIT keeps them in registers.</summary>
+        private static void StoreFusedConstants(Il il)
+        {
+            MethodInfo createInt = Method(typeof(Vector512), "Create", null, typeof(int));
+            foreach ((string name, int value) in FusedConstants())
+            {
+                il.Int(value);
+                il.Call(createInt);
+                il.Store(name);
             }
         }
 
@@ -148,12 +170,12 @@ namespace KernelCompiler
             il.Op(OpCodes.Conv_I);
         }
 
-        /// <summary>The tree walk of one group's four codebooks for one tile; <paramref name="load"/> pushes the values
-        /// of one input dimension for the tile's 16 rows (a Vector512&lt;float&gt;).</summary>
+        /// <summary>The tree walk of one group's four codebooks for one tile, level by level across the four;
+        /// <paramref name="load"/> pushes the values of one input dimension for the tile's 16 rows (a
+        /// Vector512&lt;float&gt;). Reads the locals of <see cref="StoreFusedConstants"/>.</summary>
         private static void WriteFusedGroup(Il il, KernelPlan plan, int group, Action<int> load)
         {
             Type vi = typeof(Vector512<int>), vf = typeof(Vector512<float>);
-            MethodInfo createInt = Method(typeof(Vector512), "Create", null, typeof(int));
             MethodInfo createFloat = Method(typeof(Vector512), "Create", null, typeof(float));
             MethodInfo compare = Method(typeof(Vector512), "LessThanOrEqual", typeof(float), vf, vf);
             MethodInfo asInt = Method(typeof(Vector512), "AsInt32", typeof(float), vf);
@@ -162,57 +184,53 @@ namespace KernelCompiler
             MethodInfo levelStep = typeof(EmittedFusedHelpers).GetMethod(nameof(EmittedFusedHelpers.Level))!;
             MethodInfo shift = vi.GetMethod("op_LeftShift", new[] { vi, typeof(int) })!;
             MethodInfo or = vi.GetMethod("op_BitwiseOr", new[] { vi, vi })!;
-            for (int j = 0; j < 4; j++)
+            for (int level = 0; level < LutModel.TreeDepth; level++)
             {
-                int c = group * 4 + j;
-                string n = "n" + j;
-                if (c >= plan.Codebooks)
+                for (int j = 0; j < 4; j++)
                 {
-                    // A padding codebook: code 0, whose table bytes are 0. n = Vector512.Create(16 * j); (never n0)
-                    il.Int(16 * j);
-                    il.Call(createInt);
-                    il.Store(n);
-                    continue;
-                }
-
-                // n = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(t), load(dim0)).AsInt32(),
-                //     Vector512.Create(16 * j + 8), Vector512.Create(16 * j));
-                il.Float(plan.Threshold(c, 0, 0));
-                il.Call(createFloat);
-                load(plan.Model.SplitDimension(c, 0));
-                il.Call(compare);
-                il.Call(asInt);
-                il.Int(16 * j + 8);
-                il.Call(createInt);
-                il.Int(16 * j);
-                il.Call(createInt);
-                il.Call(select);
-                // n0 stays on the stack until the packing below reads it first, as the C# compiler keeps it (so the
-                // JIT sees the same IL); n1..n3 are locals, stored and reloaded between levels.
-                bool local = j > 0;
-                for (int level = 1; level < LutModel.TreeDepth; level++)
-                {
-                    // n = Level(n, load(dim), Vector512.Create(lanes), 8 >> level);
-                    if (local)
+                    int c = group * 4 + j;
+                    string n = "n" + j;
+                    if (c >= plan.Codebooks)
                     {
-                        il.Store(n);
-                        il.Load(n);
+                        // A padding codebook: code 0, whose table bytes are 0. n = start_j;
+                        if (level == 0)
+                        {
+                            il.Load("start" + j);
+                            il.Store(n);
+                        }
+
+                        continue;
                     }
 
-                    load(plan.Model.SplitDimension(c, level));
-                    foreach (float lane in plan.FusedLanes(c, level)) il.Float(lane);
-                    il.Call(createLanes);
-                    il.Int(8 >> level);
-                    il.Call(levelStep);
-                }
+                    if (level == 0)
+                    {
+                        // n = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(t), load(dim0)).AsInt32(), right_j, start_j);
+                        il.Float(plan.Threshold(c, 0, 0));
+                        il.Call(createFloat);
+                        load(plan.Model.SplitDimension(c, 0));
+                        il.Call(compare);
+                        il.Call(asInt);
+                        il.Load("right" + j);
+                        il.Load("start" + j);
+                        il.Call(select);
+                    }
+                    else
+                    {
+                        // n = Level(n, load(dim), Vector512.Create(lanes), bit(8 >> level));
+                        il.Load(n);
+                        load(plan.Model.SplitDimension(c, level));
+                        foreach (float lane in plan.FusedLanes(c, level)) il.Float(lane);
+                        il.Call(createLanes);
+                        il.Load("bit" + (8 >> level));
+                        il.Call(levelStep);
+                    }
 
-                if (local)
-                {
                     il.Store(n);
                 }
             }
 
-            // (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, group * 16); n0 is on the stack.
+            // (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, group * 16);
+            il.Load("n0");
             for (int j = 1; j < 4; j++)
             {
                 il.Load("n" + j);

@@ -23,7 +23,8 @@ namespace KernelCompiler
             if (gather == null)
             {
                 // Rows narrower than a vector: each split value of the tile's 16 rows read one by one.
-                DeclareFusedLocals(il, nodesFirst: false);
+                DeclareFusedLocals(il);
+                StoreFusedConstants(il);
                 NativeLoop(il, "t", () => il.Arg(RowsTilesArg), () =>
                 {
                     // ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
@@ -45,7 +46,7 @@ namespace KernelCompiler
             rows.InitLocals = false;
             il.Declare("buffer", typeof(Span<float>));
             il.Declare("slots", FloatRef);
-            DeclareFusedLocals(il, nodesFirst: false);
+            DeclareFusedLocals(il);
             il.Declare("r", typeof(nint));
             il.Declare("row", FloatRef);
             il.Declare("rowSlots", FloatRef);
@@ -71,7 +72,7 @@ namespace KernelCompiler
             MethodInfo add = Method(typeof(Unsafe), "Add", typeof(float), FloatRef, typeof(nint));
             MethodInfo load = Method(typeof(Vector512), "LoadUnsafe", typeof(float), FloatRef, typeof(nuint));
             MethodInfo store = Method(typeof(Vector512), "StoreUnsafe", typeof(float), typeof(Vector512<float>), FloatRef, typeof(nuint));
-                        NativeLoop(il, "t", () => il.Arg(RowsTilesArg), () =>
+            NativeLoop(il, "t", () => il.Arg(RowsTilesArg), () =>
             {
                 // ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
                 Offset(il, RowsXArg, "t", 16L * plan.InputDimension, typeof(float));
@@ -132,6 +133,7 @@ namespace KernelCompiler
                 il.Int(gather.SlotVectors);
                 il.Op(OpCodes.Conv_I);
                 il.Call(typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.TransposeSlots))!);
+                StoreFusedConstants(il);
                 for (int group = 0; group < g; group++)
                 {
                     WriteFusedGroup(il, plan, group, d =>

@@ -495,21 +495,22 @@ namespace Snapshots
             {
                 // Group by group over all the tiles, so each split column is read as one run the prefetcher follows.
                 Vector512<int> n0, n1, n2, n3;
+                Vector512<int> start0 = Vector512.Create(0), right0 = Vector512.Create(8), start1 = Vector512.Create(16), right1 = Vector512.Create(24), start2 = Vector512.Create(32), right2 = Vector512.Create(40), start3 = Vector512.Create(48), right3 = Vector512.Create(56), bit4 = Vector512.Create(4), bit2 = Vector512.Create(2), bit1 = Vector512.Create(1);
                 for (nint t = 0; t < tiles; t++)
                 {
                     ref float tile = ref Unsafe.Add(ref x, t * 16);
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
                     // Codebook 0: x[1], x[0], x[0], x[0]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-1.8173661f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1))).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(-0.15043718f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.7948705f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(1.3435521f, 0f, 0f, 0f, 0.85030043f, 0f, 0f, 0f, 0.098470986f, 0f, 0f, 0f, -0.25864398f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(float.MaxValue, 0f, -0.35458252f, 0f, -1.9201508f, 0f, 1.5040421f, 0f, -0.99520713f, 0f, 1.4454856f, 0f, 0.4690299f, 0f, -1.5093621f, 0f), 1);
                     // Codebook 1 pads the group: code 0, table of zeros.
-                    n1 = Vector512.Create(16);
                     // Codebook 2 pads the group: code 0, table of zeros.
-                    n2 = Vector512.Create(32);
                     // Codebook 3 pads the group: code 0, table of zeros.
-                    n3 = Vector512.Create(48);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-1.8173661f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1))).AsInt32(), right0, start0);
+                    n1 = start1;
+                    n2 = start2;
+                    n3 = start3;
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(-0.15043718f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.7948705f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(1.3435521f, 0f, 0f, 0f, 0.85030043f, 0f, 0f, 0f, 0.098470986f, 0f, 0f, 0f, -0.25864398f, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(float.MaxValue, 0f, -0.35458252f, 0f, -1.9201508f, 0f, 1.5040421f, 0f, -0.99520713f, 0f, 1.4454856f, 0f, 0.4690299f, 0f, -1.5093621f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 0);
                 }
             }
@@ -517,22 +518,23 @@ namespace Snapshots
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void EncodeRows(ref float x, ref uint packed, nint tiles, int phase)
             {
+                Vector512<int> n0, n1, n2, n3;
+                Vector512<int> start0 = Vector512.Create(0), right0 = Vector512.Create(8), start1 = Vector512.Create(16), right1 = Vector512.Create(24), start2 = Vector512.Create(32), right2 = Vector512.Create(40), start3 = Vector512.Create(48), right3 = Vector512.Create(56), bit4 = Vector512.Create(4), bit2 = Vector512.Create(2), bit1 = Vector512.Create(1);
                 for (nint t = 0; t < tiles; t++)
                 {
                     ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
-                    Vector512<int> n0, n1, n2, n3;
                     // Codebook 0: x[1], x[0], x[0], x[0]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-1.8173661f), RowValues(ref tile, 1)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, RowValues(ref tile, 0), Vector512.Create(-0.15043718f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.7948705f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, RowValues(ref tile, 0), Vector512.Create(1.3435521f, 0f, 0f, 0f, 0.85030043f, 0f, 0f, 0f, 0.098470986f, 0f, 0f, 0f, -0.25864398f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, RowValues(ref tile, 0), Vector512.Create(float.MaxValue, 0f, -0.35458252f, 0f, -1.9201508f, 0f, 1.5040421f, 0f, -0.99520713f, 0f, 1.4454856f, 0f, 0.4690299f, 0f, -1.5093621f, 0f), 1);
                     // Codebook 1 pads the group: code 0, table of zeros.
-                    n1 = Vector512.Create(16);
                     // Codebook 2 pads the group: code 0, table of zeros.
-                    n2 = Vector512.Create(32);
                     // Codebook 3 pads the group: code 0, table of zeros.
-                    n3 = Vector512.Create(48);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-1.8173661f), RowValues(ref tile, 1)).AsInt32(), right0, start0);
+                    n1 = start1;
+                    n2 = start2;
+                    n3 = start3;
+                    n0 = Level(n0, RowValues(ref tile, 0), Vector512.Create(-0.15043718f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.7948705f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, RowValues(ref tile, 0), Vector512.Create(1.3435521f, 0f, 0f, 0f, 0.85030043f, 0f, 0f, 0f, 0.098470986f, 0f, 0f, 0f, -0.25864398f, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, RowValues(ref tile, 0), Vector512.Create(float.MaxValue, 0f, -0.35458252f, 0f, -1.9201508f, 0f, 1.5040421f, 0f, -0.99520713f, 0f, 1.4454856f, 0f, 0.4690299f, 0f, -1.5093621f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 0);
                 }
             }
@@ -563,9 +565,9 @@ namespace Snapshots
             // and a decision to go right (threshold <= value: false for NaN) adds this level's bit (8 >> level) in one masked add.
             // The compare is written threshold-first so the value's load folds into it.
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)
+            private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, Vector512<int> bit)
             {
-                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);
+                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + bit, node);
             }
 
             // Row-major input: one split dimension of the tile's 16 rows, InputDimension floats apart.

@@ -500,24 +500,25 @@ namespace Snapshots
             {
                 // Group by group over all the tiles, so each split column is read as one run the prefetcher follows.
                 Vector512<int> n0, n1, n2, n3;
+                Vector512<int> start0 = Vector512.Create(0), right0 = Vector512.Create(8), start1 = Vector512.Create(16), right1 = Vector512.Create(24), start2 = Vector512.Create(32), right2 = Vector512.Create(40), start3 = Vector512.Create(48), right3 = Vector512.Create(56), bit4 = Vector512.Create(4), bit2 = Vector512.Create(2), bit1 = Vector512.Create(1);
                 for (nint t = 0; t < tiles; t++)
                 {
                     ref float tile = ref Unsafe.Add(ref x, t * 16);
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
                     // Codebook 0: x[0], x[6], x[3], x[3]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.2551207f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0))).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 6)), Vector512.Create(-0.41073227f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.0123426f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3)), Vector512.Create(1.0946381f, 0f, 0f, 0f, 0.7013506f, 0f, 0f, 0f, 0.9418406f, 0f, 0f, 0f, -0.8689378f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3)), Vector512.Create(1.6938701f, 0f, 0.12338515f, 0f, -0.55147314f, 0f, -0.5754231f, 0f, -1.4359093f, 0f, -0.64186996f, 0f, -0.5212167f, 0f, 1.6879518f, 0f), 1);
                     // Codebook 1: x[3], x[5], x[1], x[3]; its node starts at 16.
-                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.626793f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3))).AsInt32(), Vector512.Create(24), Vector512.Create(16));
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 5)), Vector512.Create(0.42202497f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.43099f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.5051012f, 0f, 0f, 0f, 0.70612526f, 0f, 0f, 0f, -1.7132562f, 0f, 0f, 0f, float.MaxValue, 0f, 0f, 0f), 2);
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3)), Vector512.Create(float.MaxValue, 0f, -0.6394207f, 0f, 1.0297285f, 0f, 0.5215482f, 0f, 1.9839488f, 0f, 1.2667564f, 0f, -0.5862426f, 0f, -0.13955608f, 0f), 1);
                     // Codebook 2 pads the group: code 0, table of zeros.
-                    n2 = Vector512.Create(32);
                     // Codebook 3 pads the group: code 0, table of zeros.
-                    n3 = Vector512.Create(48);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.2551207f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0))).AsInt32(), right0, start0);
+                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.626793f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3))).AsInt32(), right1, start1);
+                    n2 = start2;
+                    n3 = start3;
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 6)), Vector512.Create(-0.41073227f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.0123426f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 5)), Vector512.Create(0.42202497f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.43099f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3)), Vector512.Create(1.0946381f, 0f, 0f, 0f, 0.7013506f, 0f, 0f, 0f, 0.9418406f, 0f, 0f, 0f, -0.8689378f, 0f, 0f, 0f), bit2);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.5051012f, 0f, 0f, 0f, 0.70612526f, 0f, 0f, 0f, -1.7132562f, 0f, 0f, 0f, float.MaxValue, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3)), Vector512.Create(1.6938701f, 0f, 0.12338515f, 0f, -0.55147314f, 0f, -0.5754231f, 0f, -1.4359093f, 0f, -0.64186996f, 0f, -0.5212167f, 0f, 1.6879518f, 0f), bit1);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3)), Vector512.Create(float.MaxValue, 0f, -0.6394207f, 0f, 1.0297285f, 0f, 0.5215482f, 0f, 1.9839488f, 0f, 1.2667564f, 0f, -0.5862426f, 0f, -0.13955608f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 0);
                 }
             }
@@ -525,25 +526,26 @@ namespace Snapshots
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void EncodeRows(ref float x, ref uint packed, nint tiles, int phase)
             {
+                Vector512<int> n0, n1, n2, n3;
+                Vector512<int> start0 = Vector512.Create(0), right0 = Vector512.Create(8), start1 = Vector512.Create(16), right1 = Vector512.Create(24), start2 = Vector512.Create(32), right2 = Vector512.Create(40), start3 = Vector512.Create(48), right3 = Vector512.Create(56), bit4 = Vector512.Create(4), bit2 = Vector512.Create(2), bit1 = Vector512.Create(1);
                 for (nint t = 0; t < tiles; t++)
                 {
                     ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
-                    Vector512<int> n0, n1, n2, n3;
                     // Codebook 0: x[0], x[6], x[3], x[3]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.2551207f), RowValues(ref tile, 0)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, RowValues(ref tile, 6), Vector512.Create(-0.41073227f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.0123426f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, RowValues(ref tile, 3), Vector512.Create(1.0946381f, 0f, 0f, 0f, 0.7013506f, 0f, 0f, 0f, 0.9418406f, 0f, 0f, 0f, -0.8689378f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, RowValues(ref tile, 3), Vector512.Create(1.6938701f, 0f, 0.12338515f, 0f, -0.55147314f, 0f, -0.5754231f, 0f, -1.4359093f, 0f, -0.64186996f, 0f, -0.5212167f, 0f, 1.6879518f, 0f), 1);
                     // Codebook 1: x[3], x[5], x[1], x[3]; its node starts at 16.
-                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.626793f), RowValues(ref tile, 3)).AsInt32(), Vector512.Create(24), Vector512.Create(16));
-                    n1 = Level(n1, RowValues(ref tile, 5), Vector512.Create(0.42202497f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.43099f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n1 = Level(n1, RowValues(ref tile, 1), Vector512.Create(-1.5051012f, 0f, 0f, 0f, 0.70612526f, 0f, 0f, 0f, -1.7132562f, 0f, 0f, 0f, float.MaxValue, 0f, 0f, 0f), 2);
-                    n1 = Level(n1, RowValues(ref tile, 3), Vector512.Create(float.MaxValue, 0f, -0.6394207f, 0f, 1.0297285f, 0f, 0.5215482f, 0f, 1.9839488f, 0f, 1.2667564f, 0f, -0.5862426f, 0f, -0.13955608f, 0f), 1);
                     // Codebook 2 pads the group: code 0, table of zeros.
-                    n2 = Vector512.Create(32);
                     // Codebook 3 pads the group: code 0, table of zeros.
-                    n3 = Vector512.Create(48);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.2551207f), RowValues(ref tile, 0)).AsInt32(), right0, start0);
+                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.626793f), RowValues(ref tile, 3)).AsInt32(), right1, start1);
+                    n2 = start2;
+                    n3 = start3;
+                    n0 = Level(n0, RowValues(ref tile, 6), Vector512.Create(-0.41073227f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.0123426f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n1 = Level(n1, RowValues(ref tile, 5), Vector512.Create(0.42202497f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.43099f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, RowValues(ref tile, 3), Vector512.Create(1.0946381f, 0f, 0f, 0f, 0.7013506f, 0f, 0f, 0f, 0.9418406f, 0f, 0f, 0f, -0.8689378f, 0f, 0f, 0f), bit2);
+                    n1 = Level(n1, RowValues(ref tile, 1), Vector512.Create(-1.5051012f, 0f, 0f, 0f, 0.70612526f, 0f, 0f, 0f, -1.7132562f, 0f, 0f, 0f, float.MaxValue, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, RowValues(ref tile, 3), Vector512.Create(1.6938701f, 0f, 0.12338515f, 0f, -0.55147314f, 0f, -0.5754231f, 0f, -1.4359093f, 0f, -0.64186996f, 0f, -0.5212167f, 0f, 1.6879518f, 0f), bit1);
+                    n1 = Level(n1, RowValues(ref tile, 3), Vector512.Create(float.MaxValue, 0f, -0.6394207f, 0f, 1.0297285f, 0f, 0.5215482f, 0f, 1.9839488f, 0f, 1.2667564f, 0f, -0.5862426f, 0f, -0.13955608f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 0);
                 }
             }
@@ -593,9 +595,9 @@ namespace Snapshots
             // and a decision to go right (threshold <= value: false for NaN) adds this level's bit (8 >> level) in one masked add.
             // The compare is written threshold-first so the value's load folds into it.
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)
+            private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, Vector512<int> bit)
             {
-                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);
+                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + bit, node);
             }
 
             // Row-major input: one split dimension of the tile's 16 rows, InputDimension floats apart.

@@ -498,30 +498,31 @@ namespace Snapshots
             {
                 // Group by group over all the tiles, so each split column is read as one run the prefetcher follows.
                 Vector512<int> n0, n1, n2, n3;
+                Vector512<int> start0 = Vector512.Create(0), right0 = Vector512.Create(8), start1 = Vector512.Create(16), right1 = Vector512.Create(24), start2 = Vector512.Create(32), right2 = Vector512.Create(40), start3 = Vector512.Create(48), right3 = Vector512.Create(56), bit4 = Vector512.Create(4), bit2 = Vector512.Create(2), bit1 = Vector512.Create(1);
                 for (nint t = 0; t < tiles; t++)
                 {
                     ref float tile = ref Unsafe.Add(ref x, t * 16);
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
                     // Codebook 0: x[5], x[1], x[2], x[6]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.81865203f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 5))).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.5093399f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.11240899f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 2)), Vector512.Create(-0.9087464f, 0f, 0f, 0f, -1.3038828f, 0f, 0f, 0f, 1.9269587f, 0f, 0f, 0f, -1.3539847f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 6)), Vector512.Create(-0.38228193f, 0f, -0.5415875f, 0f, -0.34786466f, 0f, 0.4139471f, 0f, -0.10199462f, 0f, float.MaxValue, 0f, 0.80463284f, 0f, 1.2625505f, 0f), 1);
                     // Codebook 1: x[8], x[6], x[5], x[8]; its node starts at 16.
-                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(float.MaxValue), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 8))).AsInt32(), Vector512.Create(24), Vector512.Create(16));
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 6)), Vector512.Create(0.7687888f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.1845788f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 5)), Vector512.Create(-0.08306542f, 0f, 0f, 0f, 0.17548694f, 0f, 0f, 0f, -1.861917f, 0f, 0f, 0f, 1.9201167f, 0f, 0f, 0f), 2);
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 8)), Vector512.Create(1.2171597f, 0f, 0.5805514f, 0f, 0.6871858f, 0f, 1.7537388f, 0f, 0.3192873f, 0f, -1.7252184f, 0f, 0.25707772f, 0f, 0.4349424f, 0f), 1);
                     // Codebook 2: x[7], x[7], x[3], x[1]; its node starts at 32.
-                    n2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.7065436f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 7))).AsInt32(), Vector512.Create(40), Vector512.Create(32));
-                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 7)), Vector512.Create(0.22426334f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.3373479f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3)), Vector512.Create(-1.4468163f, 0f, 0f, 0f, -0.055379726f, 0f, 0f, 0f, float.MaxValue, 0f, 0f, 0f, 1.5329453f, 0f, 0f, 0f), 2);
-                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.335021f, 0f, 0.8856262f, 0f, -1.9451628f, 0f, 0.55057025f, 0f, 0.42358613f, 0f, float.MaxValue, 0f, 1.5088117f, 0f, 1.4426341f, 0f), 1);
                     // Codebook 3: x[8], x[2], x[4], x[3]; its node starts at 48.
-                    n3 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.17414111f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 8))).AsInt32(), Vector512.Create(56), Vector512.Create(48));
-                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 2)), Vector512.Create(0.3539774f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.6498305f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 4)), Vector512.Create(-0.9131101f, 0f, 0f, 0f, -1.4577541f, 0f, 0f, 0f, -0.30354235f, 0f, 0f, 0f, 0.7942515f, 0f, 0f, 0f), 2);
-                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3)), Vector512.Create(1.1651139f, 0f, 1.3384926f, 0f, -1.7446384f, 0f, 0.18843201f, 0f, -0.13223271f, 0f, -0.89685607f, 0f, 0.9066644f, 0f, 1.1903291f, 0f), 1);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.81865203f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 5))).AsInt32(), right0, start0);
+                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(float.MaxValue), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 8))).AsInt32(), right1, start1);
+                    n2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.7065436f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 7))).AsInt32(), right2, start2);
+                    n3 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.17414111f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 8))).AsInt32(), right3, start3);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.5093399f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.11240899f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 6)), Vector512.Create(0.7687888f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.1845788f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 7)), Vector512.Create(0.22426334f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.3373479f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 2)), Vector512.Create(0.3539774f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.6498305f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 2)), Vector512.Create(-0.9087464f, 0f, 0f, 0f, -1.3038828f, 0f, 0f, 0f, 1.9269587f, 0f, 0f, 0f, -1.3539847f, 0f, 0f, 0f), bit2);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 5)), Vector512.Create(-0.08306542f, 0f, 0f, 0f, 0.17548694f, 0f, 0f, 0f, -1.861917f, 0f, 0f, 0f, 1.9201167f, 0f, 0f, 0f), bit2);
+                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3)), Vector512.Create(-1.4468163f, 0f, 0f, 0f, -0.055379726f, 0f, 0f, 0f, float.MaxValue, 0f, 0f, 0f, 1.5329453f, 0f, 0f, 0f), bit2);
+                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 4)), Vector512.Create(-0.9131101f, 0f, 0f, 0f, -1.4577541f, 0f, 0f, 0f, -0.30354235f, 0f, 0f, 0f, 0.7942515f, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 6)), Vector512.Create(-0.38228193f, 0f, -0.5415875f, 0f, -0.34786466f, 0f, 0.4139471f, 0f, -0.10199462f, 0f, float.MaxValue, 0f, 0.80463284f, 0f, 1.2625505f, 0f), bit1);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 8)), Vector512.Create(1.2171597f, 0f, 0.5805514f, 0f, 0.6871858f, 0f, 1.7537388f, 0f, 0.3192873f, 0f, -1.7252184f, 0f, 0.25707772f, 0f, 0.4349424f, 0f), bit1);
+                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.335021f, 0f, 0.8856262f, 0f, -1.9451628f, 0f, 0.55057025f, 0f, 0.42358613f, 0f, float.MaxValue, 0f, 1.5088117f, 0f, 1.4426341f, 0f), bit1);
+                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3)), Vector512.Create(1.1651139f, 0f, 1.3384926f, 0f, -1.7446384f, 0f, 0.18843201f, 0f, -0.13223271f, 0f, -0.89685607f, 0f, 0.9066644f, 0f, 1.1903291f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 0);
                 }
             }
@@ -529,31 +530,32 @@ namespace Snapshots
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void EncodeRows(ref float x, ref uint packed, nint tiles, int phase)
             {
+                Vector512<int> n0, n1, n2, n3;
+                Vector512<int> start0 = Vector512.Create(0), right0 = Vector512.Create(8), start1 = Vector512.Create(16), right1 = Vector512.Create(24), start2 = Vector512.Create(32), right2 = Vector512.Create(40), start3 = Vector512.Create(48), right3 = Vector512.Create(56), bit4 = Vector512.Create(4), bit2 = Vector512.Create(2), bit1 = Vector512.Create(1);
                 for (nint t = 0; t < tiles; t++)
                 {
                     ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
-                    Vector512<int> n0, n1, n2, n3;
                     // Codebook 0: x[5], x[1], x[2], x[6]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.81865203f), RowValues(ref tile, 5)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, RowValues(ref tile, 1), Vector512.Create(-1.5093399f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.11240899f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, RowValues(ref tile, 2), Vector512.Create(-0.9087464f, 0f, 0f, 0f, -1.3038828f, 0f, 0f, 0f, 1.9269587f, 0f, 0f, 0f, -1.3539847f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, RowValues(ref tile, 6), Vector512.Create(-0.38228193f, 0f, -0.5415875f, 0f, -0.34786466f, 0f, 0.4139471f, 0f, -0.10199462f, 0f, float.MaxValue, 0f, 0.80463284f, 0f, 1.2625505f, 0f), 1);
                     // Codebook 1: x[8], x[6], x[5], x[8]; its node starts at 16.
-                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(float.MaxValue), RowValues(ref tile, 8)).AsInt32(), Vector512.Create(24), Vector512.Create(16));
-                    n1 = Level(n1, RowValues(ref tile, 6), Vector512.Create(0.7687888f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.1845788f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n1 = Level(n1, RowValues(ref tile, 5), Vector512.Create(-0.08306542f, 0f, 0f, 0f, 0.17548694f, 0f, 0f, 0f, -1.861917f, 0f, 0f, 0f, 1.9201167f, 0f, 0f, 0f), 2);
-                    n1 = Level(n1, RowValues(ref tile, 8), Vector512.Create(1.2171597f, 0f, 0.5805514f, 0f, 0.6871858f, 0f, 1.7537388f, 0f, 0.3192873f, 0f, -1.7252184f, 0f, 0.25707772f, 0f, 0.4349424f, 0f), 1);
                     // Codebook 2: x[7], x[7], x[3], x[1]; its node starts at 32.
-                    n2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.7065436f), RowValues(ref tile, 7)).AsInt32(), Vector512.Create(40), Vector512.Create(32));
-                    n2 = Level(n2, RowValues(ref tile, 7), Vector512.Create(0.22426334f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.3373479f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n2 = Level(n2, RowValues(ref tile, 3), Vector512.Create(-1.4468163f, 0f, 0f, 0f, -0.055379726f, 0f, 0f, 0f, float.MaxValue, 0f, 0f, 0f, 1.5329453f, 0f, 0f, 0f), 2);
-                    n2 = Level(n2, RowValues(ref tile, 1), Vector512.Create(-1.335021f, 0f, 0.8856262f, 0f, -1.9451628f, 0f, 0.55057025f, 0f, 0.42358613f, 0f, float.MaxValue, 0f, 1.5088117f, 0f, 1.4426341f, 0f), 1);
                     // Codebook 3: x[8], x[2], x[4], x[3]; its node starts at 48.
-                    n3 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.17414111f), RowValues(ref tile, 8)).AsInt32(), Vector512.Create(56), Vector512.Create(48));
-                    n3 = Level(n3, RowValues(ref tile, 2), Vector512.Create(0.3539774f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.6498305f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n3 = Level(n3, RowValues(ref tile, 4), Vector512.Create(-0.9131101f, 0f, 0f, 0f, -1.4577541f, 0f, 0f, 0f, -0.30354235f, 0f, 0f, 0f, 0.7942515f, 0f, 0f, 0f), 2);
-                    n3 = Level(n3, RowValues(ref tile, 3), Vector512.Create(1.1651139f, 0f, 1.3384926f, 0f, -1.7446384f, 0f, 0.18843201f, 0f, -0.13223271f, 0f, -0.89685607f, 0f, 0.9066644f, 0f, 1.1903291f, 0f), 1);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.81865203f), RowValues(ref tile, 5)).AsInt32(), right0, start0);
+                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(float.MaxValue), RowValues(ref tile, 8)).AsInt32(), right1, start1);
+                    n2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.7065436f), RowValues(ref tile, 7)).AsInt32(), right2, start2);
+                    n3 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.17414111f), RowValues(ref tile, 8)).AsInt32(), right3, start3);
+                    n0 = Level(n0, RowValues(ref tile, 1), Vector512.Create(-1.5093399f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.11240899f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n1 = Level(n1, RowValues(ref tile, 6), Vector512.Create(0.7687888f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.1845788f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n2 = Level(n2, RowValues(ref tile, 7), Vector512.Create(0.22426334f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.3373479f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n3 = Level(n3, RowValues(ref tile, 2), Vector512.Create(0.3539774f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.6498305f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, RowValues(ref tile, 2), Vector512.Create(-0.9087464f, 0f, 0f, 0f, -1.3038828f, 0f, 0f, 0f, 1.9269587f, 0f, 0f, 0f, -1.3539847f, 0f, 0f, 0f), bit2);
+                    n1 = Level(n1, RowValues(ref tile, 5), Vector512.Create(-0.08306542f, 0f, 0f, 0f, 0.17548694f, 0f, 0f, 0f, -1.861917f, 0f, 0f, 0f, 1.9201167f, 0f, 0f, 0f), bit2);
+                    n2 = Level(n2, RowValues(ref tile, 3), Vector512.Create(-1.4468163f, 0f, 0f, 0f, -0.055379726f, 0f, 0f, 0f, float.MaxValue, 0f, 0f, 0f, 1.5329453f, 0f, 0f, 0f), bit2);
+                    n3 = Level(n3, RowValues(ref tile, 4), Vector512.Create(-0.9131101f, 0f, 0f, 0f, -1.4577541f, 0f, 0f, 0f, -0.30354235f, 0f, 0f, 0f, 0.7942515f, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, RowValues(ref tile, 6), Vector512.Create(-0.38228193f, 0f, -0.5415875f, 0f, -0.34786466f, 0f, 0.4139471f, 0f, -0.10199462f, 0f, float.MaxValue, 0f, 0.80463284f, 0f, 1.2625505f, 0f), bit1);
+                    n1 = Level(n1, RowValues(ref tile, 8), Vector512.Create(1.2171597f, 0f, 0.5805514f, 0f, 0.6871858f, 0f, 1.7537388f, 0f, 0.3192873f, 0f, -1.7252184f, 0f, 0.25707772f, 0f, 0.4349424f, 0f), bit1);
+                    n2 = Level(n2, RowValues(ref tile, 1), Vector512.Create(-1.335021f, 0f, 0.8856262f, 0f, -1.9451628f, 0f, 0.55057025f, 0f, 0.42358613f, 0f, float.MaxValue, 0f, 1.5088117f, 0f, 1.4426341f, 0f), bit1);
+                    n3 = Level(n3, RowValues(ref tile, 3), Vector512.Create(1.1651139f, 0f, 1.3384926f, 0f, -1.7446384f, 0f, 0.18843201f, 0f, -0.13223271f, 0f, -0.89685607f, 0f, 0.9066644f, 0f, 1.1903291f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 0);
                 }
             }
@@ -584,9 +586,9 @@ namespace Snapshots
             // and a decision to go right (threshold <= value: false for NaN) adds this level's bit (8 >> level) in one masked add.
             // The compare is written threshold-first so the value's load folds into it.
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)
+            private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, Vector512<int> bit)
             {
-                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);
+                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + bit, node);
             }
 
             // Row-major input: one split dimension of the tile's 16 rows, InputDimension floats apart.

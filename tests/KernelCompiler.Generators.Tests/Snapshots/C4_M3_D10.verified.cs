@@ -502,30 +502,31 @@ namespace Snapshots
             {
                 // Group by group over all the tiles, so each split column is read as one run the prefetcher follows.
                 Vector512<int> n0, n1, n2, n3;
+                Vector512<int> start0 = Vector512.Create(0), right0 = Vector512.Create(8), start1 = Vector512.Create(16), right1 = Vector512.Create(24), start2 = Vector512.Create(32), right2 = Vector512.Create(40), start3 = Vector512.Create(48), right3 = Vector512.Create(56), bit4 = Vector512.Create(4), bit2 = Vector512.Create(2), bit1 = Vector512.Create(1);
                 for (nint t = 0; t < tiles; t++)
                 {
                     ref float tile = ref Unsafe.Add(ref x, t * 16);
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
                     // Codebook 0: x[0], x[5], x[9], x[9]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.6613452f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0))).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 5)), Vector512.Create(0.039479647f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.0937557f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 9)), Vector512.Create(0.48863706f, 0f, 0f, 0f, 1.2688493f, 0f, 0f, 0f, 0.40539056f, 0f, 0f, 0f, 1.8674536f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 9)), Vector512.Create(0.67134535f, 0f, -0.44130498f, 0f, -0.17451258f, 0f, -0.86005765f, 0f, -1.8307823f, 0f, -1.3553843f, 0f, -1.6636981f, 0f, 1.5400183f, 0f), 1);
                     // Codebook 1: x[4], x[5], x[0], x[4]; its node starts at 16.
-                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.8314524f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 4))).AsInt32(), Vector512.Create(24), Vector512.Create(16));
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 5)), Vector512.Create(-0.6559013f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.7197363f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(0.9903946f, 0f, 0f, 0f, -0.75356257f, 0f, 0f, 0f, -0.68131495f, 0f, 0f, 0f, 0.45037073f, 0f, 0f, 0f), 2);
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 4)), Vector512.Create(-0.10565364f, 0f, 1.9606142f, 0f, -0.35296643f, 0f, -1.031191f, 0f, 0.901317f, 0f, -0.78748125f, 0f, -1.7279884f, 0f, 1.1267304f, 0f), 1);
                     // Codebook 2: x[9], x[1], x[0], x[9]; its node starts at 32.
-                    n2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.4476274f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 9))).AsInt32(), Vector512.Create(40), Vector512.Create(32));
-                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-0.4678847f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, float.MaxValue, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(1.565693f, 0f, 0f, 0f, 0.791681f, 0f, 0f, 0f, -0.3204576f, 0f, 0f, 0f, 1.9643428f, 0f, 0f, 0f), 2);
-                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 9)), Vector512.Create(0.5613238f, 0f, 0.31908366f, 0f, -1.2347488f, 0f, 0.63299584f, 0f, -1.9827124f, 0f, 0.6296563f, 0f, -1.4247105f, 0f, 0.38922614f, 0f), 1);
                     // Codebook 3: x[6], x[7], x[1], x[0]; its node starts at 48.
-                    n3 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-1.6089193f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 6))).AsInt32(), Vector512.Create(56), Vector512.Create(48));
-                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 7)), Vector512.Create(-1.8960277f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.2459012f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.7984576f, 0f, 0f, 0f, 0.30432823f, 0f, 0f, 0f, 0.32865337f, 0f, 0f, 0f, -0.8310668f, 0f, 0f, 0f), 2);
-                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(1.9674911f, 0f, -0.9955338f, 0f, -1.6600068f, 0f, 0.89343506f, 0f, 1.5067605f, 0f, -1.5062654f, 0f, 0.43033972f, 0f, 0.90245897f, 0f), 1);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.6613452f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0))).AsInt32(), right0, start0);
+                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.8314524f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 4))).AsInt32(), right1, start1);
+                    n2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.4476274f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 9))).AsInt32(), right2, start2);
+                    n3 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-1.6089193f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 6))).AsInt32(), right3, start3);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 5)), Vector512.Create(0.039479647f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.0937557f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 5)), Vector512.Create(-0.6559013f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.7197363f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-0.4678847f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, float.MaxValue, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 7)), Vector512.Create(-1.8960277f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.2459012f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 9)), Vector512.Create(0.48863706f, 0f, 0f, 0f, 1.2688493f, 0f, 0f, 0f, 0.40539056f, 0f, 0f, 0f, 1.8674536f, 0f, 0f, 0f), bit2);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(0.9903946f, 0f, 0f, 0f, -0.75356257f, 0f, 0f, 0f, -0.68131495f, 0f, 0f, 0f, 0.45037073f, 0f, 0f, 0f), bit2);
+                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(1.565693f, 0f, 0f, 0f, 0.791681f, 0f, 0f, 0f, -0.3204576f, 0f, 0f, 0f, 1.9643428f, 0f, 0f, 0f), bit2);
+                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.7984576f, 0f, 0f, 0f, 0.30432823f, 0f, 0f, 0f, 0.32865337f, 0f, 0f, 0f, -0.8310668f, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 9)), Vector512.Create(0.67134535f, 0f, -0.44130498f, 0f, -0.17451258f, 0f, -0.86005765f, 0f, -1.8307823f, 0f, -1.3553843f, 0f, -1.6636981f, 0f, 1.5400183f, 0f), bit1);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 4)), Vector512.Create(-0.10565364f, 0f, 1.9606142f, 0f, -0.35296643f, 0f, -1.031191f, 0f, 0.901317f, 0f, -0.78748125f, 0f, -1.7279884f, 0f, 1.1267304f, 0f), bit1);
+                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 9)), Vector512.Create(0.5613238f, 0f, 0.31908366f, 0f, -1.2347488f, 0f, 0.63299584f, 0f, -1.9827124f, 0f, 0.6296563f, 0f, -1.4247105f, 0f, 0.38922614f, 0f), bit1);
+                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(1.9674911f, 0f, -0.9955338f, 0f, -1.6600068f, 0f, 0.89343506f, 0f, 1.5067605f, 0f, -1.5062654f, 0f, 0.43033972f, 0f, 0.90245897f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 0);
                 }
             }
@@ -533,31 +534,32 @@ namespace Snapshots
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void EncodeRows(ref float x, ref uint packed, nint tiles, int phase)
             {
+                Vector512<int> n0, n1, n2, n3;
+                Vector512<int> start0 = Vector512.Create(0), right0 = Vector512.Create(8), start1 = Vector512.Create(16), right1 = Vector512.Create(24), start2 = Vector512.Create(32), right2 = Vector512.Create(40), start3 = Vector512.Create(48), right3 = Vector512.Create(56), bit4 = Vector512.Create(4), bit2 = Vector512.Create(2), bit1 = Vector512.Create(1);
                 for (nint t = 0; t < tiles; t++)
                 {
                     ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
-                    Vector512<int> n0, n1, n2, n3;
                     // Codebook 0: x[0], x[5], x[9], x[9]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.6613452f), RowValues(ref tile, 0)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, RowValues(ref tile, 5), Vector512.Create(0.039479647f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.0937557f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, RowValues(ref tile, 9), Vector512.Create(0.48863706f, 0f, 0f, 0f, 1.2688493f, 0f, 0f, 0f, 0.40539056f, 0f, 0f, 0f, 1.8674536f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, RowValues(ref tile, 9), Vector512.Create(0.67134535f, 0f, -0.44130498f, 0f, -0.17451258f, 0f, -0.86005765f, 0f, -1.8307823f, 0f, -1.3553843f, 0f, -1.6636981f, 0f, 1.5400183f, 0f), 1);
                     // Codebook 1: x[4], x[5], x[0], x[4]; its node starts at 16.
-                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.8314524f), RowValues(ref tile, 4)).AsInt32(), Vector512.Create(24), Vector512.Create(16));
-                    n1 = Level(n1, RowValues(ref tile, 5), Vector512.Create(-0.6559013f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.7197363f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n1 = Level(n1, RowValues(ref tile, 0), Vector512.Create(0.9903946f, 0f, 0f, 0f, -0.75356257f, 0f, 0f, 0f, -0.68131495f, 0f, 0f, 0f, 0.45037073f, 0f, 0f, 0f), 2);
-                    n1 = Level(n1, RowValues(ref tile, 4), Vector512.Create(-0.10565364f, 0f, 1.9606142f, 0f, -0.35296643f, 0f, -1.031191f, 0f, 0.901317f, 0f, -0.78748125f, 0f, -1.7279884f, 0f, 1.1267304f, 0f), 1);
                     // Codebook 2: x[9], x[1], x[0], x[9]; its node starts at 32.
-                    n2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.4476274f), RowValues(ref tile, 9)).AsInt32(), Vector512.Create(40), Vector512.Create(32));
-                    n2 = Level(n2, RowValues(ref tile, 1), Vector512.Create(-0.4678847f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, float.MaxValue, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n2 = Level(n2, RowValues(ref tile, 0), Vector512.Create(1.565693f, 0f, 0f, 0f, 0.791681f, 0f, 0f, 0f, -0.3204576f, 0f, 0f, 0f, 1.9643428f, 0f, 0f, 0f), 2);
-                    n2 = Level(n2, RowValues(ref tile, 9), Vector512.Create(0.5613238f, 0f, 0.31908366f, 0f, -1.2347488f, 0f, 0.63299584f, 0f, -1.9827124f, 0f, 0.6296563f, 0f, -1.4247105f, 0f, 0.38922614f, 0f), 1);
                     // Codebook 3: x[6], x[7], x[1], x[0]; its node starts at 48.
-                    n3 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-1.6089193f), RowValues(ref tile, 6)).AsInt32(), Vector512.Create(56), Vector512.Create(48));
-                    n3 = Level(n3, RowValues(ref tile, 7), Vector512.Create(-1.8960277f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.2459012f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n3 = Level(n3, RowValues(ref tile, 1), Vector512.Create(-1.7984576f, 0f, 0f, 0f, 0.30432823f, 0f, 0f, 0f, 0.32865337f, 0f, 0f, 0f, -0.8310668f, 0f, 0f, 0f), 2);
-                    n3 = Level(n3, RowValues(ref tile, 0), Vector512.Create(1.9674911f, 0f, -0.9955338f, 0f, -1.6600068f, 0f, 0.89343506f, 0f, 1.5067605f, 0f, -1.5062654f, 0f, 0.43033972f, 0f, 0.90245897f, 0f), 1);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.6613452f), RowValues(ref tile, 0)).AsInt32(), right0, start0);
+                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.8314524f), RowValues(ref tile, 4)).AsInt32(), right1, start1);
+                    n2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.4476274f), RowValues(ref tile, 9)).AsInt32(), right2, start2);
+                    n3 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-1.6089193f), RowValues(ref tile, 6)).AsInt32(), right3, start3);
+                    n0 = Level(n0, RowValues(ref tile, 5), Vector512.Create(0.039479647f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.0937557f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n1 = Level(n1, RowValues(ref tile, 5), Vector512.Create(-0.6559013f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.7197363f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n2 = Level(n2, RowValues(ref tile, 1), Vector512.Create(-0.4678847f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, float.MaxValue, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n3 = Level(n3, RowValues(ref tile, 7), Vector512.Create(-1.8960277f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.2459012f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, RowValues(ref tile, 9), Vector512.Create(0.48863706f, 0f, 0f, 0f, 1.2688493f, 0f, 0f, 0f, 0.40539056f, 0f, 0f, 0f, 1.8674536f, 0f, 0f, 0f), bit2);
+                    n1 = Level(n1, RowValues(ref tile, 0), Vector512.Create(0.9903946f, 0f, 0f, 0f, -0.75356257f, 0f, 0f, 0f, -0.68131495f, 0f, 0f, 0f, 0.45037073f, 0f, 0f, 0f), bit2);
+                    n2 = Level(n2, RowValues(ref tile, 0), Vector512.Create(1.565693f, 0f, 0f, 0f, 0.791681f, 0f, 0f, 0f, -0.3204576f, 0f, 0f, 0f, 1.9643428f, 0f, 0f, 0f), bit2);
+                    n3 = Level(n3, RowValues(ref tile, 1), Vector512.Create(-1.7984576f, 0f, 0f, 0f, 0.30432823f, 0f, 0f, 0f, 0.32865337f, 0f, 0f, 0f, -0.8310668f, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, RowValues(ref tile, 9), Vector512.Create(0.67134535f, 0f, -0.44130498f, 0f, -0.17451258f, 0f, -0.86005765f, 0f, -1.8307823f, 0f, -1.3553843f, 0f, -1.6636981f, 0f, 1.5400183f, 0f), bit1);
+                    n1 = Level(n1, RowValues(ref tile, 4), Vector512.Create(-0.10565364f, 0f, 1.9606142f, 0f, -0.35296643f, 0f, -1.031191f, 0f, 0.901317f, 0f, -0.78748125f, 0f, -1.7279884f, 0f, 1.1267304f, 0f), bit1);
+                    n2 = Level(n2, RowValues(ref tile, 9), Vector512.Create(0.5613238f, 0f, 0.31908366f, 0f, -1.2347488f, 0f, 0.63299584f, 0f, -1.9827124f, 0f, 0.6296563f, 0f, -1.4247105f, 0f, 0.38922614f, 0f), bit1);
+                    n3 = Level(n3, RowValues(ref tile, 0), Vector512.Create(1.9674911f, 0f, -0.9955338f, 0f, -1.6600068f, 0f, 0.89343506f, 0f, 1.5067605f, 0f, -1.5062654f, 0f, 0.43033972f, 0f, 0.90245897f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 0);
                 }
             }
@@ -612,9 +614,9 @@ namespace Snapshots
             // and a decision to go right (threshold <= value: false for NaN) adds this level's bit (8 >> level) in one masked add.
             // The compare is written threshold-first so the value's load folds into it.
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)
+            private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, Vector512<int> bit)
             {
-                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);
+                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + bit, node);
             }
 
             // Row-major input: one split dimension of the tile's 16 rows, InputDimension floats apart.

@@ -497,30 +497,31 @@ namespace Snapshots
             {
                 // Group by group over all the tiles, so each split column is read as one run the prefetcher follows.
                 Vector512<int> n0, n1, n2, n3;
+                Vector512<int> start0 = Vector512.Create(0), right0 = Vector512.Create(8), start1 = Vector512.Create(16), right1 = Vector512.Create(24), start2 = Vector512.Create(32), right2 = Vector512.Create(40), start3 = Vector512.Create(48), right3 = Vector512.Create(56), bit4 = Vector512.Create(4), bit2 = Vector512.Create(2), bit1 = Vector512.Create(1);
                 for (nint t = 0; t < tiles; t++)
                 {
                     ref float tile = ref Unsafe.Add(ref x, t * 16);
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
                     // Codebook 0: x[15], x[34], x[26], x[2]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.26163468f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 15))).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 34)), Vector512.Create(-0.087814584f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.8857391f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 26)), Vector512.Create(-1.900496f, 0f, 0f, 0f, 0.8745083f, 0f, 0f, 0f, -0.8113002f, 0f, 0f, 0f, -1.3438474f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 2)), Vector512.Create(-1.7346811f, 0f, -1.3940151f, 0f, 1.7283069f, 0f, 0.6429575f, 0f, -1.737602f, 0f, 1.8369806f, 0f, 0.2674802f, 0f, -1.4139986f, 0f), 1);
                     // Codebook 1: x[14], x[27], x[1], x[38]; its node starts at 16.
-                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.4945201f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 14))).AsInt32(), Vector512.Create(24), Vector512.Create(16));
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 27)), Vector512.Create(1.6562258f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.2712473f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.268431f, 0f, 0f, 0f, -0.64852756f, 0f, 0f, 0f, -1.9298083f, 0f, 0f, 0f, -1.5002418f, 0f, 0f, 0f), 2);
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 38)), Vector512.Create(-1.3926198f, 0f, -0.8768866f, 0f, float.MaxValue, 0f, 0.2926953f, 0f, 1.1737486f, 0f, -1.4158994f, 0f, -0.23430382f, 0f, 1.5211862f, 0f), 1);
                     // Codebook 2: x[33], x[34], x[17], x[37]; its node starts at 32.
-                    n2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.76057786f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 33))).AsInt32(), Vector512.Create(40), Vector512.Create(32));
-                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 34)), Vector512.Create(-1.22322f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.018807046f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 17)), Vector512.Create(0.36016783f, 0f, 0f, 0f, 0.27006826f, 0f, 0f, 0f, -0.5199549f, 0f, 0f, 0f, -0.05913398f, 0f, 0f, 0f), 2);
-                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 37)), Vector512.Create(-1.1668773f, 0f, -1.2516917f, 0f, 1.9280244f, 0f, -1.4441241f, 0f, 0.1700765f, 0f, float.MaxValue, 0f, 0.27976573f, 0f, 1.0901434f, 0f), 1);
                     // Codebook 3: x[17], x[4], x[35], x[16]; its node starts at 48.
-                    n3 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.04103511f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 17))).AsInt32(), Vector512.Create(56), Vector512.Create(48));
-                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 4)), Vector512.Create(0.3479227f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.0418284f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 35)), Vector512.Create(float.MaxValue, 0f, 0f, 0f, 1.2934119f, 0f, 0f, 0f, 0.51856536f, 0f, 0f, 0f, 0.24721234f, 0f, 0f, 0f), 2);
-                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 16)), Vector512.Create(0.8530451f, 0f, -0.21754664f, 0f, -1.3273164f, 0f, 0.9052658f, 0f, 1.5967408f, 0f, -1.4906734f, 0f, -0.8489285f, 0f, 1.3719369f, 0f), 1);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.26163468f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 15))).AsInt32(), right0, start0);
+                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.4945201f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 14))).AsInt32(), right1, start1);
+                    n2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.76057786f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 33))).AsInt32(), right2, start2);
+                    n3 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.04103511f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 17))).AsInt32(), right3, start3);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 34)), Vector512.Create(-0.087814584f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.8857391f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 27)), Vector512.Create(1.6562258f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.2712473f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 34)), Vector512.Create(-1.22322f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.018807046f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 4)), Vector512.Create(0.3479227f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.0418284f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 26)), Vector512.Create(-1.900496f, 0f, 0f, 0f, 0.8745083f, 0f, 0f, 0f, -0.8113002f, 0f, 0f, 0f, -1.3438474f, 0f, 0f, 0f), bit2);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-1.268431f, 0f, 0f, 0f, -0.64852756f, 0f, 0f, 0f, -1.9298083f, 0f, 0f, 0f, -1.5002418f, 0f, 0f, 0f), bit2);
+                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 17)), Vector512.Create(0.36016783f, 0f, 0f, 0f, 0.27006826f, 0f, 0f, 0f, -0.5199549f, 0f, 0f, 0f, -0.05913398f, 0f, 0f, 0f), bit2);
+                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 35)), Vector512.Create(float.MaxValue, 0f, 0f, 0f, 1.2934119f, 0f, 0f, 0f, 0.51856536f, 0f, 0f, 0f, 0.24721234f, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 2)), Vector512.Create(-1.7346811f, 0f, -1.3940151f, 0f, 1.7283069f, 0f, 0.6429575f, 0f, -1.737602f, 0f, 1.8369806f, 0f, 0.2674802f, 0f, -1.4139986f, 0f), bit1);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 38)), Vector512.Create(-1.3926198f, 0f, -0.8768866f, 0f, float.MaxValue, 0f, 0.2926953f, 0f, 1.1737486f, 0f, -1.4158994f, 0f, -0.23430382f, 0f, 1.5211862f, 0f), bit1);
+                    n2 = Level(n2, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 37)), Vector512.Create(-1.1668773f, 0f, -1.2516917f, 0f, 1.9280244f, 0f, -1.4441241f, 0f, 0.1700765f, 0f, float.MaxValue, 0f, 0.27976573f, 0f, 1.0901434f, 0f), bit1);
+                    n3 = Level(n3, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 16)), Vector512.Create(0.8530451f, 0f, -0.21754664f, 0f, -1.3273164f, 0f, 0.9052658f, 0f, 1.5967408f, 0f, -1.4906734f, 0f, -0.8489285f, 0f, 1.3719369f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 0);
                 }
                 for (nint t = 0; t < tiles; t++)
@@ -528,16 +529,16 @@ namespace Snapshots
                     ref float tile = ref Unsafe.Add(ref x, t * 16);
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
                     // Codebook 4: x[32], x[13], x[34], x[1]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.0419183f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 32))).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 13)), Vector512.Create(1.2701836f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.2801924f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 34)), Vector512.Create(1.5709931f, 0f, 0f, 0f, -0.6265942f, 0f, 0f, 0f, -1.295902f, 0f, 0f, 0f, -1.8476002f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(float.MaxValue, 0f, 1.184606f, 0f, 0.06670388f, 0f, 1.1492169f, 0f, 0.5843994f, 0f, -0.036828894f, 0f, float.MaxValue, 0f, 0.44429427f, 0f), 1);
                     // Codebook 5 pads the group: code 0, table of zeros.
-                    n1 = Vector512.Create(16);
                     // Codebook 6 pads the group: code 0, table of zeros.
-                    n2 = Vector512.Create(32);
                     // Codebook 7 pads the group: code 0, table of zeros.
-                    n3 = Vector512.Create(48);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.0419183f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 32))).AsInt32(), right0, start0);
+                    n1 = start1;
+                    n2 = start2;
+                    n3 = start3;
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 13)), Vector512.Create(1.2701836f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.2801924f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 34)), Vector512.Create(1.5709931f, 0f, 0f, 0f, -0.6265942f, 0f, 0f, 0f, -1.295902f, 0f, 0f, 0f, -1.8476002f, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(float.MaxValue, 0f, 1.184606f, 0f, 0.06670388f, 0f, 1.1492169f, 0f, 0.5843994f, 0f, -0.036828894f, 0f, float.MaxValue, 0f, 0.44429427f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 16);
                 }
             }
@@ -549,6 +550,7 @@ namespace Snapshots
                 // transpose per slot vector, then the tree walk reads slot s of the tile's 16 rows at slots[16 · s].
                 Span<float> buffer = stackalloc float[256];
                 ref float slots = ref MemoryMarshal.GetReference(buffer);
+                Vector512<int> n0, n1, n2, n3;
                 for (nint t = 0; t < tiles; t++)
                 {
                     ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
@@ -567,39 +569,39 @@ namespace Snapshots
                         v.StoreUnsafe(ref rowSlots, 0);
                     }
                     global::KernelCompiler.Runtime.FusedRowTiles.TransposeSlots(ref slots, 1);
-                    Vector512<int> n0, n1, n2, n3;
+                    Vector512<int> start0 = Vector512.Create(0), right0 = Vector512.Create(8), start1 = Vector512.Create(16), right1 = Vector512.Create(24), start2 = Vector512.Create(32), right2 = Vector512.Create(40), start3 = Vector512.Create(48), right3 = Vector512.Create(56), bit4 = Vector512.Create(4), bit2 = Vector512.Create(2), bit1 = Vector512.Create(1);
                     // Codebook 0: x[15], x[34], x[26], x[2]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.26163468f), Vector512.LoadUnsafe(ref slots, 80)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref slots, 192), Vector512.Create(-0.087814584f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.8857391f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref slots, 128), Vector512.Create(-1.900496f, 0f, 0f, 0f, 0.8745083f, 0f, 0f, 0f, -0.8113002f, 0f, 0f, 0f, -1.3438474f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref slots, 16), Vector512.Create(-1.7346811f, 0f, -1.3940151f, 0f, 1.7283069f, 0f, 0.6429575f, 0f, -1.737602f, 0f, 1.8369806f, 0f, 0.2674802f, 0f, -1.4139986f, 0f), 1);
                     // Codebook 1: x[14], x[27], x[1], x[38]; its node starts at 16.
-                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.4945201f), Vector512.LoadUnsafe(ref slots, 64)).AsInt32(), Vector512.Create(24), Vector512.Create(16));
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref slots, 144), Vector512.Create(1.6562258f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.2712473f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref slots, 0), Vector512.Create(-1.268431f, 0f, 0f, 0f, -0.64852756f, 0f, 0f, 0f, -1.9298083f, 0f, 0f, 0f, -1.5002418f, 0f, 0f, 0f), 2);
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref slots, 240), Vector512.Create(-1.3926198f, 0f, -0.8768866f, 0f, float.MaxValue, 0f, 0.2926953f, 0f, 1.1737486f, 0f, -1.4158994f, 0f, -0.23430382f, 0f, 1.5211862f, 0f), 1);
                     // Codebook 2: x[33], x[34], x[17], x[37]; its node starts at 32.
-                    n2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.76057786f), Vector512.LoadUnsafe(ref slots, 176)).AsInt32(), Vector512.Create(40), Vector512.Create(32));
-                    n2 = Level(n2, Vector512.LoadUnsafe(ref slots, 192), Vector512.Create(-1.22322f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.018807046f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n2 = Level(n2, Vector512.LoadUnsafe(ref slots, 112), Vector512.Create(0.36016783f, 0f, 0f, 0f, 0.27006826f, 0f, 0f, 0f, -0.5199549f, 0f, 0f, 0f, -0.05913398f, 0f, 0f, 0f), 2);
-                    n2 = Level(n2, Vector512.LoadUnsafe(ref slots, 224), Vector512.Create(-1.1668773f, 0f, -1.2516917f, 0f, 1.9280244f, 0f, -1.4441241f, 0f, 0.1700765f, 0f, float.MaxValue, 0f, 0.27976573f, 0f, 1.0901434f, 0f), 1);
                     // Codebook 3: x[17], x[4], x[35], x[16]; its node starts at 48.
-                    n3 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.04103511f), Vector512.LoadUnsafe(ref slots, 112)).AsInt32(), Vector512.Create(56), Vector512.Create(48));
-                    n3 = Level(n3, Vector512.LoadUnsafe(ref slots, 32), Vector512.Create(0.3479227f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.0418284f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n3 = Level(n3, Vector512.LoadUnsafe(ref slots, 208), Vector512.Create(float.MaxValue, 0f, 0f, 0f, 1.2934119f, 0f, 0f, 0f, 0.51856536f, 0f, 0f, 0f, 0.24721234f, 0f, 0f, 0f), 2);
-                    n3 = Level(n3, Vector512.LoadUnsafe(ref slots, 96), Vector512.Create(0.8530451f, 0f, -0.21754664f, 0f, -1.3273164f, 0f, 0.9052658f, 0f, 1.5967408f, 0f, -1.4906734f, 0f, -0.8489285f, 0f, 1.3719369f, 0f), 1);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.26163468f), Vector512.LoadUnsafe(ref slots, 80)).AsInt32(), right0, start0);
+                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.4945201f), Vector512.LoadUnsafe(ref slots, 64)).AsInt32(), right1, start1);
+                    n2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.76057786f), Vector512.LoadUnsafe(ref slots, 176)).AsInt32(), right2, start2);
+                    n3 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(0.04103511f), Vector512.LoadUnsafe(ref slots, 112)).AsInt32(), right3, start3);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref slots, 192), Vector512.Create(-0.087814584f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.8857391f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref slots, 144), Vector512.Create(1.6562258f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1.2712473f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n2 = Level(n2, Vector512.LoadUnsafe(ref slots, 192), Vector512.Create(-1.22322f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.018807046f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n3 = Level(n3, Vector512.LoadUnsafe(ref slots, 32), Vector512.Create(0.3479227f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -1.0418284f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref slots, 128), Vector512.Create(-1.900496f, 0f, 0f, 0f, 0.8745083f, 0f, 0f, 0f, -0.8113002f, 0f, 0f, 0f, -1.3438474f, 0f, 0f, 0f), bit2);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref slots, 0), Vector512.Create(-1.268431f, 0f, 0f, 0f, -0.64852756f, 0f, 0f, 0f, -1.9298083f, 0f, 0f, 0f, -1.5002418f, 0f, 0f, 0f), bit2);
+                    n2 = Level(n2, Vector512.LoadUnsafe(ref slots, 112), Vector512.Create(0.36016783f, 0f, 0f, 0f, 0.27006826f, 0f, 0f, 0f, -0.5199549f, 0f, 0f, 0f, -0.05913398f, 0f, 0f, 0f), bit2);
+                    n3 = Level(n3, Vector512.LoadUnsafe(ref slots, 208), Vector512.Create(float.MaxValue, 0f, 0f, 0f, 1.2934119f, 0f, 0f, 0f, 0.51856536f, 0f, 0f, 0f, 0.24721234f, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref slots, 16), Vector512.Create(-1.7346811f, 0f, -1.3940151f, 0f, 1.7283069f, 0f, 0.6429575f, 0f, -1.737602f, 0f, 1.8369806f, 0f, 0.2674802f, 0f, -1.4139986f, 0f), bit1);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref slots, 240), Vector512.Create(-1.3926198f, 0f, -0.8768866f, 0f, float.MaxValue, 0f, 0.2926953f, 0f, 1.1737486f, 0f, -1.4158994f, 0f, -0.23430382f, 0f, 1.5211862f, 0f), bit1);
+                    n2 = Level(n2, Vector512.LoadUnsafe(ref slots, 224), Vector512.Create(-1.1668773f, 0f, -1.2516917f, 0f, 1.9280244f, 0f, -1.4441241f, 0f, 0.1700765f, 0f, float.MaxValue, 0f, 0.27976573f, 0f, 1.0901434f, 0f), bit1);
+                    n3 = Level(n3, Vector512.LoadUnsafe(ref slots, 96), Vector512.Create(0.8530451f, 0f, -0.21754664f, 0f, -1.3273164f, 0f, 0.9052658f, 0f, 1.5967408f, 0f, -1.4906734f, 0f, -0.8489285f, 0f, 1.3719369f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 0);
                     // Codebook 4: x[32], x[13], x[34], x[1]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.0419183f), Vector512.LoadUnsafe(ref slots, 160)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref slots, 48), Vector512.Create(1.2701836f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.2801924f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref slots, 192), Vector512.Create(1.5709931f, 0f, 0f, 0f, -0.6265942f, 0f, 0f, 0f, -1.295902f, 0f, 0f, 0f, -1.8476002f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref slots, 0), Vector512.Create(float.MaxValue, 0f, 1.184606f, 0f, 0.06670388f, 0f, 1.1492169f, 0f, 0.5843994f, 0f, -0.036828894f, 0f, float.MaxValue, 0f, 0.44429427f, 0f), 1);
                     // Codebook 5 pads the group: code 0, table of zeros.
-                    n1 = Vector512.Create(16);
                     // Codebook 6 pads the group: code 0, table of zeros.
-                    n2 = Vector512.Create(32);
                     // Codebook 7 pads the group: code 0, table of zeros.
-                    n3 = Vector512.Create(48);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(1.0419183f), Vector512.LoadUnsafe(ref slots, 160)).AsInt32(), right0, start0);
+                    n1 = start1;
+                    n2 = start2;
+                    n3 = start3;
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref slots, 48), Vector512.Create(1.2701836f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.2801924f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref slots, 192), Vector512.Create(1.5709931f, 0f, 0f, 0f, -0.6265942f, 0f, 0f, 0f, -1.295902f, 0f, 0f, 0f, -1.8476002f, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref slots, 0), Vector512.Create(float.MaxValue, 0f, 1.184606f, 0f, 0.06670388f, 0f, 1.1492169f, 0f, 0.5843994f, 0f, -0.036828894f, 0f, float.MaxValue, 0f, 0.44429427f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 16);
                 }
             }
@@ -632,9 +634,9 @@ namespace Snapshots
             // and a decision to go right (threshold <= value: false for NaN) adds this level's bit (8 >> level) in one masked add.
             // The compare is written threshold-first so the value's load folds into it.
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)
+            private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, Vector512<int> bit)
             {
-                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);
+                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + bit, node);
             }
         }
 

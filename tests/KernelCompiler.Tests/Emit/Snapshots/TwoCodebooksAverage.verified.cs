@@ -498,24 +498,25 @@ namespace Snapshots
             {
                 // Group by group over all the tiles, so each split column is read as one run the prefetcher follows.
                 Vector512<int> n0, n1, n2, n3;
+                Vector512<int> start0 = Vector512.Create(0), right0 = Vector512.Create(8), start1 = Vector512.Create(16), right1 = Vector512.Create(24), start2 = Vector512.Create(32), right2 = Vector512.Create(40), start3 = Vector512.Create(48), right3 = Vector512.Create(56), bit4 = Vector512.Create(4), bit2 = Vector512.Create(2), bit1 = Vector512.Create(1);
                 for (nint t = 0; t < tiles; t++)
                 {
                     ref float tile = ref Unsafe.Add(ref x, t * 16);
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
                     // Codebook 0: x[0], x[1], x[1], x[2]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.75f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0))).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-0.499f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.248f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(0.003f, 0f, 0f, 0f, 0.254f, 0f, 0f, 0f, 0.505f, 0f, 0f, 0f, 0.756f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 2)), Vector512.Create(-0.743f, 0f, -0.492f, 0f, -0.241f, 0f, 0.010000001f, 0f, 0.261f, 0f, 0.512f, 0f, 0.763f, 0f, float.MaxValue, 0f), 1);
                     // Codebook 1: x[3], x[4], x[3], x[0]; its node starts at 16.
-                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.485f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3))).AsInt32(), Vector512.Create(24), Vector512.Create(16));
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 4)), Vector512.Create(-0.234f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.017f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3)), Vector512.Create(0.268f, 0f, 0f, 0f, 0.519f, 0f, 0f, 0f, 0.77f, 0f, 0f, 0f, -0.729f, 0f, 0f, 0f), 2);
-                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(-0.478f, 0f, -0.227f, 0f, 0.024f, 0f, 0.275f, 0f, 0.526f, 0f, 0.777f, 0f, -0.722f, 0f, -0.471f, 0f), 1);
                     // Codebook 2 pads the group: code 0, table of zeros.
-                    n2 = Vector512.Create(32);
                     // Codebook 3 pads the group: code 0, table of zeros.
-                    n3 = Vector512.Create(48);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.75f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0))).AsInt32(), right0, start0);
+                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.485f), Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3))).AsInt32(), right1, start1);
+                    n2 = start2;
+                    n3 = start3;
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(-0.499f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.248f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 4)), Vector512.Create(-0.234f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.017f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 1)), Vector512.Create(0.003f, 0f, 0f, 0f, 0.254f, 0f, 0f, 0f, 0.505f, 0f, 0f, 0f, 0.756f, 0f, 0f, 0f), bit2);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 3)), Vector512.Create(0.268f, 0f, 0f, 0f, 0.519f, 0f, 0f, 0f, 0.77f, 0f, 0f, 0f, -0.729f, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 2)), Vector512.Create(-0.743f, 0f, -0.492f, 0f, -0.241f, 0f, 0.010000001f, 0f, 0.261f, 0f, 0.512f, 0f, 0.763f, 0f, float.MaxValue, 0f), bit1);
+                    n1 = Level(n1, Vector512.LoadUnsafe(ref tile, (nuint)(stride * 0)), Vector512.Create(-0.478f, 0f, -0.227f, 0f, 0.024f, 0f, 0.275f, 0f, 0.526f, 0f, 0.777f, 0f, -0.722f, 0f, -0.471f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 0);
                 }
             }
@@ -523,25 +524,26 @@ namespace Snapshots
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void EncodeRows(ref float x, ref uint packed, nint tiles, int phase)
             {
+                Vector512<int> n0, n1, n2, n3;
+                Vector512<int> start0 = Vector512.Create(0), right0 = Vector512.Create(8), start1 = Vector512.Create(16), right1 = Vector512.Create(24), start2 = Vector512.Create(32), right2 = Vector512.Create(40), start3 = Vector512.Create(48), right3 = Vector512.Create(56), bit4 = Vector512.Create(4), bit2 = Vector512.Create(2), bit1 = Vector512.Create(1);
                 for (nint t = 0; t < tiles; t++)
                 {
                     ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
                     ref uint codes = ref Unsafe.Add(ref packed, t * (Groups * 16));
-                    Vector512<int> n0, n1, n2, n3;
                     // Codebook 0: x[0], x[1], x[1], x[2]; its node starts at 0.
-                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.75f), RowValues(ref tile, 0)).AsInt32(), Vector512.Create(8), Vector512.Create(0));
-                    n0 = Level(n0, RowValues(ref tile, 1), Vector512.Create(-0.499f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.248f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n0 = Level(n0, RowValues(ref tile, 1), Vector512.Create(0.003f, 0f, 0f, 0f, 0.254f, 0f, 0f, 0f, 0.505f, 0f, 0f, 0f, 0.756f, 0f, 0f, 0f), 2);
-                    n0 = Level(n0, RowValues(ref tile, 2), Vector512.Create(-0.743f, 0f, -0.492f, 0f, -0.241f, 0f, 0.010000001f, 0f, 0.261f, 0f, 0.512f, 0f, 0.763f, 0f, float.MaxValue, 0f), 1);
                     // Codebook 1: x[3], x[4], x[3], x[0]; its node starts at 16.
-                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.485f), RowValues(ref tile, 3)).AsInt32(), Vector512.Create(24), Vector512.Create(16));
-                    n1 = Level(n1, RowValues(ref tile, 4), Vector512.Create(-0.234f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.017f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), 4);
-                    n1 = Level(n1, RowValues(ref tile, 3), Vector512.Create(0.268f, 0f, 0f, 0f, 0.519f, 0f, 0f, 0f, 0.77f, 0f, 0f, 0f, -0.729f, 0f, 0f, 0f), 2);
-                    n1 = Level(n1, RowValues(ref tile, 0), Vector512.Create(-0.478f, 0f, -0.227f, 0f, 0.024f, 0f, 0.275f, 0f, 0.526f, 0f, 0.777f, 0f, -0.722f, 0f, -0.471f, 0f), 1);
                     // Codebook 2 pads the group: code 0, table of zeros.
-                    n2 = Vector512.Create(32);
                     // Codebook 3 pads the group: code 0, table of zeros.
-                    n3 = Vector512.Create(48);
+                    n0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.75f), RowValues(ref tile, 0)).AsInt32(), right0, start0);
+                    n1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Create(-0.485f), RowValues(ref tile, 3)).AsInt32(), right1, start1);
+                    n2 = start2;
+                    n3 = start3;
+                    n0 = Level(n0, RowValues(ref tile, 1), Vector512.Create(-0.499f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -0.248f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n1 = Level(n1, RowValues(ref tile, 4), Vector512.Create(-0.234f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.017f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), bit4);
+                    n0 = Level(n0, RowValues(ref tile, 1), Vector512.Create(0.003f, 0f, 0f, 0f, 0.254f, 0f, 0f, 0f, 0.505f, 0f, 0f, 0f, 0.756f, 0f, 0f, 0f), bit2);
+                    n1 = Level(n1, RowValues(ref tile, 3), Vector512.Create(0.268f, 0f, 0f, 0f, 0.519f, 0f, 0f, 0f, 0.77f, 0f, 0f, 0f, -0.729f, 0f, 0f, 0f), bit2);
+                    n0 = Level(n0, RowValues(ref tile, 2), Vector512.Create(-0.743f, 0f, -0.492f, 0f, -0.241f, 0f, 0.010000001f, 0f, 0.261f, 0f, 0.512f, 0f, 0.763f, 0f, float.MaxValue, 0f), bit1);
+                    n1 = Level(n1, RowValues(ref tile, 0), Vector512.Create(-0.478f, 0f, -0.227f, 0f, 0.024f, 0f, 0.275f, 0f, 0.526f, 0f, 0.777f, 0f, -0.722f, 0f, -0.471f, 0f), bit1);
                     (n0 | (n1 << 8) | (n2 << 16) | (n3 << 24)).AsUInt32().StoreUnsafe(ref codes, 0);
                 }
             }
@@ -591,9 +593,9 @@ namespace Snapshots
             // and a decision to go right (threshold <= value: false for NaN) adds this level's bit (8 >> level) in one masked add.
             // The compare is written threshold-first so the value's load folds into it.
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, int bit)
+            private static Vector512<int> Level(Vector512<int> node, Vector512<float> value, Vector512<float> thresholds, Vector512<int> bit)
             {
-                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + Vector512.Create(bit), node);
+                return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(thresholds, node), value).AsInt32(), node + bit, node);
             }
 
             // Row-major input: one split dimension of the tile's 16 rows, InputDimension floats apart.
