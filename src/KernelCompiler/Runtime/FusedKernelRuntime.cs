@@ -370,33 +370,27 @@ namespace KernelCompiler.Runtime
                 CopyPadded(offset.Slice(0, outputs), po);
             }
 
-            // Every row: the last tile ends at the last row (overlapping the one before where N is not a multiple of 16).
-            int tileCount = (rows + TileRows - 1) / TileRows;
+            // Every row, as Tiling covers input rows (no alignment head: codes are row-major bytes).
             fixed (byte* pc = codes)
             fixed (float* pd = destination)
             {
-                for (int first = 0; first < tileCount; first += chunkTiles)
+                foreach ((int first, int tiles) in new TileRuns(0, rows / TileRows * TileRows, rows, chunkTiles))
                 {
-                    int tiles = Math.Min(chunkTiles, tileCount - first);
                     for (int t = 0; t < tiles; t++)
                     {
-                        LoadCodes(pc + (nint)TileStart(first + t, rows) * codebooks, codebooks, packed + t * g * TileRows);
+                        LoadCodes(pc + (nint)(first + t * TileRows) * codebooks, codebooks, packed + t * g * TileRows);
                     }
 
                     Scan(ref steps, packed, tiles, g, block, sums, average);
                     for (int t = 0; t < tiles; t++)
                     {
-                        StoreRows(sums + t * outputs * TileRows, outputs, (int*)pd + (nint)TileStart(first + t, rows) * outputs, ps, po, dequantize);
+                        StoreRows(sums + t * outputs * TileRows, outputs, (int*)pd + (nint)(first + t * TileRows) * outputs, ps, po, dequantize);
                     }
                 }
             }
 
             return rows;
         }
-
-        /// <summary>The first row of tile <paramref name="tile"/> of <paramref name="rows"/> rows: the last tile ends at
-        /// the last row.</summary>
-        private static int TileStart(int tile, int rows) => Math.Min(tile * TileRows, rows - TileRows);
 
         /// <summary>The sums of <paramref name="tiles"/> tiles of packed codes: the steps' Scan, after rearranging the
         /// block into the average layout for an average model (<see cref="ScanBlock"/>; sums of four tiles).</summary>
