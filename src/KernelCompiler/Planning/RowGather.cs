@@ -108,7 +108,7 @@ namespace KernelCompiler
         /// 16 − phase after it: the caller runs it only on rows that have them inside the input.</summary>
         public static RowGather ForPhase(KernelPlan plan, int phase)
         {
-            if (Array.IndexOf(Phases(plan.InputDimension), phase) < 0)
+            if (!IsPlannedPhase(plan.InputDimension, phase))
             {
                 throw new ArgumentOutOfRangeException(nameof(phase), phase, "Not a phase planned for D = " + plan.InputDimension + ".");
             }
