@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace KernelCompiler
 {
     /// <summary>The fused AVX-512 VBMI path's steps (KernelCompiler.Runtime.IFusedKernelSteps): the runtime runs the
@@ -129,18 +127,13 @@ namespace KernelCompiler
         /// every tile (measured: encode 5–6 % faster, Multiply 2–5 %).</summary>
         private static void WriteFusedConstants(SourceText w)
         {
-            var line = new StringBuilder("Vector512<int> ");
-            for (int j = 0; j < 4; j++)
+            var declarations = new System.Collections.Generic.List<string>();
+            foreach ((string name, int value) in KernelPlan.FusedConstants)
             {
-                line.Append("start" + Int(j) + " = Vector512.Create(" + Int(16 * j) + "), right" + Int(j) + " = Vector512.Create(" + Int(16 * j + 8) + "), ");
+                declarations.Add(name + " = Vector512.Create(" + Int(value) + ")");
             }
 
-            for (int level = 1; level < LutModel.TreeDepth; level++)
-            {
-                line.Append("bit" + Int(8 >> level) + " = Vector512.Create(" + Int(8 >> level) + ")" + (level + 1 < LutModel.TreeDepth ? ", " : ";"));
-            }
-
-            w.Line(line.ToString());
+            w.Line("Vector512<int> " + string.Join(", ", declarations) + ";");
         }
 
         /// <summary>The tree walk of one group's four codebooks for one tile, level by level across the four (their

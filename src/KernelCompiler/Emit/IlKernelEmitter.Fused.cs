@@ -9,8 +9,8 @@ namespace KernelCompiler
 {
     // The fused AVX-512 VBMI path's steps (KernelCompiler.Runtime.IFusedKernelSteps) as IL: the same operations in the
     // same order as CSharpKernelWriter.Fused.cs, down to the IL the C# compiler makes of them (locals for the nodes and
-    // the tree's constants, Unsafe.Add for every offset), and the helpers Level and RowValues are calls to EmittedFusedHelpers as the generated
-    // steps call theirs, so the JIT compiles both to the same machine code. One difference by nature: IL has no static
+    // the tree's constants, Unsafe.Add for every offset), and the helpers Level and RowValues are calls to
+    // EmittedFusedHelpers as the generated steps call theirs, so the JIT compiles both to the same machine code. One difference by nature: IL has no static
     // data, so Scan takes the fused tables as an argument (the kernel holds them; see EmittedFusedSteps). Keep the two
     // files in step.
     internal static partial class IlKernelEmitter
@@ -89,25 +89,10 @@ namespace KernelCompiler
         private static void DeclareFusedLocals(Il il)
         {
             for (int j = 0; j < 4; j++) il.Declare("n" + j, typeof(Vector512<int>));
-            foreach ((string name, int _) in FusedConstants()) il.Declare(name, typeof(Vector512<int>));
+            foreach ((string name, int _) in KernelPlan.FusedConstants) il.Declare(name, typeof(Vector512<int>));
             il.Declare("t", typeof(nint));
             il.Declare("tile", FloatRef);
             il.Declare("codes", UintRef);
-        }
-
-        /// <summary>The node starts (16 · j, and 16 · j + 8 after going right at level 0) and the level bits, as
-        /// CSharpKernelWriter.WriteFusedConstants names them.</summary>
-        private static (string Name, int Value)[] FusedConstants()
-        {
-            var constants = new System.Collections.Generic.List<(string, int)>();
-            for (int j = 0; j < 4; j++)
-            {
-                constants.Add(("start" + j, 16 * j));
-                constants.Add(("right" + j, 16 * j + 8));
-            }
-
-            for (int level = 1; level < LutModel.TreeDepth; level++) constants.Add(("bit" + (8 >> level), 8 >> level));
-            return constants.ToArray();
         }
 
         /// <summary>Vector512&lt;int&gt; start0 = Vector512.Create(0), right0 = Vector512.Create(8), ..., bit1 = Vector512.Create(1);
@@ -115,7 +100,7 @@ namespace KernelCompiler
         private static void StoreFusedConstants(Il il)
         {
             MethodInfo createInt = Method(typeof(Vector512), "Create", null, typeof(int));
-            foreach ((string name, int value) in FusedConstants())
+            foreach ((string name, int value) in KernelPlan.FusedConstants)
             {
                 il.Int(value);
                 il.Call(createInt);

@@ -123,6 +123,16 @@ namespace KernelCompiler
         /// <summary>G of the fused path: codebooks in groups of four, the last one padded.</summary>
         public int FusedGroups => (Codebooks + 3) / 4;
 
+        /// <summary>The fused encoder's integer constants, named as both emitters declare them: each codebook j of a
+        /// group starts its node at 16 · j (<c>start</c>j) or, after going right at level 0, 16 · j + 8
+        /// (<c>right</c>j); levels 1 to 3 add their bit 8 &gt;&gt; level (<c>bit</c>4, 2, 1). See
+        /// <see cref="FusedLanes"/>.</summary>
+        public static IReadOnlyList<(string Name, int Value)> FusedConstants { get; } = new (string, int)[]
+        {
+            ("start0", 0), ("right0", 8), ("start1", 16), ("right1", 24), ("start2", 32), ("right2", 40),
+            ("start3", 48), ("right3", 56), ("bit4", 4), ("bit2", 2), ("bit1", 1),
+        };
+
         /// <summary>The fused path's thresholds of one codebook and level as the 16 lanes its vpermps indexes. The
         /// fused encoder keeps each row's node as 16 · j + its decisions so far written from the top bit down
         /// (decision s adds 8 >> s), so one masked add records a decision and the index is the code at the end; the
