@@ -160,38 +160,38 @@ namespace KernelCompiler
                 il.Load(rowName);
                 NativeConstant(il, offset);
                 il.Call(typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.Prefetch))!);
-        }
-
-        for (int k = 0; k < gather.SlotVectors; k++)
-        {
-            RowWindow[] windows = gather.Windows[k];
-            for (int i = 0; i < windows.Length; i++)
-            {
-                // v = value (first) or v = Vector512.ConditionalSelect(Vector512.Create(mask).AsSingle(), value, v);
-                if (i > 0)
-                {
-                    foreach (int lane in windows[i].MaskLanes()) il.Int(lane);
-                    il.Call(Method(typeof(Vector512), "Create", null, Repeat(typeof(int), 16)));
-                    il.Call(Method(typeof(Vector512), "AsSingle", typeof(int), typeof(Vector512<int>)));
-                }
-
-                WindowValue(il, windows[i], windows.Length == 1, load, rowName);
-                if (i > 0)
-                {
-                    il.Load("v");
-                    il.Call(Method(typeof(Vector512), "ConditionalSelect", typeof(float), typeof(Vector512<float>), typeof(Vector512<float>), typeof(Vector512<float>)));
-                }
-
-                il.Store("v");
             }
 
-            // v.StoreUnsafe(ref rowSlots, k * 256);
-            il.Load("v");
-            il.Load("rowSlots");
-            il.Int(k * 256);
-            il.Op(OpCodes.Conv_U);
-            il.Call(store);
-        }
+            for (int k = 0; k < gather.SlotVectors; k++)
+            {
+                RowWindow[] windows = gather.Windows[k];
+                for (int i = 0; i < windows.Length; i++)
+                {
+                    // v = value (first) or v = Vector512.ConditionalSelect(Vector512.Create(mask).AsSingle(), value, v);
+                    if (i > 0)
+                    {
+                        foreach (int lane in windows[i].MaskLanes()) il.Int(lane);
+                        il.Call(Method(typeof(Vector512), "Create", null, Repeat(typeof(int), 16)));
+                        il.Call(Method(typeof(Vector512), "AsSingle", typeof(int), typeof(Vector512<int>)));
+                    }
+
+                    WindowValue(il, windows[i], windows.Length == 1, load, rowName);
+                    if (i > 0)
+                    {
+                        il.Load("v");
+                        il.Call(Method(typeof(Vector512), "ConditionalSelect", typeof(float), typeof(Vector512<float>), typeof(Vector512<float>), typeof(Vector512<float>)));
+                    }
+
+                    il.Store("v");
+                }
+
+                // v.StoreUnsafe(ref rowSlots, k * 256);
+                il.Load("v");
+                il.Load("rowSlots");
+                il.Int(k * 256);
+                il.Op(OpCodes.Conv_U);
+                il.Call(store);
+            }
         }
 
         /// <summary>Pushes a window's floats of the row in its lanes' order: a load, or a permute of one or two loads.</summary>
