@@ -24,7 +24,7 @@ public sealed class TrainerQualityTests(ITestOutputHelper output)
     private static (LutModel Prototypes, LutModel Outputs, TimeSpan Time) TrainOnce(DataMatrix x, float[] w, int outputs,
         float[] bias, int codebooks)
     {
-        var options = new MaddnessTrainerOptions { Codebooks = codebooks, TableFitting = TableFitting.Outputs, Name = "quality" };
+        var options = new MaddnessTrainerOptions { Codebooks = codebooks, TableFitting = TableFitting.Outputs, Name = "quality", IncludePrototypes = true };
         var clock = Stopwatch.StartNew();
         LutModel fitted = MaddnessTrainer.Train(x.Values, x.Rows, w, outputs, bias, options);
         clock.Stop();
