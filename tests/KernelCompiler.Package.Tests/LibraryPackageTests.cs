@@ -64,7 +64,7 @@ public class LibraryPackageTests(PackageFeed feed, ITestOutputHelper output)
         Directory.CreateDirectory(Path.Combine(dir, "extra"));
         File.Copy(Path.Combine(Repository.ModelsDirectory, "digits.lut.json"), Path.Combine(dir, ConsumerProgram.ModelPath));
         LutModel model = LutModel.Load(Path.Combine(dir, ConsumerProgram.ModelPath));
-        float[] x = NpyFile.Read(Path.Combine(SharedData.Root, "digits", "X_test.npy")).ToSingle();
+        float[] x = NpyFile.Read(SharedData.File("digits", "X_test.npy")).ToSingle();
         ConsumerProgram.WriteRows(Path.Combine(dir, "rows.bin"), x);
         File.WriteAllText(Path.Combine(dir, "Program.cs"), ConsumerProgram.Source);
 
