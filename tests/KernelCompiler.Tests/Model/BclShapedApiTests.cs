@@ -7,6 +7,27 @@ namespace KernelCompiler.Tests.Model;
 public sealed class BclShapedApiTests
 {
     [Fact]
+    public void TheReadmeLibraryExampleRunsAsWritten()
+    {
+        // The README's example, on the digits sample (D = 64, M = 10).
+        Tensor<float> a = NpyFile.Read(SharedData.File("digits", "X_train.npy")).ToSingleTensor(),
+            b = NpyFile.Read(SharedData.File("digits", "W.npy")).ToSingleTensor();
+        float[] bias = NpyFile.Read(SharedData.File("digits", "b.npy")).ToSingle();
+        LutModel model = KernelCompiler.Training.MaddnessTrainer.Train(a, b, bias,
+            new KernelCompiler.Training.MaddnessTrainerOptions { Codebooks = 16 });
+        Assert.Equal((64, 10, 16), (model.InputDimension, model.OutputDimension, model.Codebooks));
+
+        float[] x = NpyFile.Read(SharedData.File("digits", "X_test.npy")).ToSingle();
+        var y = new float[x.Length / 64 * 10];
+        var classes = new int[x.Length / 64];
+        LutKernel kernel = LutKernel.Compile(model);
+        kernel.Multiply(x, y);
+        kernel.Predict(x, classes);
+        int[] labels = NpyFile.Read(SharedData.File("digits", "y_test.npy")).ToInt32();
+        Assert.True(classes.Zip(labels).Count(p => p.First == p.Second) > 0.9 * labels.Length);
+    }
+
+    [Fact]
     public void MissingFilesThrowFileNotFoundException()
     {
         string path = Path.Combine(Path.GetTempPath(), "kc-missing-" + Guid.NewGuid().ToString("N"), "x.npy");
