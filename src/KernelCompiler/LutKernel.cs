@@ -15,20 +15,27 @@ namespace KernelCompiler
     /// </remarks>
     public abstract partial class LutKernel
     {
+        /// <summary>Initialises a kernel for <paramref name="model"/>; called by the backends' constructors.</summary>
+        /// <param name="model">The model the kernel runs.</param>
+        /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
         protected LutKernel(LutModel model)
         {
             Model = model ?? throw new ArgumentNullException(nameof(model));
         }
 
+        /// <summary>The model this kernel runs.</summary>
         public LutModel Model { get; }
 
         /// <summary>The engine's name as the command line spells it: reference, generic, emitted, generated.</summary>
         public abstract string Backend { get; }
 
+        /// <summary>D: values per input row.</summary>
         public int InputDimension => Model.InputDimension;
 
+        /// <summary>M: values per output row.</summary>
         public int OutputDimension => Model.OutputDimension;
 
+        /// <summary>C: codes per row.</summary>
         public int Codebooks => Model.Codebooks;
 
         /// <summary>The scalar oracle: slow, obviously correct, what every other backend is tested against.</summary>
@@ -76,7 +83,7 @@ namespace KernelCompiler
             MultiplyCore(x, rows, destination, columnMajor: true);
         }
 
-        /// <summary>Dequantised outputs (N × M) for codes produced by <see cref="Encode"/>.</summary>
+        /// <summary>Dequantised outputs (N × M) for codes produced by <see cref="Encode(ReadOnlySpan{float}, Span{byte})"/>.</summary>
         public void Multiply(ReadOnlySpan<byte> codes, Span<float> destination)
         {
             int rows = CheckCodes(codes);
@@ -87,10 +94,13 @@ namespace KernelCompiler
         /// <summary>Encode <paramref name="rows"/> rows; arguments are checked.</summary>
         protected abstract void EncodeCore(ReadOnlySpan<float> x, int rows, Span<byte> codes, bool columnMajor);
 
+        /// <summary>Aggregate the codes of <paramref name="rows"/> rows into <paramref name="sums"/>; arguments are checked.</summary>
         protected abstract void AggregateCore(ReadOnlySpan<byte> codes, int rows, Span<int> sums);
 
+        /// <summary>Multiply <paramref name="rows"/> rows (row- or column-major); arguments are checked.</summary>
         protected abstract void MultiplyCore(ReadOnlySpan<float> x, int rows, Span<float> destination, bool columnMajor);
 
+        /// <summary>Dequantise the outputs of <paramref name="rows"/> rows of codes; arguments are checked.</summary>
         protected abstract void MultiplyCodesCore(ReadOnlySpan<byte> codes, int rows, Span<float> destination);
 
         private int RowsOf(ReadOnlySpan<float> x)

@@ -10,6 +10,8 @@ namespace KernelCompiler
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class LutKernelAttribute : Attribute
     {
+        /// <summary>Names the model file to compile into the class.</summary>
+        /// <param name="modelPath">The model file, relative to the project directory.</param>
         public LutKernelAttribute(string modelPath)
         {
             ModelPath = modelPath;

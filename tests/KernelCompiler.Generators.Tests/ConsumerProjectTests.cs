@@ -16,7 +16,7 @@ public class ConsumerProjectTests
         // The issue's own scenario: the shipped digits model and the real digits test rows. `kernelc predict
         // --backend reference` is the reference kernel (the CLI tests prove that bit for bit).
         LutModel model = LutModel.Load(Path.Combine(Repository.ModelsDirectory, "digits.lut.json"));
-        float[] x = KernelCompiler.IO.NpyFile.Read(Path.Combine(SharedData.Root, "digits", "X_test.npy")).ToSingle();
+        float[] x = KernelCompiler.IO.NpyFile.Read(SharedData.File("digits", "X_test.npy")).ToSingle();
         string dir = Path.Combine(Path.GetTempPath(), "kernelcompiler-consumer-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(dir, "models"));
         try

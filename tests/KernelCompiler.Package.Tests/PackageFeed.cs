@@ -21,7 +21,7 @@ public sealed class PackageFeedCollection : ICollectionFixture<PackageFeed>
 /// version is unique: a package cached by an earlier run can never be picked up.</item>
 /// <item><see cref="WriteNuGetConfig"/> lists the feed and the sources this machine's NuGet configuration enables
 /// (asked of <c>dotnet nuget list source</c>, not written down here), with the machine's global packages folder as a
-/// read-only fallback so third-party packages (MathNet.Numerics, ...) are not downloaded again.</item>
+/// read-only fallback so third-party packages (System.Numerics.Tensors, ...) are not downloaded again.</item>
 /// </list>
 /// </summary>
 public sealed class PackageFeed : IDisposable

@@ -17,7 +17,7 @@ public class ToolPackageTests(PackageFeed feed)
         using ZipArchive package = ZipFile.OpenRead(feed.ToolPackage);
         var files = package.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
         // kernelc's project references travel inside the tool (a tool package has no dependencies to restore).
-        foreach (string file in new[] { "kernelc.dll", "KernelCompiler.dll", "KernelCompiler.Kernels.dll", "MathNet.Numerics.dll",
+        foreach (string file in new[] { "kernelc.dll", "KernelCompiler.dll", "KernelCompiler.Kernels.dll",
                      "System.Numerics.Tensors.dll", "System.CommandLine.dll", "Spectre.Console.dll", "DotnetToolSettings.xml" })
         {
             Assert.Contains("tools/net10.0/any/" + file, files);

@@ -51,6 +51,14 @@ namespace KernelCompiler.Cli.Commands
             DataFiles.CheckHasRows(a);
             float[] bias = request.Bias is null ? Array.Empty<float>() : DataFiles.ReadBias(request.Bias, b);
             int[]? labels = request.Labels is null ? null : DataFiles.ReadLabels(request.Labels, a);
+            // A model built for other weights still runs, but its error against these says little: warn, go on.
+            if (model.WeightsFingerprint is { } trainedOn && trainedOn != LutModel.ComputeWeightsFingerprint(b.Values, b.Columns, bias))
+            {
+                context.Error.WriteLine("kernelc: warning: " + request.Model + " was trained for other weights than " +
+                    request.Weights + (request.Bias is null ? " (no bias)" : " and " + request.Bias) +
+                    ": its weightsFingerprint differs; the comparison below is against B and bias as given.");
+            }
+
             LutKernel kernel = KernelBackends.Create(request.Backend, model);
             CancellationCheck(context);
 

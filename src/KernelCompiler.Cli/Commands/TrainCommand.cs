@@ -52,6 +52,12 @@ namespace KernelCompiler.Cli.Commands
             {
                 input, weights, bias, codebooks, lambda, fitTables, aggregation, name, output, json,
             };
+            var prototypes = new Option<bool>("--prototypes")
+            {
+                Description = "Store the prototypes (C × 16 × D floats) so the tables can be rebuilt for another B; " +
+                    "kernels never read them, and they are most of the file.",
+            };
+            command.Options.Add(prototypes);
             command.SetAction(parse =>
             {
                 string outputPath = parse.GetRequiredValue(output);
@@ -74,6 +80,7 @@ namespace KernelCompiler.Cli.Commands
                     Aggregation = parse.GetValue(aggregation) == "average" ? LutAggregation.Average : LutAggregation.Exact,
                     Name = modelName ?? DefaultName(outputPath),
                     Producer = ToolVersion.Producer,
+                    IncludePrototypes = parse.GetValue(prototypes),
                 };
                 return Run(context, parse.GetRequiredValue(input), parse.GetRequiredValue(weights), parse.GetValue(bias),
                     options, outputPath, parse.GetValue(json));

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace KernelCompiler
 {
-    public sealed partial class GenericKernel
+    internal sealed partial class GenericKernel
     {
         /// <summary>Encodes rows 0 .. <paramref name="count"/> − 1 of the chunk (a multiple of 32), 8 at a time per
         /// codebook. vpermps holds 8 floats: levels 1–2 pick from heap slots 0..7 (nodes 2..7), level 3 from slots

@@ -6,7 +6,7 @@ using KernelCompiler.Runtime;
 
 namespace KernelCompiler
 {
-    public sealed partial class GenericKernel
+    internal sealed partial class GenericKernel
     {
         /// <summary>Encodes rows 0 .. <paramref name="count"/> − 1 of the chunk (a multiple of 64), 16 at a time per
         /// codebook: 4 levels of permute + compare.</summary>

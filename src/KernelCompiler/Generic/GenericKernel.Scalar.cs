@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace KernelCompiler
 {
-    public sealed partial class GenericKernel
+    internal sealed partial class GenericKernel
     {
         /// <summary>Encodes rows <paramref name="from"/> .. <paramref name="to"/> − 1 of the chunk one at a time (the
         /// scalar path, and every path's partial last block); rows <paramref name="to"/> .. <paramref name="padTo"/> − 1

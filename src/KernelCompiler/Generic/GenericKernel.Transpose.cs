@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace KernelCompiler
 {
-    public sealed partial class GenericKernel
+    internal sealed partial class GenericKernel
     {
         /// <summary>Copies codes between the row-major layout of the public API ([row][c]) and the kernel's
         /// codebook-major chunks ([c][row]): 16 × 16 tiles by byte transposes, the ragged edges one byte at a time.</summary>

@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace KernelCompiler
 {
-    public sealed partial class GenericKernel
+    internal sealed partial class GenericKernel
     {
         /// <summary>Encodes rows 0 .. <paramref name="count"/> − 1 of the chunk (a multiple of 16), 4 at a time per
         /// codebook. With no variable float permute in SSSE3, a lane's threshold is picked by a byte shuffle of a

@@ -28,7 +28,7 @@ namespace KernelCompiler
     /// compiled fully optimised at its first call, as the emitted kernels are (measured: with tiering left to itself,
     /// the kernel ran at half speed after 200 warm-up calls).
     ///     /// </remarks>
-    public sealed partial class GenericKernel : LutKernel
+    internal sealed partial class GenericKernel : LutKernel
     {
         // Outputs dequantised per pass before they are copied, row by row, into the row-major destination.
         private const int OutputChunk = 16;

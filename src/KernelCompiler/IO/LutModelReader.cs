@@ -13,7 +13,7 @@ namespace KernelCompiler.IO
         private static readonly HashSet<string> KnownProperties = new HashSet<string>(StringComparer.Ordinal)
         {
             "format", "version", "name", "producer", "inputDimension", "outputDimension", "aggregation",
-            "codebooks", "steps", "offsets", "tables", "prototypes",
+            "codebooks", "steps", "offsets", "tables", "prototypes", "weightsFingerprint",
         };
 
         public static LutModel ReadFile(string path)
@@ -25,7 +25,7 @@ namespace KernelCompiler.IO
                 var info = new FileInfo(path);
                 if (!info.Exists)
                 {
-                    throw new LutModelException(path, "$", "the file does not exist");
+                    throw new FileNotFoundException(path + ": the file does not exist", path);
                 }
 
                 if (info.Length > LutModelLimits.MaxFileBytes)
@@ -36,12 +36,44 @@ namespace KernelCompiler.IO
 
                 text = File.ReadAllText(path);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            catch (Exception e) when (e is not FileNotFoundException &&
+                (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException))
             {
                 throw new LutModelException(path, "$", "cannot be read: " + e.Message, e);
             }
 
             return Read(text, path);
+        }
+
+        public static LutModel ReadStream(Stream stream, string? sourceName)
+        {
+            if (stream is null) throw new ArgumentNullException(nameof(stream));
+            var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (buffer.Length + read > LutModelLimits.MaxFileBytes)
+                {
+                    throw new LutModelException(sourceName, "$", "the document has more than " + LutModelLimits.MaxFileBytes +
+                        " bytes, the limit");
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            string text;
+            try
+            {
+                text = new StreamReader(new MemoryStream(buffer.GetBuffer(), 0, (int)buffer.Length), new System.Text.UTF8Encoding(false, true),
+                    detectEncodingFromByteOrderMarks: true).ReadToEnd();
+            }
+            catch (System.Text.DecoderFallbackException e)
+            {
+                throw new LutModelException(sourceName, "$", "the document is not valid UTF-8", e);
+            }
+
+            return Read(text, sourceName);
         }
 
         public static LutModel Read(string json, string? file)
@@ -173,8 +205,16 @@ namespace KernelCompiler.IO
                 }
             }
 
+            string? fingerprint = null;
+            if (root.Property("weightsFingerprint") is not null)
+            {
+                fingerprint = r.String(root, "weightsFingerprint", "$.weightsFingerprint");
+                LutModelValidator.ValidateWeightsFingerprint(file, fingerprint);
+            }
+
             LutModelValidator.Validate(file, d, m, c, splits, thresholds, tables, steps, offsets, aggregation, prototypes, name, producer);
-            return LutModel.CreateValidated(d, m, splits, thresholds, tables, steps, offsets, aggregation, prototypes, name, producer);
+            return LutModel.CreateValidated(d, m, splits, thresholds, tables, steps, offsets, aggregation, prototypes, name,
+                producer, fingerprint);
         }
 
         private readonly struct Reader

@@ -22,6 +22,11 @@ namespace KernelCompiler.IO
             sb.Append("  \"inputDimension\": ").Append(model.InputDimension).Append(",\n");
             sb.Append("  \"outputDimension\": ").Append(model.OutputDimension).Append(",\n");
             sb.Append("  \"aggregation\": \"").Append(model.Aggregation == LutAggregation.Average ? "average" : "exact").Append("\",\n");
+            if (model.WeightsFingerprint is not null)
+            {
+                sb.Append("  \"weightsFingerprint\": \"").Append(model.WeightsFingerprint).Append("\",\n");
+            }
+
             sb.Append("  \"codebooks\": [\n");
             for (int c = 0; c < model.Codebooks; c++)
             {

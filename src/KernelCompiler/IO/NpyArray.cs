@@ -1,15 +1,25 @@
 using System;
 using System.Buffers.Binary;
+using System.Numerics.Tensors;
 
 namespace KernelCompiler.IO
 {
     /// <summary>Element types a .npy file may hold here.</summary>
     public enum NpyDataType
     {
+        /// <summary>32-bit IEEE float (<c>&lt;f4</c>, <c>&gt;f4</c>).</summary>
         Float32,
+
+        /// <summary>64-bit IEEE float (<c>&lt;f8</c>, <c>&gt;f8</c>).</summary>
         Float64,
+
+        /// <summary>32-bit signed integer (<c>&lt;i4</c>, <c>&gt;i4</c>).</summary>
         Int32,
+
+        /// <summary>64-bit signed integer (<c>&lt;i8</c>, <c>&gt;i8</c>).</summary>
         Int64,
+
+        /// <summary>8-bit unsigned integer (<c>|u1</c>).</summary>
         UInt8,
     }
 
@@ -32,8 +42,10 @@ namespace KernelCompiler.IO
         /// <summary>The file it came from, for error messages.</summary>
         public string? Source { get; }
 
+        /// <summary>The element type stored in the file.</summary>
         public NpyDataType DataType { get; }
 
+        /// <summary>The dimensions, outermost first (C order).</summary>
         public int[] Shape { get; }
 
         /// <summary>The number of elements: the product of the shape.</summary>
@@ -72,6 +84,19 @@ namespace KernelCompiler.IO
             }
 
             return result;
+        }
+
+        /// <summary>The elements as a float32 tensor of the array's shape (e.g. [N, D] for a matrix), converted as
+        /// <see cref="ToSingle"/> converts them.</summary>
+        public Tensor<float> ToSingleTensor()
+        {
+            var lengths = new nint[Shape.Length];
+            for (int i = 0; i < lengths.Length; i++)
+            {
+                lengths[i] = Shape[i];
+            }
+
+            return Tensor.Create(ToSingle(), lengths);
         }
 
         /// <summary>The elements as int32, e.g. class labels.</summary>

@@ -19,9 +19,17 @@ namespace KernelCompiler.IO
         private const int MaxDimensions = 8;
 
         /// <summary>Reads a whole .npy file.</summary>
+        /// <param name="path">The file.</param>
+        /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+        /// <exception cref="NpyFormatException">The file cannot be read or is not a .npy file this library reads.</exception>
         public static NpyArray Read(string path)
         {
             if (path is null) throw new ArgumentNullException(nameof(path));
+            if (!File.Exists(path) && !Directory.Exists(path))
+            {
+                throw new FileNotFoundException(path + ": the file does not exist", path);
+            }
+
             try
             {
                 using FileStream stream = File.OpenRead(path);
@@ -34,6 +42,9 @@ namespace KernelCompiler.IO
         }
 
         /// <summary>Reads a .npy document from a seekable or non-seekable stream.</summary>
+        /// <param name="stream">The stream, positioned at the magic string; left open.</param>
+        /// <param name="sourceName">Named in error messages, e.g. the file the stream came from.</param>
+        /// <exception cref="NpyFormatException">The document is not a .npy file this library reads.</exception>
         public static NpyArray Read(Stream stream, string? sourceName = null)
         {
             if (stream is null) throw new ArgumentNullException(nameof(stream));
@@ -152,7 +163,48 @@ namespace KernelCompiler.IO
 
         /// <summary>Writes float32 values in C order as a version-1 .npy file, through a temporary file so a
         /// reader never sees half an array.</summary>
+        /// <param name="path">The file to write or replace.</param>
+        /// <param name="values">The values, C order.</param>
+        /// <param name="shape">The dimensions; their product must be the number of values.</param>
         public static void Write(string path, ReadOnlySpan<float> values, params int[] shape)
+        {
+            if (path is null) throw new ArgumentNullException(nameof(path));
+            byte[] document = Document("<f4", shape, values.Length, SingleBytes(values));
+            WriteThroughTemporaryFile(path, stream => stream.Write(document), File.Delete);
+        }
+
+        /// <summary>Writes int32 values in C order as a version-1 .npy file, through a temporary file.</summary>
+        /// <param name="path">The file to write or replace.</param>
+        /// <param name="values">The values, C order.</param>
+        /// <param name="shape">The dimensions; their product must be the number of values.</param>
+        public static void Write(string path, ReadOnlySpan<int> values, params int[] shape)
+        {
+            if (path is null) throw new ArgumentNullException(nameof(path));
+            byte[] document = Document("<i4", shape, values.Length, Int32Bytes(values));
+            WriteThroughTemporaryFile(path, stream => stream.Write(document), File.Delete);
+        }
+
+        /// <summary>Writes float32 values in C order as a version-1 .npy document to <paramref name="stream"/>.</summary>
+        /// <param name="stream">A writable stream; left open.</param>
+        /// <param name="values">The values, C order.</param>
+        /// <param name="shape">The dimensions; their product must be the number of values.</param>
+        public static void Write(Stream stream, ReadOnlySpan<float> values, params int[] shape)
+        {
+            if (stream is null) throw new ArgumentNullException(nameof(stream));
+            stream.Write(Document("<f4", shape, values.Length, SingleBytes(values)));
+        }
+
+        /// <summary>Writes int32 values in C order as a version-1 .npy document to <paramref name="stream"/>.</summary>
+        /// <param name="stream">A writable stream; left open.</param>
+        /// <param name="values">The values, C order.</param>
+        /// <param name="shape">The dimensions; their product must be the number of values.</param>
+        public static void Write(Stream stream, ReadOnlySpan<int> values, params int[] shape)
+        {
+            if (stream is null) throw new ArgumentNullException(nameof(stream));
+            stream.Write(Document("<i4", shape, values.Length, Int32Bytes(values)));
+        }
+
+        private static byte[] SingleBytes(ReadOnlySpan<float> values)
         {
             var data = new byte[checked(values.Length * 4)];
             for (int i = 0; i < values.Length; i++)
@@ -160,11 +212,10 @@ namespace KernelCompiler.IO
                 BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(4 * i), values[i]);
             }
 
-            WriteRaw(path, "<f4", shape, values.Length, data);
+            return data;
         }
 
-        /// <summary>Writes int32 values in C order as a version-1 .npy file.</summary>
-        public static void Write(string path, ReadOnlySpan<int> values, params int[] shape)
+        private static byte[] Int32Bytes(ReadOnlySpan<int> values)
         {
             var data = new byte[checked(values.Length * 4)];
             for (int i = 0; i < values.Length; i++)
@@ -172,12 +223,12 @@ namespace KernelCompiler.IO
                 BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(4 * i), values[i]);
             }
 
-            WriteRaw(path, "<i4", shape, values.Length, data);
+            return data;
         }
 
-        private static void WriteRaw(string path, string descr, int[] shape, int length, byte[] data)
+        // The whole document: magic, version 1.0, header padded to a multiple of 64 bytes, data.
+        private static byte[] Document(string descr, int[] shape, int length, byte[] data)
         {
-            if (path is null) throw new ArgumentNullException(nameof(path));
             if (shape is null || shape.Length == 0) throw new ArgumentException("A shape with at least one dimension is required.", nameof(shape));
             long product = 1;
             foreach (int dim in shape)
@@ -194,17 +245,16 @@ namespace KernelCompiler.IO
             string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + NpyArray.ShapeText(shape) + ", }";
             int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
             string header = dict + new string(' ', (64 - unpadded % 64) % 64) + "\n";
-            WriteThroughTemporaryFile(path, stream =>
-            {
-                stream.Write(Magic);
-                stream.WriteByte(1);
-                stream.WriteByte(0);
-                Span<byte> len = stackalloc byte[2];
-                BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
-                stream.Write(len);
-                stream.Write(Encoding.ASCII.GetBytes(header));
-                stream.Write(data);
-            }, File.Delete);
+            var document = new MemoryStream(10 + header.Length + data.Length);
+            document.Write(Magic);
+            document.WriteByte(1);
+            document.WriteByte(0);
+            Span<byte> len = stackalloc byte[2];
+            BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
+            document.Write(len);
+            document.Write(Encoding.ASCII.GetBytes(header));
+            document.Write(data);
+            return document.ToArray();
         }
 
         /// <summary>Writes a temporary file beside <paramref name="path"/> and moves it over the target. On failure

@@ -8,6 +8,10 @@ namespace KernelCompiler
     /// </summary>
     public sealed class LutModelException : FormatException
     {
+        /// <summary>Creates the exception for a problem at <paramref name="jsonPath"/> of a model.</summary>
+        /// <param name="filePath">The model file, or null when the model came from a string or from code.</param>
+        /// <param name="jsonPath">Where in the document the problem is.</param>
+        /// <param name="problem">What is wrong: the value found and what was expected.</param>
         public LutModelException(string? filePath, string jsonPath, string problem)
             : base(Compose(filePath, jsonPath, problem))
         {
@@ -16,6 +20,12 @@ namespace KernelCompiler
             Problem = problem;
         }
 
+        /// <summary>Creates the exception for a problem at <paramref name="jsonPath"/> of a model, caused by
+        /// <paramref name="innerException"/>.</summary>
+        /// <param name="filePath">The model file, or null when the model came from a string or from code.</param>
+        /// <param name="jsonPath">Where in the document the problem is.</param>
+        /// <param name="problem">What is wrong: the value found and what was expected.</param>
+        /// <param name="innerException">The exception that revealed the problem.</param>
         public LutModelException(string? filePath, string jsonPath, string problem, Exception innerException)
             : base(Compose(filePath, jsonPath, problem), innerException)
         {

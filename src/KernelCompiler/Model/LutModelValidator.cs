@@ -68,6 +68,25 @@ namespace KernelCompiler
             }
         }
 
+        /// <summary>A weights fingerprint is <c>sha256:</c> and 64 lower-case hex digits.</summary>
+        public static void ValidateWeightsFingerprint(string? file, string fingerprint)
+        {
+            const string Prefix = "sha256:";
+            bool ok = fingerprint.Length == Prefix.Length + 64 && fingerprint.StartsWith(Prefix, StringComparison.Ordinal);
+            for (int i = Prefix.Length; ok && i < fingerprint.Length; i++)
+            {
+                char ch = fingerprint[i];
+                ok = ch is (>= '0' and <= '9') or (>= 'a' and <= 'f');
+            }
+
+            if (!ok)
+            {
+                string shown = fingerprint.Length > 80 ? fingerprint.Substring(0, 80) + "..." : fingerprint;
+                throw new LutModelException(file, "$.weightsFingerprint", "value \"" + shown + "\" is invalid; expected " +
+                    "\"sha256:\" and 64 lower-case hex digits");
+            }
+        }
+
         public static void Validate(string? file, int inputDimension, int outputDimension, int codebooks,
             int[] splitDimensions, float[] thresholds, byte[] tables, float[] steps, float[] offsets,
             LutAggregation aggregation, float[]? prototypes, string name, string? producer)

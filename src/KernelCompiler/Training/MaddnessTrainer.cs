@@ -1,4 +1,5 @@
 using System;
+using System.Numerics.Tensors;
 using System.Threading;
 
 namespace KernelCompiler.Training
@@ -13,6 +14,42 @@ namespace KernelCompiler.Training
         /// <summary>The stage names reported through <see cref="TrainingProgress"/>.</summary>
         public const string TreesStage = "hash trees", RefitStage = "ridge refit", TablesStage = "tables";
 
+        /// <summary>Trains a model, taking N, D and M from the shapes of <paramref name="a"/> and
+        /// <paramref name="weights"/>.</summary>
+        /// <param name="a">Training rows, [N, D], dense; every value finite.</param>
+        /// <param name="weights">B, [D, M], dense.</param>
+        /// <param name="bias">Empty, or M values folded into the offsets.</param>
+        /// <param name="options">Codebooks, ridge λ, table fitting, aggregation, name.</param>
+        /// <param name="progress">Told as each stage advances.</param>
+        /// <param name="cancellationToken">Checked often enough that cancelling stops training within a second.</param>
+        /// <exception cref="ArgumentException">A tensor has the wrong rank, is not dense, or the shapes do not fit
+        /// together; or as <see cref="Train(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, MaddnessTrainerOptions, IProgress{TrainingProgress}?, CancellationToken)"/>.</exception>
+        /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+        public static LutModel Train(in ReadOnlyTensorSpan<float> a, in ReadOnlyTensorSpan<float> weights,
+            ReadOnlySpan<float> bias, MaddnessTrainerOptions options, IProgress<TrainingProgress>? progress = null,
+            CancellationToken cancellationToken = default)
+        {
+            if (a.Rank != 2 || !a.IsDense)
+            {
+                throw new ArgumentException("Training rows must be a dense rank-2 tensor [N, D]; the tensor has rank " +
+                    a.Rank + (a.IsDense ? "." : " and is not dense."), nameof(a));
+            }
+
+            if (weights.Rank != 2 || !weights.IsDense || weights.Lengths[0] != a.Lengths[1])
+            {
+                throw new ArgumentException("Weights must be a dense rank-2 tensor [D, M] with D = " + a.Lengths[1] +
+                    " (the columns of the training rows); the tensor has rank " + weights.Rank +
+                    (weights.Rank == 2 ? ", shape [" + weights.Lengths[0] + ", " + weights.Lengths[1] + "]" : "") +
+                    (weights.IsDense ? "." : " and is not dense."), nameof(weights));
+            }
+
+            int rows = checked((int)a.Lengths[0]);
+            int outputs = checked((int)weights.Lengths[1]);
+            ReadOnlySpan<float> x = a.FlattenedLength == 0 ? default : a.GetSpan(stackalloc nint[2], checked((int)a.FlattenedLength));
+            ReadOnlySpan<float> b = weights.FlattenedLength == 0 ? default : weights.GetSpan(stackalloc nint[2], checked((int)weights.FlattenedLength));
+            return Train(x, rows, b, outputs, bias, options, progress, cancellationToken);
+        }
+
         /// <summary>Trains a model.</summary>
         /// <param name="a">Training rows, <paramref name="rows"/> × D row-major; every value finite.</param>
         /// <param name="rows">N, the number of training rows.</param>
@@ -20,8 +57,10 @@ namespace KernelCompiler.Training
         /// <param name="outputs">M, the number of outputs.</param>
         /// <param name="bias">Empty, or <paramref name="outputs"/> values folded into the offsets.</param>
         /// <param name="options">Codebooks, ridge λ, table fitting, aggregation, name.</param>
-        /// <param name="progress">Told after each codebook's tree and each later stage.</param>
-        /// <param name="cancellationToken">Checked at every codebook and tree level, and during the long loops.</param>
+        /// <param name="progress">Told as each stage advances: after each codebook's tree, through the ridge refit
+        /// (the longest stage for large C) and the tables.</param>
+        /// <param name="cancellationToken">Checked often enough that cancelling stops training within a second; a
+        /// cancelled training never returns a model.</param>
         /// <exception cref="ArgumentException">An argument has the wrong length or a non-finite value, or an option
         /// is out of range (e.g. more codebooks than input columns).</exception>
         /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
@@ -109,8 +148,11 @@ namespace KernelCompiler.Training
             }
 
             // §4c: (GᵀG + λI) W = Gᵀ R, and W is added to the prototypes, which become dense.
-            progress?.Report(new TrainingProgress(RefitStage, 0, 1));
-            var ridge = new RidgeRegression(codes, rows, c, options.RidgeLambda, cancellationToken);
+            // Steps: the Gram matrix and its factor, Gᵀ R by chunks of 1024 rows, the solve by blocks of columns.
+            int rowChunks = (rows + 1023) / 1024;
+            var refit = new StageProgress(progress, RefitStage,
+                RidgeRegression.ConstructionSteps(rows, c) + rowChunks + RidgeRegression.SolveSteps(d));
+            var ridge = new RidgeRegression(codes, rows, c, options.RidgeLambda, () => refit.Advance(), cancellationToken);
             int buckets = c * LutModel.BucketCount;
             var gtr = new double[buckets * d];
             var values = new double[Math.Max(d, outputs)];
@@ -119,6 +161,7 @@ namespace KernelCompiler.Training
                 if ((n & 1023) == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (n > 0) refit.Advance();
                 }
 
                 for (int i = 0; i < c; i++)
@@ -130,13 +173,14 @@ namespace KernelCompiler.Training
                 ridge.Accumulate(n, values.AsSpan(0, d), gtr);
             }
 
-            double[] w = ridge.Solve(gtr, d);
+            refit.Advance();
+            double[] w = ridge.Solve(gtr, d, () => refit.Advance(), cancellationToken);
             for (int i = 0; i < prototypes.Length; i++)
             {
                 prototypes[i] = (float)(prototypes[i] + w[i]);
             }
 
-            progress?.Report(new TrainingProgress(RefitStage, 1, 1));
+            refit.Complete();
             if (!Array.TrueForAll(prototypes, float.IsFinite))
             {
                 throw new ArgumentException("The training data's values are too large: the refitted prototypes " +
@@ -144,7 +188,10 @@ namespace KernelCompiler.Training
             }
 
             // §4d / §3: float tables from the prototypes or fitted to the training outputs, then quantised.
-            progress?.Report(new TrainingProgress(TablesStage, 0, 1));
+            // Steps: rows by chunks of 1024 and the solve (output fitting), or one per codebook (prototypes); then
+            // quantisation.
+            var tables = new StageProgress(progress, TablesStage, 1 + (options.TableFitting == TableFitting.Outputs
+                ? rowChunks + RidgeRegression.SolveSteps(outputs) : c));
             double[] floatTables;
             if (options.TableFitting == TableFitting.Outputs)
             {
@@ -155,23 +202,27 @@ namespace KernelCompiler.Training
                     if ((n & 1023) == 0)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
+                        if (n > 0) tables.Advance();
                     }
 
                     Product(a.Slice(n * d, d), weights, outputs, values.AsSpan(0, outputs));
                     ridge.Accumulate(n, values.AsSpan(0, outputs), gty);
                 }
 
-                floatTables = Transpose(ridge.Solve(gty, outputs), buckets, outputs);
+                tables.Advance();
+                floatTables = Transpose(ridge.Solve(gty, outputs, () => tables.Advance(), cancellationToken), buckets, outputs);
             }
             else
             {
-                floatTables = PrototypeTables(prototypes, c, d, weights, outputs);
+                floatTables = PrototypeTables(prototypes, c, d, weights, outputs, () => tables.Advance(), cancellationToken);
             }
 
             QuantizedTables q = TableQuantizer.Quantize(floatTables, outputs, c, bias);
-            progress?.Report(new TrainingProgress(TablesStage, 1, 1));
+            cancellationToken.ThrowIfCancellationRequested();
+            tables.Complete();
             return new LutModel(d, outputs, splitDimensions, thresholds, q.Tables, q.Steps, q.Offsets,
-                options.Aggregation, options.IncludePrototypes ? prototypes : null, options.Name, options.Producer);
+                    options.Aggregation, options.IncludePrototypes ? prototypes : null, options.Name, options.Producer)
+                .WithWeightsFingerprint(LutModel.ComputeWeightsFingerprint(weights, outputs, bias));
         }
 
         /// <summary>Rebuilds the tables of <paramref name="model"/> for another B from its prototypes (MADDNESS.md §3);
@@ -192,9 +243,11 @@ namespace KernelCompiler.Training
             }
 
             CheckWeights(weights, model.InputDimension, outputs, bias);
-            double[] floatTables = PrototypeTables(model.Prototypes, model.Codebooks, model.InputDimension, weights, outputs);
+            double[] floatTables = PrototypeTables(model.Prototypes, model.Codebooks, model.InputDimension, weights, outputs,
+                static () => { }, CancellationToken.None);
             QuantizedTables q = TableQuantizer.Quantize(floatTables, outputs, model.Codebooks, bias);
-            return model.WithTables(q.Tables, q.Steps, q.Offsets, outputs);
+            return model.WithTables(q.Tables, q.Steps, q.Offsets, outputs)
+                .WithWeightsFingerprint(LutModel.ComputeWeightsFingerprint(weights, outputs, bias));
         }
 
         private static void CheckOptions(MaddnessTrainerOptions options, int d)
@@ -329,13 +382,19 @@ namespace KernelCompiler.Training
 
         // L[m][c][k] = P[c][k] · B[:, m].
         private static double[] PrototypeTables(ReadOnlySpan<float> prototypes, int codebooks, int d,
-            ReadOnlySpan<float> weights, int outputs)
+            ReadOnlySpan<float> weights, int outputs, Action codebookDone, CancellationToken cancellationToken)
         {
             int buckets = codebooks * LutModel.BucketCount;
             var products = new double[outputs];
             var tables = new double[outputs * buckets];
             for (int i = 0; i < buckets; i++)
             {
+                if (i % LutModel.BucketCount == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (i > 0) codebookDone();
+                }
+
                 Product(prototypes.Slice(i * d, d), weights, outputs, products);
                 for (int m = 0; m < outputs; m++)
                 {
@@ -343,6 +402,7 @@ namespace KernelCompiler.Training
                 }
             }
 
+            codebookDone();
             return tables;
         }
 

@@ -145,10 +145,10 @@ public class NpyFileTests
     [Fact]
     public void ReadsTheSharedRealData()
     {
-        string path = Path.Combine(SharedData.Root, "digits", "X_test.npy");
+        string path = SharedData.File("digits", "X_test.npy");
         NpyArray x = NpyFile.Read(path);
         Assert.Equal((450, 64), x.Matrix);
-        NpyArray y = NpyFile.Read(Path.Combine(SharedData.Root, "digits", "y_test.npy"));
+        NpyArray y = NpyFile.Read(SharedData.File("digits", "y_test.npy"));
         Assert.All(y.ToInt32(), label => Assert.InRange(label, 0, 9));
     }
 

@@ -203,10 +203,10 @@ public class ModelFileTests
     }
 
     [Fact]
-    public void MissingFileIsAModelError()
+    public void MissingFileIsFileNotFound()
     {
-        var e = Assert.Throws<LutModelException>(() => LutModel.Load("/no/such/dir/m.lut.json"));
-        Assert.Equal("/no/such/dir/m.lut.json", e.FilePath);
+        var e = Assert.Throws<FileNotFoundException>(() => LutModel.Load("/no/such/dir/m.lut.json"));
+        Assert.Equal("/no/such/dir/m.lut.json", e.FileName);
         Assert.Contains("does not exist", e.Message);
     }
 

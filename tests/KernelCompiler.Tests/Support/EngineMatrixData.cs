@@ -3,7 +3,7 @@ using KernelCompiler.IO;
 namespace KernelCompiler.Tests;
 
 /// <summary>
-/// Real test rows of ../shared/data for the engine matrix. Trained models come later, so each set gets a random
+/// Real test rows for the engine matrix (../shared/data, or samples/ for digits; see SharedData). Trained models come later, so each set gets a random
 /// model of its D and M whose thresholds are values of the very columns they split, so codes spread over all 16
 /// buckets as a trained model's would.
 /// </summary>
@@ -20,7 +20,7 @@ public static class EngineMatrixData
 
     public static MatrixCase Case(DataSet set)
     {
-        string path = Path.Combine(DataDirectory(), set.Name, "X_test.npy");
+        string path = SharedData.Rows(set.Name, "X_test.npy");
         NpyArray array = NpyFile.Read(path);
         var (allRows, d) = array.Matrix;
         int rows = Math.Min(set.Rows, allRows);
@@ -48,25 +48,5 @@ public static class EngineMatrixData
         var offsets = Enumerable.Range(0, m).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
         var model = new LutModel(d, m, splits, thresholds, tables, steps, offsets, set.Aggregation, name: set.Name);
         return new MatrixCase("data-" + set.Name, model, x, rows);
-    }
-
-    /// <summary>../shared/data beside the repository root (the folder holding KernelCompiler.sln).</summary>
-    public static string DataDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "KernelCompiler.sln")))
-            {
-                string data = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
-                if (!Directory.Exists(data))
-                {
-                    throw new DirectoryNotFoundException("The real-data tests need " + data + " (see its README).");
-                }
-
-                return data;
-            }
-        }
-
-        throw new DirectoryNotFoundException("KernelCompiler.sln not found above " + AppContext.BaseDirectory);
     }
 }

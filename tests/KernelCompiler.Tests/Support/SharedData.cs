@@ -1,11 +1,76 @@
 namespace KernelCompiler.Tests;
 
-/// <summary>The real data sets in ../shared/data beside the repository (CI has them there too).</summary>
+/// <summary>
+/// The real data sets. The large ones live in ../shared/data beside the repository (CI has them there); a fresh
+/// clone has only the repository's own samples/. A test over a data set that is absent is reported as skipped with
+/// the reason (its attribute must be [SkippableFact] or [SkippableTheory]), never crashed; with
+/// <see cref="RequireVariable"/> set (CI does) an absent data set is a failure instead.
+/// </summary>
 public static class SharedData
 {
-    public static string Root { get; } = Find();
+    /// <summary>Set to 1 where every data set must be present: a missing one then fails the test.</summary>
+    public const string RequireVariable = "KERNELCOMPILER_REQUIRE_SHARED_DATA";
 
-    private static string Find()
+    // Data sets the repository ships whole in samples/ (byte-identical to ../shared/data's copies).
+    private static readonly string[] ShippedWhole = ["digits"];
+
+    private static readonly string? Shared = FindShared();
+
+    /// <summary>Whether ../shared/data is present.</summary>
+    public static bool Present => Shared is not null;
+
+    /// <summary>The repository root: the folder holding KernelCompiler.sln.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary>../shared/data; skips the calling test when it is absent.</summary>
+    public static string Root
+    {
+        get
+        {
+            Require("the real data sets");
+            return Shared!;
+        }
+    }
+
+    /// <summary>A file of a data set: from ../shared/data when present, else from samples/ when the repository ships
+    /// that set whole; otherwise the calling test is skipped (or fails where <see cref="RequireVariable"/> is set).</summary>
+    public static string File(string set, string file)
+    {
+        if (Shared is not null) return Path.Combine(Shared, set, file);
+        if (Array.IndexOf(ShippedWhole, set) >= 0) return Path.Combine(RepositoryRoot, "samples", set, file);
+        Require("the data set '" + set + "'");
+        return Path.Combine(Shared!, set, file);
+    }
+
+    /// <summary>Rows of a data set where any real rows will do (e.g. to compare two kernels): the whole file from
+    /// ../shared/data when present, else the repository's slice of it in samples/ (the first rows), else the calling
+    /// test is skipped.</summary>
+    public static string Rows(string set, string file)
+    {
+        if (Shared is not null) return Path.Combine(Shared, set, file);
+        string sample = Path.Combine(RepositoryRoot, "samples", set, file);
+        if (System.IO.File.Exists(sample)) return sample;
+        Require("the data set '" + set + "'");
+        return Path.Combine(Shared!, set, file);
+    }
+
+    /// <summary>The reason a test that needs <paramref name="what"/> is skipped, as the test summary prints it.</summary>
+    public static string SkipReason(string what)
+        => "needs " + what + " from ../shared/data beside the repository (not shipped with it; CI has it)";
+
+    private static void Require(string what)
+    {
+        if (Shared is not null) return;
+        if (Environment.GetEnvironmentVariable(RequireVariable) == "1")
+        {
+            throw new DirectoryNotFoundException(SkipReason(what) + ", and " + RequireVariable + "=1 requires it; " +
+                "searched above " + AppContext.BaseDirectory);
+        }
+
+        throw new SkipException(SkipReason(what));
+    }
+
+    private static string? FindShared()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -13,6 +78,16 @@ public static class SharedData
             if (Directory.Exists(Path.Combine(candidate, "digits"))) return candidate;
         }
 
-        throw new DirectoryNotFoundException("../shared/data (the real data sets) was not found above " + AppContext.BaseDirectory);
+        return null;
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (System.IO.File.Exists(Path.Combine(dir.FullName, "KernelCompiler.sln"))) return dir.FullName;
+        }
+
+        throw new DirectoryNotFoundException("KernelCompiler.sln not found above " + AppContext.BaseDirectory);
     }
 }

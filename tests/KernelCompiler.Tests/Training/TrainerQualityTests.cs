@@ -24,7 +24,7 @@ public sealed class TrainerQualityTests(ITestOutputHelper output)
     private static (LutModel Prototypes, LutModel Outputs, TimeSpan Time) TrainOnce(DataMatrix x, float[] w, int outputs,
         float[] bias, int codebooks)
     {
-        var options = new MaddnessTrainerOptions { Codebooks = codebooks, TableFitting = TableFitting.Outputs, Name = "quality" };
+        var options = new MaddnessTrainerOptions { Codebooks = codebooks, TableFitting = TableFitting.Outputs, Name = "quality", IncludePrototypes = true };
         var clock = Stopwatch.StartNew();
         LutModel fitted = MaddnessTrainer.Train(x.Values, x.Rows, w, outputs, bias, options);
         clock.Stop();
@@ -65,35 +65,35 @@ public sealed class TrainerQualityTests(ITestOutputHelper output)
         return (nmseP, nmseO);
     }
 
-    [Fact]
+    [SkippableFact]
     public void MnistMlp512_C16_AccuracyAtLeast97Percent()
     {
         var (prototypes, _) = Classify("mnist-mlp512", 16);
         Assert.True(prototypes >= 0.970, $"accuracy {prototypes:P2} < 97.00 %");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Digits_C16_AccuracyAtLeast93Percent()
     {
         var (prototypes, _) = Classify("digits", 16);
         Assert.True(prototypes >= 0.930, $"accuracy {prototypes:P2} < 93.00 %");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Im2colSobel_C16_NmseAtMost0080()
     {
         var (prototypes, _) = Filter("W_sobel.npy", "Y_test_sobel.npy", 16);
         Assert.True(prototypes <= 0.080, $"NMSE {prototypes:F5} > 0.080");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Im2colGauss_C8_NmseAtMost00009()
     {
         var (prototypes, _) = Filter("W_gauss.npy", "Y_test_gauss.npy", 8);
         Assert.True(prototypes <= 0.0009, $"NMSE {prototypes:F6} > 0.0009");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(16)]
     [InlineData(32)]
     public void MnistMlp512_AverageAggregationCostsAtMostSevenPoints(int codebooks)

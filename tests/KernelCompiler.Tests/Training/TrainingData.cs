@@ -15,7 +15,7 @@ public static class TrainingData
     public static DataMatrix Matrix(string folder, string file)
         => Matrices.GetOrAdd(folder + "/" + file, key => new Lazy<DataMatrix>(() =>
         {
-            NpyArray array = NpyFile.Read(Path.Combine(SharedData.Root, folder, file));
+            NpyArray array = NpyFile.Read(SharedData.File(folder, file));
             (int rows, int columns) = array.Matrix;
             return new DataMatrix(array.ToSingle(), rows, columns);
         })).Value;
@@ -24,7 +24,7 @@ public static class TrainingData
 
     public static int[] IntVector(string folder, string file)
         => Labels.GetOrAdd(folder + "/" + file, key => new Lazy<int[]>(
-            () => NpyFile.Read(Path.Combine(SharedData.Root, folder, file)).ToInt32())).Value;
+            () => NpyFile.Read(SharedData.File(folder, file)).ToInt32())).Value;
 
     /// <summary>The model's outputs for <paramref name="x"/> through the reference kernel (N × M).</summary>
     public static float[] Predict(LutModel model, DataMatrix x)
