@@ -92,6 +92,9 @@ namespace KernelCompiler.Training
         /// <summary>The held-back rows, row-major (what a caller times a kernel on).</summary>
         public ReadOnlySpan<float> ValidationInput => _validation.A;
 
+        /// <summary>The labels of the held-back rows, in <see cref="ValidationInput"/>'s order; empty without labels.</summary>
+        public ReadOnlySpan<int> ValidationLabels => _validation.Labels;
+
         /// <summary>The codebook counts a sweep tries by default: 1, 2, 4, … up to min(D, 256).</summary>
         public static IReadOnlyList<int> DefaultCandidates(int inputDimension)
         {
