@@ -73,42 +73,47 @@ namespace KernelCompiler.Blas
         public static ExactEngine? Find(string name) => All.FirstOrDefault(e => e.Name == name);
 
         /// <summary>
-        /// Times every available engine on <paramref name="run"/> (one warm-up call, then three runs of at least
-        /// 5 ms each; the fastest run counts) and returns the fastest, with every candidate's time per call.
+        /// Times every available engine on <paramref name="run"/> (one warm-up call each, then three rounds of one run
+        /// of at least 5 ms per engine; each engine's fastest run counts) and returns the fastest, with every candidate's time per call.
         /// </summary>
         public static (ExactEngine Fastest, IReadOnlyList<(ExactEngine Engine, double Seconds)> Trials) PickFastest(
             Func<ExactEngine, Action> run, CancellationToken cancellationToken = default)
         {
-            var trials = new List<(ExactEngine, double)>();
+            // Round robin, so a burst of other work on a shared machine (or a core still reaching its clock) does not
+            // fall on one engine only; each engine's fastest run counts.
+            var calls = new List<(ExactEngine Engine, Action Call)>();
             foreach (ExactEngine engine in All)
             {
-                if (!engine.IsAvailable)
+                if (engine.IsAvailable)
                 {
-                    continue;
+                    Action call = run(engine);
+                    call();
+                    calls.Add((engine, call));
                 }
+            }
 
-                Action call = run(engine);
-                call();
-                double best = double.MaxValue;
-                for (int i = 0; i < 3; i++)
+            var best = new double[calls.Count];
+            Array.Fill(best, double.MaxValue);
+            for (int round = 0; round < 3; round++)
+            {
+                for (int e = 0; e < calls.Count; e++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     long start = Stopwatch.GetTimestamp(), elapsed;
-                    int calls = 0;
+                    int count = 0;
                     do
                     {
-                        call();
-                        calls++;
+                        calls[e].Call();
+                        count++;
                         elapsed = Stopwatch.GetTimestamp() - start;
                     }
                     while (elapsed < Stopwatch.Frequency / 200 && !cancellationToken.IsCancellationRequested);
 
-                    best = Math.Min(best, (double)elapsed / Stopwatch.Frequency / calls);
+                    best[e] = Math.Min(best[e], (double)elapsed / Stopwatch.Frequency / count);
                 }
-
-                trials.Add((engine, best));
             }
 
+            var trials = calls.Select((c, e) => (c.Engine, best[e])).ToList();
             cancellationToken.ThrowIfCancellationRequested();
             return (trials.OrderBy(t => t.Item2).First().Item1, trials);
         }
