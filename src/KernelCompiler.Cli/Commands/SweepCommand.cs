@@ -150,7 +150,7 @@ namespace KernelCompiler.Cli.Commands
             if (request.Plot is not null)
             {
                 double exactMedian = rows.Select(r => r.Exact.Median).OrderBy(v => v).ElementAt(rows.Count / 2);
-                SweepPlot.Draw(request.Plot, Path.GetFileName(request.Input) + ": speed against " + (labels.Length > 0 ? "accuracy" : "error") +
+                SweepPlot.Draw(request.Plot, request.Input + ": speed against " + (labels.Length > 0 ? "accuracy" : "error") +
                     " by codebook count C", rows.Select(r => new SweepPlot.Point(r.Trial.Codebooks, r.Kernel.Median, r.Trial.ValidationNmse,
                     r.Trial.ValidationAccuracy)).ToArray(), exactMedian, exactAccuracy, baseline.Engine.Name, n);
             }
