@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading;
 using KernelCompiler.Training;
 
 namespace KernelCompiler.Cli.Tests;
@@ -161,8 +162,42 @@ public class SweepAndTargetTests
         CodebookTrial one = first.Evaluate(4), two = second.Evaluate(4);
         Assert.Equal(one.Model.ComputeSha256(), two.Model.ComputeSha256());
         Assert.Equal(one.ValidationNmse, two.ValidationNmse);
-        Assert.Throws<ArgumentException>(() => first.FindSmallest(CodebookTarget.Accuracy(0.9)) is null
-            ? null : new CodebookSearch(a, 1347, w, 10, ReadOnlySpan<float>.Empty, ReadOnlySpan<int>.Empty).FindSmallest(CodebookTarget.Accuracy(0.9)));
+        // An accuracy target needs labels.
+        var unlabelled = new CodebookSearch(a, 1347, w, 10, ReadOnlySpan<float>.Empty, ReadOnlySpan<int>.Empty);
+        Assert.False(unlabelled.HasLabels);
+        Assert.Throws<ArgumentException>(() => unlabelled.FindSmallest(CodebookTarget.Accuracy(0.9)));
         Assert.Equal(new[] { 1, 2, 4, 8, 16, 32, 64 }, CodebookSearch.DefaultCandidates(64));
+    }
+
+    [Fact]
+    public void Codebook_search_reports_progress_per_candidate_and_honours_cancellation()
+    {
+        float[] a = KernelCompiler.IO.NpyFile.Read(X).ToSingle(), w = KernelCompiler.IO.NpyFile.Read(W).ToSingle();
+        int[] y = KernelCompiler.IO.NpyFile.Read(Y).ToInt32();
+        float[] bias = KernelCompiler.IO.NpyFile.Read(B).ToSingle();
+        var search = new CodebookSearch(a, 1347, w, 10, bias, y, 0.2);
+        var seen = new List<CodebookSearchProgress>();
+        var progress = new Synchronous<CodebookSearchProgress>(seen.Add);
+
+        CodebookSearchResult result = search.FindSmallest(CodebookTarget.Accuracy(0.9), progress: progress);
+
+        Assert.NotNull(result.Chosen);
+        Assert.Equal(result.Trials.Select(t => t.Codebooks).OrderBy(c => c), seen.Where(p => p.Training is null).Select(p => p.Codebooks).OrderBy(c => c));
+        Assert.Contains(seen, p => p.Training is { Stage: MaddnessTrainer.TreesStage });
+
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => search.FindSmallest(CodebookTarget.Nmse(0.01), cancellationToken: cancelled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => search.Evaluate(4, cancellationToken: cancelled.Token));
+    }
+
+    // Progress<T> posts to the thread pool; the test wants the reports in order, on the caller's thread.
+    private sealed class Synchronous<T> : IProgress<T>
+    {
+        private readonly Action<T> _report;
+
+        public Synchronous(Action<T> report) => _report = report;
+
+        public void Report(T value) => _report(value);
     }
 }
