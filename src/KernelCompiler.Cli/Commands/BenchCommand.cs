@@ -26,7 +26,7 @@ namespace KernelCompiler.Cli.Commands
         {
             Option<string> model = CommonOptions.Model();
             Option<int> rows = CommonOptions.Integer("--rows", 1, 100_000_000, "-r");
-            rows.Description = "N: how many random rows to time (seeded, standard normal); default 10000.";
+            rows.Description = "N: how many random rows to time (seeded, standard normal).";
             rows.HelpName = "N";
             rows.DefaultValueFactory = _ => DefaultRows;
             Option<string> layout = CommonOptions.OneOf("--layout",
