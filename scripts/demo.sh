@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's "main job": train MADDNESS models on the sample data shipped in samples/ with kernelc, then report
 # their accuracy and speed against the exact product. Reads only this repository; writes to artifacts/demo/.
-# Usage: bash scripts/demo.sh [backend]   (default: emitted; `kernelc eval --help` lists the backends)
+# Usage: bash scripts/demo.sh [backend]   (default: auto, what LutKernel.Compile gives; `kernelc eval --help` lists the backends)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +12,7 @@ if ! log=$(dotnet build src/KernelCompiler.Cli/KernelCompiler.Cli.csproj -c Rele
 fi
 kernelc() { dotnet src/KernelCompiler.Cli/bin/Release/net10.0/kernelc.dll "$@"; }
 
-backend=${1:-emitted}
+backend=${1:-auto}
 out=artifacts/demo
 mkdir -p "$out"
 

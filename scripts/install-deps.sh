@@ -32,4 +32,27 @@ if ! openblas_present; then
   fi
 fi
 
+# BLIS (Debian's libblis4): the other optimised exact engine kernelc picks from (often the fastest for small M, with B
+# transposed). Optional like OpenBLAS: without either, kernelc times against its managed blocked SIMD product.
+blis_present() {
+  ldconfig -p 2>/dev/null | grep -q 'libblis\.so\.4 ' && return 0
+  for f in /usr/lib/x86_64-linux-gnu/libblis.so.4 /usr/lib/aarch64-linux-gnu/libblis.so.4 /usr/lib64/libblis.so.4; do
+    [ -e "$f" ] && return 0
+  done
+  return 1
+}
+if ! blis_present; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get install -y -qq --no-install-recommends libblis4 </dev/null >/dev/null 2>&1; then
+      apt-get update -qq </dev/null >/dev/null 2>&1 || true
+      apt-get install -y -qq --no-install-recommends libblis4 </dev/null >/dev/null 2>&1 || true
+    fi
+  fi
+  if ! blis_present; then
+    echo "install-deps: BLIS (libblis4) is not installed and could not be installed here (needs apt-get as root);" \
+      "kernelc picks among the other exact engines" >&2
+  fi
+fi
+
 dotnet restore "$(dirname "$0")/../KernelCompiler.sln" --verbosity quiet

@@ -118,6 +118,24 @@ namespace KernelCompiler.Cli
             }
         }
 
+        /// <summary>Refuses an output path whose directory does not exist, naming the directory (the atomic writers would
+        /// otherwise fail on their temporary file's name).</summary>
+        public static void CheckOutputDirectory(string path, string option)
+        {
+            string full = System.IO.Path.GetFullPath(path);
+            string? directory = System.IO.Path.GetDirectoryName(full);
+            if (directory is not null && !System.IO.Directory.Exists(directory))
+            {
+                throw new System.IO.DirectoryNotFoundException("cannot write " + option + " " + path + ": the directory " + directory +
+                    " does not exist (create it first)");
+            }
+
+            if (System.IO.Directory.Exists(full))
+            {
+                throw new System.IO.IOException("cannot write " + option + " " + path + ": it is a directory; give a file name");
+            }
+        }
+
         private static string ShapeText(int[] shape) => "(" + string.Join(", ", shape) + (shape.Length == 1 ? ",)" : ")");
     }
 }

@@ -10,10 +10,14 @@ namespace KernelCompiler.Cli
     /// </summary>
     internal static class KernelBackends
     {
-        public const string Default = "reference";
+        /// <summary>What every verb runs unless told otherwise: the fastest correct kernel, as the library's
+        /// <see cref="LutKernel.Compile"/> picks it.</summary>
+        public const string Default = "auto";
 
         private static readonly KernelBackend[] All =
         {
+            new("auto", "what LutKernel.Compile gives: the fastest correct kernel here, emitted where dynamic code runs, else generic",
+                m => LutKernel.Compile(m)),
             new("reference", "the scalar oracle: slow, obviously correct", LutKernel.CreateReference),
             new("generic", "the table-driven SIMD kernel: the model read as data, no code generation", m => LutKernel.CreateGeneric(m)),
             new("emitted", "the model compiled to IL at run time, thresholds and tables as constants", m => LutKernel.Compile(m)),

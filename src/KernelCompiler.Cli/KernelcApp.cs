@@ -41,7 +41,14 @@ namespace KernelCompiler.Cli
                     ? parse.Errors.FirstOrDefault(e => parse.UnmatchedTokens.Any(t => e.Message.Contains("'" + t + "'"))) ?? parse.Errors[0]
                     : parse.Errors[0];
                 string command = parse.CommandResult.Command is RootCommand ? "kernelc" : "kernelc " + parse.CommandResult.Command.Name;
-                return Fail(error, first.Message + " (see '" + command + " --help')", ExitCodes.UsageError);
+                string message = first.Message;
+                string? unmatched = parse.UnmatchedTokens.FirstOrDefault(t => message.Contains("'" + t + "'"));
+                if (unmatched is not null && Suggestions.For(unmatched, parse.CommandResult.Command, root) is string suggestion)
+                {
+                    message = message.TrimEnd('.') + "; did you mean '" + suggestion + "'?";
+                }
+
+                return Fail(error, message + " (see '" + command + " --help')", ExitCodes.UsageError);
             }
 
             var configuration = new InvocationConfiguration
@@ -93,6 +100,7 @@ namespace KernelCompiler.Cli
             root.Subcommands.Add(InfoCommand.Create(context));
             root.Subcommands.Add(PredictCommand.Create(context));
             root.Subcommands.Add(ShowCommand.Create(context));
+            root.Subcommands.Add(SweepCommand.Create(context));
             root.Subcommands.Add(TrainCommand.Create(context));
             return root;
         }

@@ -11,7 +11,7 @@ namespace KernelCompiler.Cli
     /// </summary>
     internal static class TrainingProgressDisplay
     {
-        public static LutModel Run(CliContext context, Func<IProgress<TrainingProgress>?, LutModel> train)
+        public static T Run<T>(CliContext context, Func<IProgress<TrainingProgress>?, T> train)
         {
             if (!context.Interactive)
             {

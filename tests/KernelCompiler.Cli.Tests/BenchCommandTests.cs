@@ -32,7 +32,7 @@ public class BenchCommandTests
         Assert.Equal(50, root.GetProperty("rows").GetInt32());
         Assert.Equal(layout, root.GetProperty("layout").GetString());
         Assert.Equal(threads, root.GetProperty("threads").GetInt32());
-        Assert.Equal("emitted", root.GetProperty("backend").GetString());
+        Assert.Equal(LutKernel.Compile(RandomModels.Create(11, 24, 3, 4)).Backend, root.GetProperty("backend").GetString());
         Assert.Equal(24, root.GetProperty("inputDimension").GetInt32());
         Assert.Equal(3, root.GetProperty("outputDimension").GetInt32());
         Assert.Equal(4, root.GetProperty("codebooks").GetInt32());
@@ -41,8 +41,15 @@ public class BenchCommandTests
         Assert.True(kernel > 0 && exact > 0, result.Output);
         // Both times are rounded to 3 decimals in the output, so the ratio is compared with a relative tolerance.
         Assert.InRange(root.GetProperty("speedup").GetDouble(), exact / kernel * 0.99, exact / kernel * 1.01);
-        string engine = root.GetProperty("exactEngine").GetString()!;
-        Assert.Equal(NativeBlas.IsAvailable ? NativeBlas.Engine : DenseProduct.Engine + " (" + NativeBlas.UnavailableReason + ")", engine);
+        ExactEngine engine = ExactEngines.Find(root.GetProperty("exactEngineName").GetString()!)!;
+        Assert.True(engine.IsAvailable);
+        Assert.StartsWith(engine.Description, root.GetProperty("exactEngine").GetString());
+        Assert.DoesNotContain("libblas.so.3", root.GetProperty("exactEngine").GetString());
+        foreach (string what in new[] { "kernelNsPerRow", "exactNsPerRow" })
+        {
+            double min = root.GetProperty(what + "Min").GetDouble(), median = root.GetProperty(what).GetDouble(), max = root.GetProperty(what + "Max").GetDouble();
+            Assert.True(min <= median && median <= max, what + ": " + min + " " + median + " " + max);
+        }
     }
 
     [Theory]
@@ -54,9 +61,9 @@ public class BenchCommandTests
         KernelcResult result = Kernelc.Run(Bench(dir, "--rows", "20", "--backend", backend));
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("(" + backend + ", end-to-end Multiply)", result.Output);
+        Assert.Contains(", " + backend + " backend, end-to-end Multiply", result.Output);
         Assert.Contains("20 random, column-major, 1 thread", result.Output);
-        Assert.Contains(NativeBlas.IsAvailable ? NativeBlas.Engine : DenseProduct.Engine, result.Output);
+        Assert.Matches(@"exact    \d+\.\d\d ns/row \(min \d+\.\d\d, max \d+\.\d\d\), (OpenBLAS|BLIS|managed)", result.Output);
         Assert.Matches(@"speedup  \d+\.\d\d× (faster|slower) than exact", result.Output);
     }
 
@@ -90,14 +97,19 @@ public class BenchCommandTests
     }
 
     [Fact]
-    public void Missing_rows_and_missing_model_file_are_one_line_errors()
+    public void Rows_default_to_ten_thousand_and_a_missing_model_file_is_a_one_line_error()
     {
         using var dir = new TempDirectory();
-        KernelcResult noRows = Kernelc.Run("bench", "--model", dir.File("m.lut.json"));
+        KernelcResult defaultRows = Kernelc.Run(Bench(dir, "--json", "--exact-engine", "managed"));
         KernelcResult noModel = Kernelc.Run("bench", "--model", dir.File("absent.lut.json"), "--rows", "10");
 
-        Assert.Equal(ExitCodes.UsageError, noRows.ExitCode);
-        Assert.Contains("--rows", Assert.Single(noRows.ErrorLines));
+        Assert.Equal(0, defaultRows.ExitCode);
+        using (JsonDocument json = JsonDocument.Parse(defaultRows.Output))
+        {
+            Assert.Equal(10_000, json.RootElement.GetProperty("rows").GetInt32());
+            Assert.Equal("managed", json.RootElement.GetProperty("exactEngineName").GetString());
+        }
+
         Assert.Equal(ExitCodes.DataError, noModel.ExitCode);
         Assert.Contains("absent.lut.json", Assert.Single(noModel.ErrorLines));
         Assert.Equal("", noModel.Output);

@@ -4,51 +4,57 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
-using KernelCompiler.Blas;
 
 namespace KernelCompiler.Cli.Commands
 {
     /// <summary>
     /// <c>kernelc bench</c>: times a model's kernel end to end (Multiply) and the exact product A · B on the same random
-    /// rows in one run. The exact engine is OpenBLAS cblas_sgemm (one thread per caller) when it can be loaded, else the
-    /// managed TensorPrimitives product; the output names it. With --threads T the rows are split into T blocks, one per
-    /// thread, each in the chosen layout, and both engines run the blocks in parallel.
+    /// rows in one run. The exact engine is the one every verb uses (<see cref="ExactBaseline"/>: the fastest of OpenBLAS,
+    /// BLIS and the managed product unless --exact-engine names one, each one thread per call); the output names it.
+    /// With --threads T the rows are split into T blocks, one per thread, each in the chosen layout, and both engines run
+    /// the blocks in parallel: T independent callers at once, which measures throughput with T cores busy, not one
+    /// call's latency, and not a multi-threaded BLAS.
     /// </summary>
     internal static class BenchCommand
     {
         private const int MaxThreads = 256;
 
+        /// <summary>The rows timed when --rows is not given.</summary>
+        public const int DefaultRows = 10_000;
+
         public static Command Create(CliContext context)
         {
             Option<string> model = CommonOptions.Model();
-            Option<int> rows = CommonOptions.Integer("--rows", 1, 100_000_000);
+            Option<int> rows = CommonOptions.Integer("--rows", 1, 100_000_000, "-r");
             rows.Description = "N: how many random rows to time (seeded, standard normal).";
             rows.HelpName = "N";
-            rows.Required = true;
+            rows.DefaultValueFactory = _ => DefaultRows;
             Option<string> layout = CommonOptions.OneOf("--layout",
                 "How the rows are stored: col = column-major (D × N per block, the fast path), row = row-major (N × D).",
                 "col", "col", "row");
-            Option<int> threads = CommonOptions.Integer("--threads", 1, MaxThreads);
-            threads.Description = "T: split the rows into T blocks timed on T threads at once (Parallel.For); default 1.";
+            Option<int> threads = CommonOptions.Integer("--threads", 1, MaxThreads, "-t");
+            threads.Description = "T: split the rows into T blocks, one per thread, and run the kernel and the exact engine on all " +
+                "T blocks at once (T independent callers, each engine one thread per call): throughput with T cores busy, " +
+                "in ns per row over all rows. Default 1: one caller, one core.";
             threads.HelpName = "T";
             threads.DefaultValueFactory = _ => 1;
             Option<string> backend = CommonOptions.Backend();
-            backend.DefaultValueFactory = _ => "emitted";
+            Option<string> exactEngine = ExactBaseline.CreateOption();
             Option<bool> json = CommonOptions.Json();
             var command = new Command("bench", "Time a model's kernel (end-to-end Multiply) against the exact product on the same random rows.")
             {
-                model, rows, layout, threads, backend, json,
+                model, rows, layout, threads, backend, exactEngine, json,
             };
             command.SetAction(parse => Run(context, new Request(
                 parse.GetRequiredValue(model), parse.GetValue(rows), parse.GetRequiredValue(layout) == "col",
-                parse.GetValue(threads), parse.GetRequiredValue(backend), parse.GetValue(json))));
+                parse.GetValue(threads), parse.GetRequiredValue(backend), parse.GetRequiredValue(exactEngine), parse.GetValue(json))));
             return command;
         }
 
-        private sealed record Request(string Model, int Rows, bool ColumnMajor, int Threads, string Backend, bool Json);
+        private sealed record Request(string Model, int Rows, bool ColumnMajor, int Threads, string Backend, string ExactEngine, bool Json);
 
-        private sealed record Report(Request Request, LutModel Model, string Backend, double KernelNsPerRow, double ExactNsPerRow,
-            string ExactEngine);
+        private sealed record Report(Request Request, LutModel Model, string Backend, Spread Kernel, Spread Exact,
+            ExactBaseline Baseline);
 
         private static int Run(CliContext context, Request request)
         {
@@ -75,27 +81,16 @@ namespace KernelCompiler.Cli.Commands
             for (int i = 0; i < t; i++)
             {
                 int count = request.Rows / t + (i < request.Rows % t ? 1 : 0);
-                blocks[i] = new Block(count, Gaussian(rng, count * d), new float[count * m]);
+                blocks[i] = new Block(count, Gaussian(rng, count * d, context.CancellationToken), new float[count * m]);
             }
 
-            float[] b = Gaussian(rng, d * m);
-            float[] bTransposed = DenseProduct.Transpose(b, d, m);
+            float[] b = Gaussian(rng, d * m, context.CancellationToken);
             bool columnMajor = request.ColumnMajor;
+            ExactBaseline baseline = ExactBaseline.Resolve(request.ExactEngine, b, d, m, request.Rows,
+                multiply => ForEachBlock(blocks, block => multiply(block.X, block.Rows, columnMajor, block.Y)), context.CancellationToken);
+            Action<Block> exact = block => baseline.Multiply(block.X, block.Rows, columnMajor, block.Y);
 
-            string exactEngine;
-            Action<Block> exact;
-            if (NativeBlas.IsAvailable)
-            {
-                exactEngine = NativeBlas.Engine;
-                exact = block => NativeBlas.Multiply(block.X, block.Rows, d, columnMajor, b, m, block.Y);
-            }
-            else
-            {
-                exactEngine = DenseProduct.Engine + " (" + NativeBlas.UnavailableReason + ")";
-                exact = block => DenseProduct.Multiply(block.X, block.Rows, d, columnMajor, b, bTransposed, m, block.Y);
-            }
-
-            (double kernelNs, double exactNs) = Timing.MedianNanosecondsPerRow(
+            (Spread kernelNs, Spread exactNs) = Timing.NanosecondsPerRow(
                 () => ForEachBlock(blocks, block =>
                 {
                     if (columnMajor) kernel.MultiplyColumnMajor(block.X, block.Y);
@@ -103,7 +98,7 @@ namespace KernelCompiler.Cli.Commands
                 }),
                 () => ForEachBlock(blocks, exact), request.Rows, context.CancellationToken);
 
-            var report = new Report(request, model, kernel.Backend, kernelNs, exactNs, exactEngine);
+            var report = new Report(request, model, kernel.Backend, kernelNs, exactNs, baseline);
             if (request.Json) WriteJson(context.Output, report);
             else WriteHuman(context.Output, report);
             return ExitCodes.Success;
@@ -122,11 +117,12 @@ namespace KernelCompiler.Cli.Commands
             Parallel.For(0, blocks.Length, new ParallelOptions { MaxDegreeOfParallelism = blocks.Length }, i => work(blocks[i]));
         }
 
-        private static float[] Gaussian(Random rng, int count)
+        private static float[] Gaussian(Random rng, int count, System.Threading.CancellationToken cancellationToken)
         {
             var values = new float[count];
             for (int i = 0; i < count; i++)
             {
+                if ((i & 0xFFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
                 double u = 1.0 - rng.NextDouble();
                 values[i] = (float)(Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * rng.NextDouble()));
             }
@@ -148,11 +144,7 @@ namespace KernelCompiler.Cli.Commands
                 json.WriteNumber("inputDimension", r.Model.InputDimension);
                 json.WriteNumber("outputDimension", r.Model.OutputDimension);
                 json.WriteNumber("codebooks", r.Model.Codebooks);
-                json.WriteNumber("kernelNsPerRow", Math.Round(r.KernelNsPerRow, 3));
-                json.WriteNumber("exactNsPerRow", Math.Round(r.ExactNsPerRow, 3));
-                json.WriteString("exactEngine", r.ExactEngine);
-                json.WriteNumber("speedup", Math.Round(r.ExactNsPerRow / r.KernelNsPerRow, 3));
-                json.WriteNumber("timingRuns", Timing.Runs);
+                JsonReports.WriteTimes(json, r.Kernel, r.Exact, r.Baseline.Engine.Name, r.Baseline.Description);
                 json.WriteEndObject();
             }
 
@@ -165,11 +157,9 @@ namespace KernelCompiler.Cli.Commands
                 ", C = " + r.Model.Codebooks + ")");
             o.WriteLine("rows     " + r.Request.Rows + " random, " + (r.Request.ColumnMajor ? "column-major" : "row-major") + ", " +
                 r.Request.Threads + (r.Request.Threads == 1 ? " thread" : " threads"));
-            o.WriteLine("kernel   " + r.KernelNsPerRow.ToString("F2") + " ns/row (" + r.Backend + ", end-to-end Multiply)");
-            o.WriteLine("exact    " + r.ExactNsPerRow.ToString("F2") + " ns/row (" + r.ExactEngine + ")");
-            double speedup = r.ExactNsPerRow / r.KernelNsPerRow;
-            string relative = speedup >= 1 ? speedup.ToString("F2") + "× faster" : (1 / speedup).ToString("F2") + "× slower";
-            o.WriteLine("speedup  " + relative + " than exact (median of " + Timing.Runs + " alternating runs each)");
+            o.WriteLine("kernel   " + r.Kernel.Describe("F2") + ", " + r.Backend + " backend, end-to-end Multiply");
+            o.WriteLine("exact    " + r.Exact.Describe("F2") + ", " + r.Baseline.Description);
+            o.WriteLine("speedup  " + JsonReports.Relative(r.Kernel, r.Exact) + " than exact (medians of " + Timing.Runs + " alternating runs each)");
         }
     }
 }

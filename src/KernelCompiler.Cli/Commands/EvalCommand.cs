@@ -17,28 +17,27 @@ namespace KernelCompiler.Cli.Commands
             Option<string> input = CommonOptions.Input();
             Option<string> weights = CommonOptions.Weights();
             Option<string> bias = CommonOptions.Bias();
-            var labels = new Option<string>("--labels")
-            {
-                Description = "Class labels, one integer per row of A: report the argmax accuracy of approximate and exact outputs.",
-                HelpName = "y.npy",
-            };
+            Option<string> labels = CommonOptions.Labels(
+                "Class labels, one integer per row of A: report the argmax accuracy of approximate and exact outputs.");
             Option<string> backend = CommonOptions.Backend();
+            Option<string> exactEngine = ExactBaseline.CreateOption();
             Option<bool> json = CommonOptions.Json();
             var command = new Command("eval", "Measure a model's error, accuracy and speed against the exact product A · B (+ bias).")
             {
-                model, input, weights, bias, labels, backend, json,
+                model, input, weights, bias, labels, backend, exactEngine, json,
             };
             command.SetAction(parse => Run(context, new Request(
                 parse.GetRequiredValue(model), parse.GetRequiredValue(input), parse.GetRequiredValue(weights),
-                parse.GetValue(bias), parse.GetValue(labels), parse.GetRequiredValue(backend), parse.GetValue(json))));
+                parse.GetValue(bias), parse.GetValue(labels), parse.GetRequiredValue(backend), parse.GetRequiredValue(exactEngine),
+                parse.GetValue(json))));
             return command;
         }
 
-        private sealed record Request(string Model, string Input, string Weights, string? Bias, string? Labels, string Backend, bool Json);
+        private sealed record Request(string Model, string Input, string Weights, string? Bias, string? Labels, string Backend, string ExactEngine, bool Json);
 
         private sealed record Report(
             string Model, string Backend, int Rows, int InputDimension, int OutputDimension, int Codebooks, string Aggregation,
-            double? Nmse, double? Accuracy, double? ExactAccuracy, double KernelNsPerRow, double ExactNsPerRow, string ExactEngine);
+            double? Nmse, double? Accuracy, double? ExactAccuracy, Spread Kernel, Spread Exact, string ExactEngine, string ExactEngineName);
 
         private static int Run(CliContext context, Request request)
         {
@@ -64,11 +63,12 @@ namespace KernelCompiler.Cli.Commands
 
             int m = b.Columns;
             var approximate = new float[(long)a.Rows * m];
-            float[] bTransposed = ExactProduct.Transpose(b);
             var exactSingle = new float[approximate.Length];
-            (double kernelNs, double exactNs) = Timing.MedianNanosecondsPerRow(
+            ExactBaseline baseline = ExactBaseline.Resolve(request.ExactEngine, b.Values, b.Rows, m, a.Rows,
+                multiply => multiply(a.Values, a.Rows, false, exactSingle), context.CancellationToken);
+            (Spread kernelNs, Spread exactNs) = Timing.NanosecondsPerRow(
                 () => kernel.Multiply(a.Values, approximate),
-                () => ExactProduct.InSingle(a.Values, a.Rows, bTransposed, b.Rows, m, bias, exactSingle), a.Rows, context.CancellationToken);
+                () => ExactProduct.WithBias(baseline.Multiply, a.Values, a.Rows, m, bias, exactSingle), a.Rows, context.CancellationToken);
 
             double[] exact = ExactProduct.InDouble(a, b, bias);
             var report = new Report(
@@ -77,7 +77,7 @@ namespace KernelCompiler.Cli.Commands
                 Metrics.NormalizedMeanSquaredError(exact, approximate),
                 labels is null ? null : Metrics.Accuracy<float>(approximate, m, labels),
                 labels is null ? null : Metrics.Accuracy<double>(exact, m, labels),
-                kernelNs, exactNs, ExactProduct.EngineName);
+                kernelNs, exactNs, baseline.Description, baseline.Engine.Name);
 
             if (request.Json)
             {
@@ -113,10 +113,7 @@ namespace KernelCompiler.Cli.Commands
                     WriteNullable(json, "exactAccuracy", r.ExactAccuracy);
                 }
 
-                WriteNullable(json, "kernelNsPerRow", Math.Round(r.KernelNsPerRow, 3));
-                WriteNullable(json, "exactNsPerRow", Math.Round(r.ExactNsPerRow, 3));
-                WriteNullable(json, "speedup", Math.Round(r.ExactNsPerRow / r.KernelNsPerRow, 4));
-                json.WriteString("exactEngine", r.ExactEngine);
+                JsonReports.WriteTimes(json, r.Kernel, r.Exact, r.ExactEngineName, r.ExactEngine);
                 json.WriteNumber("timingRuns", Timing.Runs);
                 json.WriteEndObject();
             }
@@ -143,11 +140,9 @@ namespace KernelCompiler.Cli.Commands
                 o.WriteLine("accuracy  " + Percent(accuracy) + " approximate, " + Percent(exactAccuracy) + " exact");
             }
 
-            o.WriteLine("speed     " + r.KernelNsPerRow.ToString("F1") + " ns/row kernel (" + r.Backend + ", row-major Multiply), " +
-                r.ExactNsPerRow.ToString("F1") + " ns/row exact (" + r.ExactEngine + ")");
-            double speedup = r.ExactNsPerRow / r.KernelNsPerRow;
-            string relative = speedup >= 1 ? speedup.ToString("F2") + "× faster" : (1 / speedup).ToString("F2") + "× slower";
-            o.WriteLine("speedup   " + relative + " than exact (median of " + Timing.Runs + " alternating runs each)");
+            o.WriteLine("kernel    " + r.Kernel.Describe("F1") + ", " + r.Backend + " backend, row-major Multiply");
+            o.WriteLine("exact     " + r.Exact.Describe("F1") + ", " + r.ExactEngine);
+            o.WriteLine("speedup   " + JsonReports.Relative(r.Kernel, r.Exact) + " than exact (medians of " + Timing.Runs + " alternating runs each)");
         }
 
         private static string Percent(double fraction) => (100 * fraction).ToString("F2") + "%";

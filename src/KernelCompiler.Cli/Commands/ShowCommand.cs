@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace KernelCompiler.Cli.Commands
 {
     /// <summary>
-    /// <c>kernelc show model.lut.json [--isa ...]</c>: prints the C# that the <c>[LutKernel]</c> generator writes for
+    /// <c>kernelc show --model model.lut.json [--isa ...]</c> (or <c>kernelc show model.lut.json</c>): prints the C# that the <c>[LutKernel]</c> generator writes for
     /// the model, which is also what <c>--backend emitted</c> compiles to IL, so the code that runs can be read.
     /// </summary>
     internal static class ShowCommand
@@ -12,7 +12,15 @@ namespace KernelCompiler.Cli.Commands
 
         public static Command Create(CliContext context)
         {
-            var model = new Argument<string>("model") { Description = "The model file (*.lut.json).", HelpName = "m.lut.json" };
+            // --model as in every other verb; the positional form stays as a shorthand ("kernelc show m.lut.json").
+            Option<string> model = CommonOptions.Model();
+            model.Required = false;
+            var positional = new Argument<string?>("model")
+            {
+                Description = "The model file, as a shorthand for --model.",
+                HelpName = "m.lut.json",
+                Arity = ArgumentArity.ZeroOrOne,
+            };
             Option<string> isa = CommonOptions.OneOf("--isa",
                 "The widest instruction-set path to write; narrower paths down to scalar are written too (auto: all).",
                 "auto", IsaNames);
@@ -27,11 +35,18 @@ namespace KernelCompiler.Cli.Commands
                 "auto", "auto", "unrolled", "table-driven");
             var command = new Command("show", "Print the C# kernel generated for a model: the code the generator emits and the emitted backend runs.")
             {
-                model, isa, className, ns, strategy,
+                model, positional, isa, className, ns, strategy,
             };
             command.SetAction(parse =>
             {
-                LutModel loaded = LutModel.Load(parse.GetRequiredValue(model));
+                string? byOption = parse.GetValue(model), byPosition = parse.GetValue(positional);
+                if (byOption is not null && byPosition is not null)
+                {
+                    throw new UsageException("give the model once: --model " + byOption + " or " + byPosition + ", not both");
+                }
+
+                string path = byOption ?? byPosition ?? throw new UsageException("Option '--model' is required (see 'kernelc show --help')");
+                LutModel loaded = LutModel.Load(path);
                 var options = new LutKernelOptions
                 {
                     InstructionSet = ToInstructionSet(parse.GetRequiredValue(isa)),

@@ -4,10 +4,11 @@ using System.Runtime.InteropServices;
 namespace KernelCompiler.Blas
 {
     /// <summary>
-    /// The exact float32 product of the benchmarks: <c>cblas_sgemm</c> from OpenBLAS (Debian's libopenblas0), or from
-    /// whatever CBLAS provides libblas.so.3 when OpenBLAS itself is absent, pinned to one thread. The library is looked
-    /// up once with <see cref="NativeLibrary.TryLoad(string, out IntPtr)"/>, so a machine without it gets
-    /// <see cref="IsAvailable"/> false and a reason, never a DllNotFoundException.
+    /// The exact float32 product of the benchmarks: <c>cblas_sgemm</c> from OpenBLAS (Debian's libopenblas0), pinned to
+    /// one thread. Never the generic <c>libblas.so.3</c>: on a machine without OpenBLAS that is usually the netlib
+    /// reference BLAS, ten times slower than an optimised product, and a speedup measured against it says nothing. The
+    /// library is looked up once with <see cref="NativeLibrary.TryLoad(string, out IntPtr)"/>, so a machine without it
+    /// gets <see cref="IsAvailable"/> false and a reason, never a DllNotFoundException.
     /// </summary>
     internal static unsafe class NativeBlas
     {
@@ -15,7 +16,7 @@ namespace KernelCompiler.Blas
         private const int NoTrans = 111;
         private const int Trans = 112;
 
-        // OpenBLAS under its Debian alternative name first, then its usual names elsewhere, then the generic CBLAS.
+        // OpenBLAS under its Debian alternative name first, then its usual names elsewhere.
         private static readonly string[] Candidates =
         {
             "libopenblas.so.0",
@@ -24,7 +25,6 @@ namespace KernelCompiler.Blas
             "libopenblas.so",
             "libopenblas.dylib",
             "libopenblas.dll",
-            "libblas.so.3",
         };
 
         private static readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemm;
@@ -43,33 +43,36 @@ namespace KernelCompiler.Blas
                     continue;
                 }
 
-                Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
-                Library = name;
+                // A library under an OpenBLAS name without OpenBLAS's own calls is not trusted to be OpenBLAS.
                 // OPENBLAS_NUM_THREADS set from managed code would not reach the native environment on Unix, so the
                 // thread count is set through the library's own call.
-                if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out IntPtr setThreads))
+                if (!NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out IntPtr setThreads))
                 {
-                    ((delegate* unmanaged<int, void>)setThreads)(1);
-                    IsOpenBlas = true;
-                    string config = NativeLibrary.TryGetExport(handle, "openblas_get_config", out IntPtr getConfig)
-                        ? Marshal.PtrToStringAnsi(((delegate* unmanaged<IntPtr>)getConfig)()) ?? "OpenBLAS"
-                        : "OpenBLAS";
-                    Engine = "OpenBLAS cblas_sgemm, 1 thread per call (" + config.Trim() + ")";
-                }
-                else
-                {
-                    Engine = "cblas_sgemm from " + name + " (not OpenBLAS; its own threading)";
+                    continue;
                 }
 
+                Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
+                Library = name;
+                ((delegate* unmanaged<int, void>)setThreads)(1);
+                IsOpenBlas = true;
+                string config = NativeLibrary.TryGetExport(handle, "openblas_get_config", out IntPtr getConfig)
+                    ? Marshal.PtrToStringAnsi(((delegate* unmanaged<IntPtr>)getConfig)()) ?? "OpenBLAS"
+                    : "OpenBLAS";
+                string core = NativeLibrary.TryGetExport(handle, "openblas_get_corename", out IntPtr getCore)
+                    ? Marshal.PtrToStringAnsi(((delegate* unmanaged<IntPtr>)getCore)()) ?? ""
+                    : "";
+                Engine = "OpenBLAS cblas_sgemm, 1 thread per call (" + config.Trim() +
+                    (core.Length > 0 && !config.Contains(core, StringComparison.OrdinalIgnoreCase) ? ", core " + core : "") + ")";
                 return;
             }
 
             UnavailableReason = "OpenBLAS not available: none of " + string.Join(", ", Candidates) +
-                " could be loaded with cblas_sgemm (install Debian's libopenblas0, e.g. bash scripts/install-deps.sh as root)";
+                " could be loaded as OpenBLAS with cblas_sgemm (install Debian's libopenblas0, e.g. bash scripts/install-deps.sh as " +
+                "root); the reference libblas.so.3 is never used";
             Engine = "none";
         }
 
-        /// <summary>True when a <c>cblas_sgemm</c> was loaded.</summary>
+        /// <summary>True when OpenBLAS's <c>cblas_sgemm</c> was loaded.</summary>
         public static bool IsAvailable => Sgemm != null;
 
         /// <summary>True when the loaded library is OpenBLAS and was set to one thread.</summary>
@@ -89,7 +92,7 @@ namespace KernelCompiler.Blas
         /// <paramref name="aColumnMajor"/>, stored depth × rows (the kernels' column-major layout), and B depth × columns,
         /// row-major.
         /// </summary>
-        /// <exception cref="InvalidOperationException">No CBLAS library is available.</exception>
+        /// <exception cref="InvalidOperationException">OpenBLAS is not available.</exception>
         /// <exception cref="ArgumentException">A span is shorter than its shape.</exception>
         public static void Multiply(ReadOnlySpan<float> a, int rows, int depth, bool aColumnMajor, ReadOnlySpan<float> b,
             int columns, Span<float> destination)
