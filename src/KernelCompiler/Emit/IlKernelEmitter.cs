@@ -62,7 +62,7 @@ namespace KernelCompiler
 
                 var encode = (EncodeGroupStep)EmitEncodeGroup(plan, path).CreateDelegate(typeof(EncodeGroupStep));
                 var aggregate = (AggregateBlockStep)EmitAggregateBlock(plan, path).CreateDelegate(typeof(AggregateBlockStep));
-                paths.Add(new EmittedPath(path, encode, aggregate));
+                paths.Add(new EmittedPath(path, new EmittedBlockSteps(path, plan, encode, aggregate)));
             }
 
             return new EmittedKernel(plan, tables, fused, paths.ToArray());

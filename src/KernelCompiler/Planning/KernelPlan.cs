@@ -40,9 +40,6 @@ namespace KernelCompiler
         /// a list of millions of literals makes the C# compiler slow and hungry.</summary>
         public const int MaxListedTableBytes = 256 * 1024;
 
-        /// <summary>Per-call buffers up to this size live on the stack; larger ones on the heap (once per call).</summary>
-        public const int MaxStackBufferBytes = 32 * 1024;
-
         /// <summary>The fused path's limits (FusedKernelRuntime.MaxCodebooks and MaxOutputs; the runtime is not
         /// linked into the generator, so they are repeated here and a test keeps them equal).</summary>
         public const int MaxFusedCodebooks = 128;
@@ -173,12 +170,5 @@ namespace KernelCompiler
         public int SlotOf(int codebook, int level) => SlotOfLevel[codebook * LutModel.TreeDepth + level];
 
         public float Threshold(int codebook, int level, int node) => Model.Threshold(codebook, level, node);
-
-        /// <summary>Bytes of the buffers one call of <paramref name="path"/> needs: slots (floats), block codes,
-        /// row sums (ints).</summary>
-        public int BufferBytes(KernelPath path)
-            => path.RowsPerBlock * (SlotDimensions.Length * 4 + Codebooks + 4);
-
-        public bool BuffersOnStack(KernelPath path) => BufferBytes(path) <= MaxStackBufferBytes;
     }
 }
