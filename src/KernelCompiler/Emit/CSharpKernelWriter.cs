@@ -5,9 +5,10 @@ using System.Text;
 namespace KernelCompiler
 {
     /// <summary>
-    /// Writes a <see cref="KernelPlan"/> as one readable C# file: a <c>static partial class</c> that needs only the
-    /// BCL. <see cref="IlKernelEmitter"/> emits the same steps in the same order as IL: the two move together, so
-    /// change one only next to the other (the step methods below carry the same names there).
+    /// Writes a <see cref="KernelPlan"/> as one readable C# file: a <c>static partial class</c> holding the model's
+    /// steps (one struct per path) and data, which calls KernelCompiler.Runtime (<c>BlockKernelRuntime</c>,
+    /// <c>FusedKernelRuntime</c>) for the model-independent loops. <see cref="IlKernelEmitter"/> emits the same steps in
+    /// the same order as IL for the same runtime: the two move together, so change one only next to the other.
     /// </summary>
     /// <remarks>Linked into the netstandard2.0 generator: keep it free of APIs newer than netstandard2.0. Output
     /// depends only on the plan and the info (invariant culture throughout), so it is deterministic.</remarks>

@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace KernelCompiler.Tests.Emit;
 
-/// <summary>The C# the writer produces, compiled in memory against the BCL only and run against the reference on
+/// <summary>The C# the writer produces, compiled in memory against the BCL and KernelCompiler (its runtime) and run against the reference on
 /// every path. One compilation per instruction set holds every model, so the suite stays fast.</summary>
 public class GeneratedKernelTests
 {
