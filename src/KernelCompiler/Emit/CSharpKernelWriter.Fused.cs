@@ -6,7 +6,7 @@ namespace KernelCompiler
     {
         private static void WriteFusedDispatch(SourceText w)
         {
-            w.Line("if (" + Runtime + "FusedKernelRuntime.IsSupported)");
+            w.Line("if (" + KernelPath.Avx512Vbmi.Guard + ")");
             w.Open();
             w.Line("// The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.");
             w.Line("row = " + Runtime + "FusedKernelRuntime.Run(default(FusedSteps), Model, operation, x, codesIn, rows, columnMajor, codes, sums, destination);");

@@ -14,8 +14,10 @@ namespace KernelCompiler
     /// depends only on the plan and the info (invariant culture throughout), so it is deterministic.</remarks>
     internal static partial class CSharpKernelWriter
     {
-        /// <summary>The version written into <c>[GeneratedCode]</c>.</summary>
-        public const string ToolVersion = "0.1.0";
+        /// <summary>The version written into <c>[GeneratedCode]</c> and the header: this assembly's (the library's or the
+        /// generator's), which the build takes from Version in Directory.Build.props.</summary>
+        public static readonly string ToolVersion =
+            typeof(CSharpKernelWriter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
         // Generated code names the runtime's types in full: a using directive could bind to the user's own types.
         private const string Runtime = "global::KernelCompiler.Runtime.";

@@ -172,8 +172,6 @@ namespace KernelCompiler
 
             public void Store(string name) => G.Emit(OpCodes.Stloc, _locals[name]);
 
-            public bool Has(string name) => _locals.ContainsKey(name);
-
             /// <summary>for (c = 0; c &lt; count; c += step) { body }</summary>
             public void Loop(string counter, int count, int step, Action body)
             {

@@ -15,6 +15,19 @@ public class KernelRuntimeModelTests
     }
 
     [Fact]
+    public void GeneratedCodeCarriesTheVersionOfTheBuild()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Directory.Build.props"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        string props = File.ReadAllText(Path.Combine(dir!.FullName, "Directory.Build.props"));
+        string version = System.Text.RegularExpressions.Regex.Match(props, "<Version>([^<]+)</Version>").Groups[1].Value;
+        Assert.Equal(version, CSharpKernelWriter.ToolVersion);
+        string source = LutKernel.GenerateSource(RandomModels.Create(1, 8, 2, 2), new LutKernelOptions(), "K", "N");
+        Assert.Contains("[GeneratedCode(\"KernelCompiler\", \"" + version + "\")]", source);
+    }
+
+    [Fact]
     public void AnotherContractVersionIsRefusedWithAMessageThatSaysWhatToDo()
     {
         var e = Assert.Throws<NotSupportedException>(() => Create(contractVersion: KernelRuntimeModel.ContractVersion + 1));
