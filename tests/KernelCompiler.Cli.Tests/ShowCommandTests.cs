@@ -26,7 +26,7 @@ public class ShowCommandTests
 
     [Theory]
     [InlineData("avx2", "Avx2.IsSupported", "Avx512BW.IsSupported")]
-    [InlineData("scalar", "Blocks_Scalar", "Avx2.IsSupported")]
+    [InlineData("scalar", "ScalarSteps", "Avx2.IsSupported")]
     public void Isa_limits_the_paths_written(string isa, string present, string absent)
     {
         using var dir = new TempDirectory();

@@ -4,20 +4,12 @@ namespace KernelCompiler
     /// tile loop; these are the model-specific parts, mirrored by IlKernelEmitter.Fused.cs.</summary>
     internal static partial class CSharpKernelWriter
     {
-        private static void WriteFusedDispatch(SourceText w, KernelPlan plan)
+        private static void WriteFusedDispatch(SourceText w)
         {
-            // Average models encode as exact ones do and sum through the runtime's *Average methods (blocks of 64 rows).
-            string average = plan.IsAverage ? "Average" : "";
-            w.Line("if (global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)");
+            w.Line("if (" + KernelPath.Avx512Vbmi.Guard + ")");
             w.Open();
             w.Line("// The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.");
-            w.Line("row = operation switch");
-            w.Open();
-            w.Line("KernelOperation.Encode => global::KernelCompiler.Runtime.FusedKernelRuntime.Encode(default(FusedSteps), InputDimension, Codebooks, x, rows, columnMajor, codes),");
-            w.Line("KernelOperation.Aggregate => global::KernelCompiler.Runtime.FusedKernelRuntime.Aggregate" + average + "(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, sums),");
-            w.Line("KernelOperation.Multiply => global::KernelCompiler.Runtime.FusedKernelRuntime.Multiply" + average + "(default(FusedSteps), InputDimension, Codebooks, OutputDimension, x, rows, columnMajor, Steps, Offsets, destination),");
-            w.Line("_ => global::KernelCompiler.Runtime.FusedKernelRuntime.MultiplyCodes" + average + "(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, Steps, Offsets, destination),");
-            w.CloseWith("};");
+            w.Line("row = " + Runtime + "FusedKernelRuntime.Run(default(FusedSteps), Model, operation, x, codesIn, rows, columnMajor, codes, sums, destination);");
             w.Close();
             w.Line();
         }

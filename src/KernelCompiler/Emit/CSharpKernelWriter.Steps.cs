@@ -10,32 +10,28 @@ namespace KernelCompiler
         {
             string v = path.VectorType!;
             int r = path.RowsPerBlock;
-            w.Line("// EncodeGroup: codes of " + Int(path.FloatLanes) + " rows (from row " +
-                "'row' of the block) for every codebook; a row's code is the binary number of its four decisions.");
+            bool masks = path.InstructionSet == KernelInstructionSet.Vector128;
+            w.Line("// EncodeGroup: codes of " + Int(path.FloatLanes) + " rows (from row 'row' of the block) for every codebook; a row's");
+            w.Line("// code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            w.Line("private static void EncodeGroup_" + path.Name + "(ref float slots, ref byte block, nint row)");
+            w.Line("public void EncodeGroup(ref float slots, ref byte block, nint row)");
             w.Open();
-            w.Line(v + "<float> value, threshold, mask0, mask1, mask2, mask3;");
+            // The 128-bit path selects deeper thresholds with the earlier levels' masks; the wider ones permute by node.
             w.Line(v + "<int> node;");
+            if (masks) w.Line(v + "<float> mask0, mask1, mask2;");
             ForEachCodebook(w, plan, c =>
             {
                 w.Line("node = " + v + "<int>.Zero;");
                 for (int level = 0; level < LutModel.TreeDepth; level++)
                 {
-                    if (c.IsConstant)
+                    string compare = v + ".GreaterThanOrEqual(" + v + ".LoadUnsafe(ref slots, (nuint)(" + SlotOffset(plan, c, level, r) +
+                        " + row)), " + SelectThreshold(plan, path, c, level) + ")";
+                    if (masks && level < LutModel.TreeDepth - 1)
                     {
-                        w.Line("// Level " + Int(level) + ": x[" + Int(plan.Model.SplitDimension(c.Value, level)) + "] >= " +
-                            ThresholdList(plan, c.Value, level) + (level == 0 ? "" : ", by the decisions so far") + ".");
-                    }
-                    else
-                    {
-                        w.Line("// Level " + Int(level) + ": the column and thresholds codebook c reads at this level, from data.");
+                        compare = "(mask" + Int(level) + " = " + compare + ")";
                     }
 
-                    w.Line("value = " + v + ".LoadUnsafe(ref slots, (nuint)(" + SlotOffset(plan, c, level, r) + " + row));");
-                    w.Line("threshold = " + SelectThreshold(plan, path, c, level) + ";");
-                    w.Line("mask" + Int(level) + " = " + v + ".GreaterThanOrEqual(value, threshold);");
-                    w.Line("node = node + node - mask" + Int(level) + ".AsInt32();");
+                    w.Line("node = node + node - " + compare + ".AsInt32();");
                 }
 
                 w.Line(StoreNodes(path, c.Scaled(r, 0) + " + row") + ";");
@@ -124,7 +120,7 @@ namespace KernelCompiler
             w.Line("// AggregateBlock: the sums of one output for the block's " + Int(r) + " rows; each codebook is one in-lane");
             w.Line("// 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            w.Line("private static void AggregateBlock_" + path.Name + "(ref byte block, ref byte table, ref int sums)");
+            w.Line("public void AggregateBlock(ref byte block, ref byte table, ref int sums)");
             w.Open();
             w.Line(v + "<ushort> low = " + v + "<ushort>.Zero;");
             w.Line(v + "<ushort> high = " + v + "<ushort>.Zero;");
@@ -187,16 +183,16 @@ namespace KernelCompiler
 
         private static void WriteScalarEncodeGroup(SourceText w, KernelPlan plan)
         {
-            w.Line("// EncodeGroup on one row: each codebook's tree as nested decisions (>= goes right; NaN goes left).");
+            w.Line("// EncodeGroup on one row (row is always 0): each codebook's tree as nested decisions (>= goes right; NaN goes left).");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            w.Line("private static void EncodeGroup_Scalar(ref float slots, ref byte block)");
+            w.Line("public void EncodeGroup(ref float slots, ref byte block, nint row)");
             w.Open();
             if (plan.IsUnrolled)
             {
                 for (int c = 0; c < plan.Codebooks; c++)
                 {
-                    w.Line("// Codebook " + Int(c));
-                    ScalarTree(w, plan, c, 0, 0);
+                    w.Line("// Codebook " + Int(c) + ": " + SplitList(plan, c));
+                    w.Line("Unsafe.Add(ref block, " + Int(c) + ") = " + ScalarTree(plan, c, 0, 0) + ";");
                 }
             }
             else
@@ -221,23 +217,39 @@ namespace KernelCompiler
             w.Line();
         }
 
-        private static void ScalarTree(SourceText w, KernelPlan plan, int c, int level, int node)
+        // One codebook's tree as nested conditionals, a line per node above the last two levels (those on one line):
+        // the same comparisons in the same order as a tree of ifs.
+        private static string ScalarTree(KernelPlan plan, int c, int level, int node)
         {
             string test = "Unsafe.Add(ref slots, " + Int(plan.SlotOf(c, level)) + ") >= " + Float(plan.Threshold(c, level, node));
             if (level == LutModel.TreeDepth - 1)
             {
-                w.Line("Unsafe.Add(ref block, " + Int(c) + ") = " + test + " ? (byte)" + Int(2 * node + 1) + " : (byte)" + Int(2 * node) + ";");
-                return;
+                return "(" + test + " ? (byte)" + Int(2 * node + 1) + " : (byte)" + Int(2 * node) + ")";
             }
 
-            w.Line("if (" + test + ") // x[" + Int(plan.Model.SplitDimension(c, level)) + "]");
-            w.Open();
-            ScalarTree(w, plan, c, level + 1, 2 * node + 1);
-            w.Close();
-            w.Line("else");
-            w.Open();
-            ScalarTree(w, plan, c, level + 1, 2 * node);
-            w.Close();
+            if (level == LutModel.TreeDepth - 2)
+            {
+                return "(" + test + " ? " + ScalarTree(plan, c, level + 1, 2 * node + 1) + " : " + ScalarTree(plan, c, level + 1, 2 * node) + ")";
+            }
+
+            string indent = "\n" + new string(' ', 4 * (level + 1));
+            return test + indent + "? " + Nested(ScalarTree(plan, c, level + 1, 2 * node + 1)) + indent + ": " +
+                Nested(ScalarTree(plan, c, level + 1, 2 * node));
+        }
+
+        private static string Nested(string tree) => tree.StartsWith("(", System.StringComparison.Ordinal) ? tree : "(" + tree + ")";
+
+        // The input columns a codebook's levels split, as a comment.
+        private static string SplitList(KernelPlan plan, int c)
+        {
+            var sb = new StringBuilder();
+            for (int level = 0; level < LutModel.TreeDepth; level++)
+            {
+                if (level > 0) sb.Append(", ");
+                sb.Append("x[").Append(Int(plan.Model.SplitDimension(c, level))).Append(']');
+            }
+
+            return sb.ToString();
         }
 
         private static void WriteScalarAggregateBlock(SourceText w, KernelPlan plan)
@@ -246,7 +258,7 @@ namespace KernelCompiler
             w.Line("// AggregateBlock on one row: the looked-up table entries of one output, " +
                 (plan.IsAverage ? "averaged in groups, then summed." : "summed."));
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            w.Line("private static void AggregateBlock_Scalar(ref byte block, ref byte table, ref int sums)");
+            w.Line("public void AggregateBlock(ref byte block, ref byte table, ref int sums)");
             w.Open();
             w.Line("int sum = 0;");
             var looked = new StringBuilder("int looked0");
@@ -283,7 +295,7 @@ namespace KernelCompiler
             {
                 for (int c = 0; c < plan.Codebooks; c++)
                 {
-                    w.Line("// Codebook " + Int(c));
+                    w.Line("// Codebook " + Int(c) + ": " + SplitList(plan, c));
                     body(Codebook.Constant(c));
                 }
 

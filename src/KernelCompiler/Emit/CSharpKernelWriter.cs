@@ -5,16 +5,26 @@ using System.Text;
 namespace KernelCompiler
 {
     /// <summary>
-    /// Writes a <see cref="KernelPlan"/> as one readable C# file: a <c>static partial class</c> that needs only the
-    /// BCL. <see cref="IlKernelEmitter"/> emits the same steps in the same order as IL: the two move together, so
-    /// change one only next to the other (the step methods below carry the same names there).
+    /// Writes a <see cref="KernelPlan"/> as one readable C# file: a <c>static partial class</c> holding the model's
+    /// steps (one struct per path) and data, which calls KernelCompiler.Runtime (<c>BlockKernelRuntime</c>,
+    /// <c>FusedKernelRuntime</c>) for the model-independent loops. <see cref="IlKernelEmitter"/> emits the same steps in
+    /// the same order as IL for the same runtime: the two move together, so change one only next to the other.
     /// </summary>
     /// <remarks>Linked into the netstandard2.0 generator: keep it free of APIs newer than netstandard2.0. Output
     /// depends only on the plan and the info (invariant culture throughout), so it is deterministic.</remarks>
     internal static partial class CSharpKernelWriter
     {
-        /// <summary>The version written into <c>[GeneratedCode]</c>.</summary>
-        public const string ToolVersion = "0.1.0";
+        /// <summary>The version written into <c>[GeneratedCode]</c> and the header: this assembly's (the library's or the
+        /// generator's), which the build takes from Version in Directory.Build.props.</summary>
+        public static readonly string ToolVersion =
+            typeof(CSharpKernelWriter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+        // Generated code names the runtime's types in full: a using directive could bind to the user's own types.
+        private const string Runtime = "global::KernelCompiler.Runtime.";
+
+        /// <summary>The runtime contract generated code is written for (KernelRuntimeModel.ContractVersion; the runtime
+        /// is not linked into the generator, so it is repeated here and a test keeps the two equal).</summary>
+        public const int RuntimeContractVersion = 1;
 
         public static string Write(KernelPlan plan, KernelSourceInfo info)
         {
@@ -55,19 +65,7 @@ namespace KernelCompiler
             w.Line("file static class " + CoreName(info));
             w.Open();
             WriteConstants(w, plan, "private");
-            w.Line("// Distinct split dimensions (slots): the only input columns the encoder reads.");
-            w.Line("private const int SlotCount = " + Int(plan.SlotDimensions.Length) + ";");
-            w.Line();
-            WriteChecks(w);
             WriteDispatch(w, plan);
-            foreach (KernelPath path in plan.Paths)
-            {
-                if (!path.IsFused)
-                {
-                    WriteBlocks(w, plan, path);
-                }
-            }
-
             WriteSupport(w, plan);
             foreach (KernelPath path in plan.Paths)
             {
@@ -75,15 +73,9 @@ namespace KernelCompiler
                 {
                     WriteFusedSteps(w, plan);
                 }
-                else if (path.IsScalar)
-                {
-                    WriteScalarEncodeGroup(w, plan);
-                    WriteScalarAggregateBlock(w, plan);
-                }
                 else
                 {
-                    WriteVectorEncodeGroup(w, plan, path);
-                    WriteVectorAggregateBlock(w, plan, path);
+                    WriteBlockSteps(w, plan, path);
                 }
             }
 
@@ -184,28 +176,28 @@ namespace KernelCompiler
         {
             EntryPoint(w, "Encodes row-major rows (N × D) into <paramref name=\"codes\"/> (N × C, each 0..15).",
                 "Encode(ReadOnlySpan<float> x, Span<byte> codes)",
-                "int rows = " + core + ".RowsOf(x);", core + ".CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));",
-                core + ".Run(" + core + ".KernelOperation.Encode, x, default, rows, false, codes, default, default);");
+                "int rows = " + core + ".Model.RowsOf(x);", core + ".Model.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));",
+                core + ".Run(" + Runtime + "KernelOperation.Encode, x, default, rows, false, codes, default, default);");
             EntryPoint(w, "Encodes column-major rows (D × N) into <paramref name=\"codes\"/> (N × C).",
                 "EncodeColumnMajor(ReadOnlySpan<float> x, Span<byte> codes)",
-                "int rows = " + core + ".RowsOf(x);", core + ".CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));",
-                core + ".Run(" + core + ".KernelOperation.Encode, x, default, rows, true, codes, default, default);");
+                "int rows = " + core + ".Model.RowsOf(x);", core + ".Model.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));",
+                core + ".Run(" + Runtime + "KernelOperation.Encode, x, default, rows, true, codes, default, default);");
             EntryPoint(w, "The integer sums S (N × M) of the table entries that <paramref name=\"codes\"/> select.",
                 "Aggregate(ReadOnlySpan<byte> codes, Span<int> sums)",
-                "int rows = " + core + ".CheckCodes(codes);", core + ".CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));",
-                core + ".Run(" + core + ".KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);");
+                "int rows = " + core + ".Model.CheckCodes(codes);", core + ".Model.CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));",
+                core + ".Run(" + Runtime + "KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);");
             EntryPoint(w, "Approximates <c>x · B</c> for row-major rows: <paramref name=\"destination\"/> is N × M.",
                 "Multiply(ReadOnlySpan<float> x, Span<float> destination)",
-                "int rows = " + core + ".RowsOf(x);", core + ".CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));",
-                core + ".Run(" + core + ".KernelOperation.Multiply, x, default, rows, false, default, default, destination);");
+                "int rows = " + core + ".Model.RowsOf(x);", core + ".Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));",
+                core + ".Run(" + Runtime + "KernelOperation.Multiply, x, default, rows, false, default, default, destination);");
             EntryPoint(w, "Approximates <c>x · B</c> for column-major rows (D × N); <paramref name=\"destination\"/> is row-major N × M.",
                 "MultiplyColumnMajor(ReadOnlySpan<float> x, Span<float> destination)",
-                "int rows = " + core + ".RowsOf(x);", core + ".CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));",
-                core + ".Run(" + core + ".KernelOperation.Multiply, x, default, rows, true, default, default, destination);");
+                "int rows = " + core + ".Model.RowsOf(x);", core + ".Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));",
+                core + ".Run(" + Runtime + "KernelOperation.Multiply, x, default, rows, true, default, default, destination);");
             EntryPoint(w, "Dequantised outputs (N × M) for codes produced by <see cref=\"Encode\"/>.",
                 "Multiply(ReadOnlySpan<byte> codes, Span<float> destination)",
-                "int rows = " + core + ".CheckCodes(codes);", core + ".CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));",
-                core + ".Run(" + core + ".KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);");
+                "int rows = " + core + ".Model.CheckCodes(codes);", core + ".Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));",
+                core + ".Run(" + Runtime + "KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);");
 
         }
 
@@ -224,61 +216,11 @@ namespace KernelCompiler
             w.Line();
         }
 
-        private static void WriteChecks(SourceText w)
-        {
-            w.Line("internal static int RowsOf(ReadOnlySpan<float> x)");
-            w.Open();
-            w.Line("if (x.Length % InputDimension != 0)");
-            w.Open();
-            w.Line("throw new ArgumentException(");
-            w.Line("    \"Input length \" + x.Length + \" is not a whole number of rows of \" + InputDimension + \" values.\", nameof(x));");
-            w.Close();
-            w.Line();
-            w.Line("return x.Length / InputDimension;");
-            w.Close();
-            w.Line();
-            w.Line("// A code outside 0..15 would index past a 16-entry table: refused here, so no step has to.");
-            w.Line("internal static int CheckCodes(ReadOnlySpan<byte> codes)");
-            w.Open();
-            w.Line("if (codes.Length % Codebooks != 0)");
-            w.Open();
-            w.Line("throw new ArgumentException(");
-            w.Line("    \"Codes length \" + codes.Length + \" is not a whole number of rows of \" + Codebooks + \" codes.\", nameof(codes));");
-            w.Close();
-            w.Line();
-            w.Line("int bad = codes.IndexOfAnyInRange((byte)16, byte.MaxValue);");
-            w.Line("if (bad >= 0)");
-            w.Open();
-            w.Line("throw new ArgumentException(");
-            w.Line("    \"Code \" + codes[bad] + \" at index \" + bad + \" is outside 0..15.\", nameof(codes));");
-            w.Close();
-            w.Line();
-            w.Line("return codes.Length / Codebooks;");
-            w.Close();
-            w.Line();
-            w.Line("internal static void CheckDestination(int length, long required, string name)");
-            w.Open();
-            w.Line("if (length < required)");
-            w.Open();
-            w.Line("throw new ArgumentException(");
-            w.Line("    \"Destination is too short: \" + length + \" elements for \" + required + \" results.\", name);");
-            w.Close();
-            w.Close();
-            w.Line();
-        }
-
         private static void WriteDispatch(SourceText w, KernelPlan plan)
         {
-            w.Line("internal enum KernelOperation");
-            w.Open();
-            w.Line("Encode,");
-            w.Line("Aggregate,");
-            w.Line("Multiply,");
-            w.Line("MultiplyCodes,");
-            w.Close();
-            w.Line();
-            w.Line("// Whole blocks on the widest supported path, then each narrower one, then single rows.");
-            w.Line("internal static void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,");
+            w.Line("// Whole blocks on the widest supported path, then each narrower one, then single rows: the block loop is");
+            w.Line("// KernelCompiler.Runtime's, the steps of each path are below.");
+            w.Line("internal static void Run(" + Runtime + "KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,");
             w.Line("    bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)");
             w.Open();
             w.Line("int row = 0;");
@@ -286,11 +228,12 @@ namespace KernelCompiler
             {
                 if (path.IsFused)
                 {
-                    WriteFusedDispatch(w, plan);
+                    WriteFusedDispatch(w);
                     continue;
                 }
 
-                string call = "row = Blocks_" + path.Name + "(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);";
+                string call = "row = " + Runtime + "BlockKernelRuntime.Run(default(" + StepsName(path) +
+                    "), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);";
                 if (path.IsScalar)
                 {
                     w.Line(call);
@@ -309,167 +252,37 @@ namespace KernelCompiler
             w.Line();
         }
 
-        private static void WriteBlocks(SourceText w, KernelPlan plan, KernelPath path)
+        // The name of the struct holding a block path's steps.
+        private static string StepsName(KernelPath path) => path.Name + "Steps";
+
+        private static void WriteBlockSteps(SourceText w, KernelPlan plan, KernelPath path)
         {
-            int r = path.RowsPerBlock;
-            string n = path.Name;
-            w.Line("// " + (path.IsScalar ? "Scalar path: blocks of one row." : path.Name + " path: blocks of " + Int(r) + " rows, groups of " + Int(path.FloatLanes) + "."));
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            w.Line("private static int Blocks_" + n + "(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,");
-            w.Line("    bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)");
+            w.Line("// " + (path.IsScalar ? "Scalar path: blocks of one row." : path.Name + " path: blocks of " + Int(path.RowsPerBlock) +
+                " rows, groups of " + Int(path.FloatLanes) + "."));
+            w.Line("private readonly struct " + StepsName(path) + " : " + Runtime + "IBlockKernelSteps");
             w.Open();
-            w.Line("const int BlockRows = " + Int(r) + ";");
-            w.Line("if (rows - row < BlockRows)");
-            w.Open();
-            w.Line("return row;");
-            w.Close();
+            w.Line("public int BlockRows => " + Int(path.RowsPerBlock) + ";");
             w.Line();
-            bool rented = !plan.BuffersOnStack(path);
-            if (!rented)
-            {
-                w.Line("Span<float> slots = stackalloc float[SlotCount * BlockRows];");
-                w.Line("Span<byte> block = stackalloc byte[Codebooks * BlockRows];");
-            }
-            else
-            {
-                w.Line("// Too large for the stack (" + Int(plan.BufferBytes(path)) + " bytes): rented, so a warm call allocates nothing.");
-                w.Line("float[] rentedSlots = global::System.Buffers.ArrayPool<float>.Shared.Rent(SlotCount * BlockRows);");
-                w.Line("byte[] rentedBlock = global::System.Buffers.ArrayPool<byte>.Shared.Rent(Codebooks * BlockRows);");
-                w.Line("try");
-                w.Open();
-                w.Line("Span<float> slots = rentedSlots.AsSpan(0, SlotCount * BlockRows);");
-                w.Line("Span<byte> block = rentedBlock.AsSpan(0, Codebooks * BlockRows);");
-            }
-
-            w.Line("Span<int> rowSums = stackalloc int[BlockRows];");
-
-            w.Line("ref float slotsRef = ref MemoryMarshal.GetReference(slots);");
-            w.Line("ref byte blockRef = ref MemoryMarshal.GetReference(block);");
-            w.Line("ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);");
-            w.Line("ref byte tables = ref MemoryMarshal.GetReference(Tables);");
-            w.Line("for (; row <= rows - BlockRows; row += BlockRows)");
-            w.Open();
-            w.Line("if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)");
-            w.Open();
-            w.Line("LoadCodes(codesIn, row, BlockRows, block);");
-            w.Close();
-            w.Line("else");
-            w.Open();
-            w.Line("GatherSlots(x, rows, row, BlockRows, columnMajor, slots);");
+            w.Line("public int GroupRows => " + Int(path.IsScalar ? 1 : path.FloatLanes) + ";");
+            w.Line();
             if (path.IsScalar)
             {
-                w.Line("EncodeGroup_" + n + "(ref slotsRef, ref blockRef);");
+                WriteScalarEncodeGroup(w, plan);
+                WriteScalarAggregateBlock(w, plan);
             }
             else
             {
-                w.Line("for (nint group = 0; group < BlockRows; group += " + Int(path.FloatLanes) + ")");
-                w.Open();
-                w.Line("EncodeGroup_" + n + "(ref slotsRef, ref blockRef, group);");
-                w.Close();
+                WriteVectorEncodeGroup(w, plan, path);
+                WriteVectorAggregateBlock(w, plan, path);
             }
 
-            w.Close();
-            w.Line();
-            w.Line("if (operation == KernelOperation.Encode)");
-            w.Open();
-            w.Line("StoreCodes(block, row, BlockRows, codes);");
-            w.Line("continue;");
-            w.Close();
-            w.Line();
-            w.Line("for (int output = 0; output < OutputDimension; output++)");
-            w.Open();
-            w.Line("AggregateBlock_" + n + "(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);");
-            w.Line("if (operation == KernelOperation.Aggregate)");
-            w.Open();
-            w.Line("StoreSums(rowSums, row, BlockRows, output, sums);");
-            w.Close();
-            w.Line("else");
-            w.Open();
-            w.Line("StoreOutputs(rowSums, row, BlockRows, output, destination);");
-            w.Close();
-            w.Close();
-            w.Close();
-            w.Line();
-            w.Line("return row;");
-            if (rented)
-            {
-                w.Close();
-                w.Line("finally");
-                w.Open();
-                w.Line("global::System.Buffers.ArrayPool<byte>.Shared.Return(rentedBlock);");
-                w.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(rentedSlots);");
-                w.Close();
-            }
-
+            w.DropBlankLine();
             w.Close();
             w.Line();
         }
 
         private static void WriteSupport(SourceText w, KernelPlan plan)
         {
-            w.Line("// GatherSlots: the block's values of each split dimension, column-major (slot s at s * count).");
-            w.Line("private static void GatherSlots(ReadOnlySpan<float> x, int rows, int row, int count, bool columnMajor, Span<float> slots)");
-            w.Open();
-            w.Line("ReadOnlySpan<int> dimensions = SlotDimensions;");
-            w.Line("for (int s = 0; s < dimensions.Length; s++)");
-            w.Open();
-            w.Line("Span<float> slot = slots.Slice(s * count, count);");
-            w.Line("if (columnMajor)");
-            w.Open();
-            w.Line("x.Slice(dimensions[s] * rows + row, count).CopyTo(slot);");
-            w.Close();
-            w.Line("else");
-            w.Open();
-            w.Line("for (int r = 0; r < count; r++)");
-            w.Open();
-            w.Line("slot[r] = x[(row + r) * InputDimension + dimensions[s]];");
-            w.Close();
-            w.Close();
-            w.Close();
-            w.Close();
-            w.Line();
-            w.Line("// Codes are row-major (N × C) outside and codebook-major (C × count) in a block.");
-            w.Line("private static void LoadCodes(ReadOnlySpan<byte> codes, int row, int count, Span<byte> block)");
-            w.Open();
-            w.Line("for (int r = 0; r < count; r++)");
-            w.Open();
-            w.Line("for (int c = 0; c < Codebooks; c++)");
-            w.Open();
-            w.Line("block[c * count + r] = codes[(row + r) * Codebooks + c];");
-            w.Close();
-            w.Close();
-            w.Close();
-            w.Line();
-            w.Line("private static void StoreCodes(ReadOnlySpan<byte> block, int row, int count, Span<byte> codes)");
-            w.Open();
-            w.Line("for (int r = 0; r < count; r++)");
-            w.Open();
-            w.Line("for (int c = 0; c < Codebooks; c++)");
-            w.Open();
-            w.Line("codes[(row + r) * Codebooks + c] = block[c * count + r];");
-            w.Close();
-            w.Close();
-            w.Close();
-            w.Line();
-            w.Line("private static void StoreSums(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<int> sums)");
-            w.Open();
-            w.Line("for (int r = 0; r < count; r++)");
-            w.Open();
-            w.Line("sums[(row + r) * OutputDimension + output] = rowSums[r];");
-            w.Close();
-            w.Close();
-            w.Line();
-            w.Line("// One fused multiply-add per value, as the reference does, so outputs agree bit for bit.");
-            w.Line("private static void StoreOutputs(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<float> destination)");
-            w.Open();
-            w.Line("float step = Steps[output];");
-            w.Line("float offset = Offsets[output];");
-            w.Line("for (int r = 0; r < count; r++)");
-            w.Open();
-            w.Line("destination[(row + r) * OutputDimension + output] = MathF.FusedMultiplyAdd(rowSums[r], step, offset);");
-            w.Close();
-            w.Close();
-            w.Line();
             bool has128 = false;
             foreach (KernelPath p in plan.Paths) has128 |= p.InstructionSet == KernelInstructionSet.Vector128;
             if (has128)
@@ -536,6 +349,12 @@ namespace KernelCompiler
                     WriteBytes(w, "FusedTables", plan.FusedTables(), plan.FusedGroups * 64, plan.TablesAsBase64);
                 }
             }
+
+            w.Line();
+            w.Line("// The model as the runtime reads it; declared after the data it copies (static fields initialise in order).");
+            w.Line("internal static readonly " + Runtime + "KernelRuntimeModel Model = new " + Runtime + "KernelRuntimeModel(");
+            w.Line("    " + Int(RuntimeContractVersion) + ", InputDimension, Codebooks, OutputDimension, global::KernelCompiler.LutAggregation." +
+                (plan.IsAverage ? "Average" : "Exact") + ", SlotDimensions, Tables, Steps, Offsets);");
         }
 
         private static void WriteBytes(SourceText w, string name, byte[] bytes, int perOutput, bool asBase64)
@@ -675,8 +494,17 @@ namespace KernelCompiler
             private readonly StringBuilder _sb = new StringBuilder();
             private int _indent;
 
+            // Text with line breaks is written as several lines, each at the current indentation.
             public void Line(string text = "")
             {
+                int newline = text.IndexOf('\n');
+                if (newline >= 0)
+                {
+                    Line(text.Substring(0, newline));
+                    Line(text.Substring(newline + 1));
+                    return;
+                }
+
                 if (text.Length > 0)
                 {
                     _sb.Append(' ', _indent * 4);

@@ -1,6 +1,4 @@
 using System;
-using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using KernelCompiler.Runtime;
 
@@ -22,39 +20,34 @@ namespace KernelCompiler
     internal delegate void FusedScanStep(ref uint packed, ref byte tables, ref int sums, nint tiles);
 
     /// <summary>
-    /// A kernel whose model-specific steps were emitted as IL by <see cref="IlKernelEmitter"/>. The block loop and
-    /// the support routines below are the same as those <see cref="CSharpKernelWriter"/> writes into every generated
-    /// class (Run, Blocks_*, GatherSlots, LoadCodes, StoreCodes, StoreSums, StoreOutputs): change them together.
-    /// One difference: buffers too large for the stack are rented from the shared array pool, not allocated per call.
+    /// A kernel whose model-specific steps were emitted as IL by <see cref="IlKernelEmitter"/>; the block loop and the
+    /// tile loop are the runtime's (<see cref="BlockKernelRuntime"/>, <see cref="FusedKernelRuntime"/>), the same ones
+    /// every generated kernel calls, here with structs of delegates for the steps.
     /// </summary>
     internal sealed class EmittedKernel : LutKernel
     {
         private readonly KernelPlan _plan;
         private readonly EmittedFusedSteps? _fused;
         private readonly EmittedPath[] _paths;
-        private readonly float[] _lanes;
-        private readonly int[] _slotOf;
-        private readonly int[] _slotDimensions;
-        private readonly byte[] _tables;
-        private readonly float[] _steps;
-        private readonly float[] _offsets;
+        private readonly KernelRuntimeModel _model;
 
         /// <param name="plan">The plan the steps were emitted from.</param>
         /// <param name="tables">The model's tables, [output][codebook][bucket].</param>
         /// <param name="fused">The fused path's steps, or null where the plan or the CPU has no fused path.</param>
         /// <param name="paths">The other paths this CPU runs, widest first.</param>
         internal EmittedKernel(KernelPlan plan, byte[] tables, EmittedFusedSteps? fused, EmittedPath[] paths)
+            : this(plan, new KernelRuntimeModel(KernelRuntimeModel.ContractVersion, plan.InputDimension, plan.Codebooks,
+                plan.OutputDimension, plan.Model.Aggregation, plan.SlotDimensions, tables, plan.Model.Steps, plan.Model.Offsets), fused, paths)
+        {
+        }
+
+        private EmittedKernel(KernelPlan plan, KernelRuntimeModel model, EmittedFusedSteps? fused, EmittedPath[] paths)
             : base(plan.Model)
         {
             _plan = plan;
+            _model = model;
             _fused = fused;
             _paths = paths;
-            _lanes = plan.ThresholdLanes;
-            _slotOf = plan.SlotOfLevel;
-            _slotDimensions = plan.SlotDimensions;
-            _tables = tables;
-            _steps = plan.Model.Steps.ToArray();
-            _offsets = plan.Model.Offsets.ToArray();
         }
 
         public override string Backend => "emitted";
@@ -71,15 +64,7 @@ namespace KernelCompiler
         internal EmittedFusedSteps? Fused => _fused;
 
         /// <summary>The same kernel with other fused steps (tests use it to prove which rows the fused path computes).</summary>
-        internal EmittedKernel WithFused(EmittedFusedSteps? fused) => new EmittedKernel(_plan, _tables, fused, _paths);
-
-        private enum KernelOperation
-        {
-            Encode,
-            Aggregate,
-            Multiply,
-            MultiplyCodes,
-        }
+        internal EmittedKernel WithFused(EmittedFusedSteps? fused) => new EmittedKernel(_plan, _model, fused, _paths);
 
         protected override void EncodeCore(ReadOnlySpan<float> x, int rows, Span<byte> codes, bool columnMajor)
             => Run(KernelOperation.Encode, x, default, rows, columnMajor, codes, default, default);
@@ -101,7 +86,7 @@ namespace KernelCompiler
             if (_fused is { } fused)
             {
                 done = FusedKernelRuntime.MultiplyRows(ref fused, InputDimension, Codebooks, OutputDimension, x, rows, row0,
-                    row0 + count, columnMajor: true, _steps, _offsets, destination, _plan.IsAverage);
+                    row0 + count, columnMajor: true, _model.Steps, _model.Offsets, destination, _plan.IsAverage);
             }
 
             if (done < count)
@@ -110,193 +95,20 @@ namespace KernelCompiler
             }
         }
 
-        // Whole blocks on the widest supported path, then each narrower one, then single rows.
+        // The fused path where the CPU has it (emitted only where FusedKernelRuntime.IsSupported holds), then whole
+        // blocks on the widest supported path, then each narrower one, then single rows.
         private void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int row = 0;
             if (_fused is { } fused)
             {
-                // The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping);
-                // the paths below take fewer. Emitted only where FusedKernelRuntime.IsSupported holds (the generated
-                // Run tests it here).
-                row = _plan.IsAverage ? RunFusedAverage(fused, operation, x, codesIn, rows, columnMajor, codes, sums, destination) : operation switch
-                {
-                    KernelOperation.Encode => FusedKernelRuntime.Encode(fused, InputDimension, Codebooks, x, rows, columnMajor, codes),
-                    KernelOperation.Aggregate => FusedKernelRuntime.Aggregate(fused, Codebooks, OutputDimension, codesIn, rows, sums),
-                    KernelOperation.Multiply => FusedKernelRuntime.Multiply(fused, InputDimension, Codebooks, OutputDimension, x, rows, columnMajor, _steps, _offsets, destination),
-                    _ => FusedKernelRuntime.MultiplyCodes(fused, Codebooks, OutputDimension, codesIn, rows, _steps, _offsets, destination),
-                };
+                row = FusedKernelRuntime.Run(fused, _model, operation, x, codesIn, rows, columnMajor, codes, sums, destination);
             }
 
             foreach (EmittedPath path in _paths)
             {
-                row = Blocks(path, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
-            }
-        }
-
-        // Average models encode as exact ones do and sum through the runtime's *Average methods (blocks of 64 rows).
-        private int RunFusedAverage(EmittedFusedSteps fused, KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn,
-            int rows, bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-            => operation switch
-            {
-                KernelOperation.Encode => FusedKernelRuntime.Encode(fused, InputDimension, Codebooks, x, rows, columnMajor, codes),
-                KernelOperation.Aggregate => FusedKernelRuntime.AggregateAverage(fused, Codebooks, OutputDimension, codesIn, rows, sums),
-                KernelOperation.Multiply => FusedKernelRuntime.MultiplyAverage(fused, InputDimension, Codebooks, OutputDimension, x, rows, columnMajor, _steps, _offsets, destination),
-                _ => FusedKernelRuntime.MultiplyCodesAverage(fused, Codebooks, OutputDimension, codesIn, rows, _steps, _offsets, destination),
-            };
-
-        private int Blocks(EmittedPath path, KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn,
-            int rows, int row, bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            int blockRows = path.Path.RowsPerBlock;
-            if (rows - row < blockRows)
-            {
-                return row;
-            }
-
-            int c = Codebooks;
-            int slotCount = _slotDimensions.Length * blockRows, blockBytes = c * blockRows;
-            if (_plan.BuffersOnStack(path.Path))
-            {
-                return Blocks(path, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination,
-                    stackalloc float[slotCount], stackalloc byte[blockBytes]);
-            }
-
-            // Too large for the stack: rented, so a warm call allocates nothing.
-            float[] rentedSlots = ArrayPool<float>.Shared.Rent(slotCount);
-            byte[] rentedBlock = ArrayPool<byte>.Shared.Rent(blockBytes);
-            try
-            {
-                return Blocks(path, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination,
-                    rentedSlots.AsSpan(0, slotCount), rentedBlock.AsSpan(0, blockBytes));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(rentedBlock);
-                ArrayPool<float>.Shared.Return(rentedSlots);
-            }
-        }
-
-        private int Blocks(EmittedPath path, KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn,
-            int rows, int row, bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination,
-            Span<float> slots, Span<byte> block)
-        {
-            int blockRows = path.Path.RowsPerBlock;
-            int c = Codebooks, m = OutputDimension;
-            Span<int> rowSums = stackalloc int[blockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetArrayDataReference(_tables);
-            ref float lanes = ref MemoryMarshal.GetArrayDataReference(_lanes);
-            ref int slotOf = ref MemoryMarshal.GetArrayDataReference(_slotOf);
-            EncodeGroupStep encode = path.EncodeGroup;
-            AggregateBlockStep aggregate = path.AggregateBlock;
-            int lanesPerGroup = path.Path.FloatLanes;
-            for (; row <= rows - blockRows; row += blockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, blockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, blockRows, columnMajor, slots);
-                    for (nint group = 0; group < blockRows; group += lanesPerGroup)
-                    {
-                        encode(ref slotsRef, ref blockRef, group, ref lanes, ref slotOf);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, blockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < m; output++)
-                {
-                    aggregate(ref blockRef, ref Unsafe.Add(ref tables, output * (c * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, blockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, blockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // GatherSlots: the block's values of each split dimension, column-major (slot s at s * count).
-        private void GatherSlots(ReadOnlySpan<float> x, int rows, int row, int count, bool columnMajor, Span<float> slots)
-        {
-            ReadOnlySpan<int> dimensions = _slotDimensions;
-            int d = InputDimension;
-            for (int s = 0; s < dimensions.Length; s++)
-            {
-                Span<float> slot = slots.Slice(s * count, count);
-                if (columnMajor)
-                {
-                    x.Slice(dimensions[s] * rows + row, count).CopyTo(slot);
-                }
-                else
-                {
-                    for (int r = 0; r < count; r++)
-                    {
-                        slot[r] = x[(row + r) * d + dimensions[s]];
-                    }
-                }
-            }
-        }
-
-        // Codes are row-major (N × C) outside and codebook-major (C × count) in a block.
-        private void LoadCodes(ReadOnlySpan<byte> codes, int row, int count, Span<byte> block)
-        {
-            int c = Codebooks;
-            for (int r = 0; r < count; r++)
-            {
-                for (int i = 0; i < c; i++)
-                {
-                    block[i * count + r] = codes[(row + r) * c + i];
-                }
-            }
-        }
-
-        private void StoreCodes(ReadOnlySpan<byte> block, int row, int count, Span<byte> codes)
-        {
-            int c = Codebooks;
-            for (int r = 0; r < count; r++)
-            {
-                for (int i = 0; i < c; i++)
-                {
-                    codes[(row + r) * c + i] = block[i * count + r];
-                }
-            }
-        }
-
-        private void StoreSums(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<int> sums)
-        {
-            int m = OutputDimension;
-            for (int r = 0; r < count; r++)
-            {
-                sums[(row + r) * m + output] = rowSums[r];
-            }
-        }
-
-        // One fused multiply-add per value, as the reference does, so outputs agree bit for bit.
-        private void StoreOutputs(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<float> destination)
-        {
-            int m = OutputDimension;
-            float step = _steps[output];
-            float offset = _offsets[output];
-            for (int r = 0; r < count; r++)
-            {
-                destination[(row + r) * m + output] = MathF.FusedMultiplyAdd(rowSums[r], step, offset);
+                row = BlockKernelRuntime.Run(path.Steps, _model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
         }
     }
@@ -304,18 +116,49 @@ namespace KernelCompiler
     /// <summary>The emitted steps of one path.</summary>
     internal sealed class EmittedPath
     {
-        public EmittedPath(KernelPath path, EncodeGroupStep encodeGroup, AggregateBlockStep aggregateBlock)
+        public EmittedPath(KernelPath path, EmittedBlockSteps steps)
         {
             Path = path;
-            EncodeGroup = encodeGroup;
-            AggregateBlock = aggregateBlock;
+            Steps = steps;
         }
 
         public KernelPath Path { get; }
 
-        public EncodeGroupStep EncodeGroup { get; }
+        public EmittedBlockSteps Steps { get; }
+    }
 
-        public AggregateBlockStep AggregateBlock { get; }
+    /// <summary>
+    /// A block path's emitted steps, as the runtime takes them: <see cref="BlockKernelRuntime"/> is generic over this
+    /// struct, so its block loop is compiled once for emitted kernels and calls each delegate once per group or block.
+    /// Holds the data the table-driven steps read (IL has no static data).
+    /// </summary>
+    internal readonly struct EmittedBlockSteps : IBlockKernelSteps
+    {
+        private readonly EncodeGroupStep _encodeGroup;
+        private readonly AggregateBlockStep _aggregateBlock;
+        private readonly float[] _lanes;
+        private readonly int[] _slotOf;
+
+        /// <summary>The two emitted steps of <paramref name="path"/> and the plan's threshold lanes and slots.</summary>
+        public EmittedBlockSteps(KernelPath path, KernelPlan plan, EncodeGroupStep encodeGroup, AggregateBlockStep aggregateBlock)
+        {
+            BlockRows = path.RowsPerBlock;
+            GroupRows = path.IsScalar ? 1 : path.FloatLanes;
+            _encodeGroup = encodeGroup;
+            _aggregateBlock = aggregateBlock;
+            _lanes = plan.ThresholdLanes;
+            _slotOf = plan.SlotOfLevel;
+        }
+
+        public int BlockRows { get; }
+
+        public int GroupRows { get; }
+
+        public void EncodeGroup(ref float slots, ref byte block, nint row)
+            => _encodeGroup(ref slots, ref block, row, ref MemoryMarshal.GetArrayDataReference(_lanes), ref MemoryMarshal.GetArrayDataReference(_slotOf));
+
+        public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            => _aggregateBlock(ref block, ref table, ref sums);
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ namespace KernelCompiler
 
             // EncodeColumns: tile t's 16 values of dimension d at x[d · stride + 16 · t ..]. Group by group over all the
             // tiles, so each split column is read as one run the prefetcher follows.
-            DynamicMethod columns = NewMethod("EncodeColumns", new[] { FloatRef, typeof(nint), UintRef, typeof(nint) });
+            DynamicMethod columns = NewMethod(plan, "FusedSteps.EncodeColumns", new[] { FloatRef, typeof(nint), UintRef, typeof(nint) });
             var il = new Il(columns);
             DeclareFusedLocals(il);
             StoreFusedConstants(il);
@@ -66,7 +66,7 @@ namespace KernelCompiler
 
             DynamicMethod rows = EmitFusedEncodeRows(plan);
 
-            DynamicMethod scan = NewMethod("Scan", new[] { UintRef, ByteRef, IntRef, typeof(nint) });
+            DynamicMethod scan = NewMethod(plan, "FusedSteps.Scan", new[] { UintRef, ByteRef, IntRef, typeof(nint) });
             if (plan.IsAverage)
             {
                 WriteFusedAverageScan(new Il(scan), plan);

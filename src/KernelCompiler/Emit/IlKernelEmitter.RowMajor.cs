@@ -17,7 +17,7 @@ namespace KernelCompiler
         private static DynamicMethod EmitFusedEncodeRows(KernelPlan plan)
         {
             int g = plan.FusedGroups;
-            DynamicMethod rows = NewMethod("EncodeRows", new[] { FloatRef, UintRef, typeof(nint), typeof(int) });
+            DynamicMethod rows = NewMethod(plan, "FusedSteps.EncodeRows", new[] { FloatRef, UintRef, typeof(nint), typeof(int) });
             var il = new Il(rows);
             RowGather? gather = RowGather.For(plan);
             if (gather == null)

@@ -24,7 +24,7 @@ namespace KernelCompiler
 
         private static DynamicMethod EmitEncodeGroup(KernelPlan plan, KernelPath path)
         {
-            DynamicMethod method = NewMethod("EncodeGroup_" + path.Name,
+            DynamicMethod method = NewMethod(plan, path.Name + "Steps.EncodeGroup",
                 new[] { FloatRef, ByteRef, typeof(nint), FloatRef, IntRef });
             var il = new Il(method);
             if (path.IsScalar)
@@ -42,7 +42,7 @@ namespace KernelCompiler
 
         private static DynamicMethod EmitAggregateBlock(KernelPlan plan, KernelPath path)
         {
-            DynamicMethod method = NewMethod("AggregateBlock_" + path.Name, new[] { ByteRef, ByteRef, IntRef });
+            DynamicMethod method = NewMethod(plan, path.Name + "Steps.AggregateBlock", new[] { ByteRef, ByteRef, IntRef });
             var il = new Il(method);
             if (path.IsScalar)
             {

@@ -62,7 +62,7 @@ namespace KernelCompiler
 
                 var encode = (EncodeGroupStep)EmitEncodeGroup(plan, path).CreateDelegate(typeof(EncodeGroupStep));
                 var aggregate = (AggregateBlockStep)EmitAggregateBlock(plan, path).CreateDelegate(typeof(AggregateBlockStep));
-                paths.Add(new EmittedPath(path, encode, aggregate));
+                paths.Add(new EmittedPath(path, new EmittedBlockSteps(path, plan, encode, aggregate)));
             }
 
             return new EmittedKernel(plan, tables, fused, paths.ToArray());
@@ -86,8 +86,11 @@ namespace KernelCompiler
             }
         }
 
-        private static DynamicMethod NewMethod(string name, Type[] parameters)
-            => new DynamicMethod(name, typeof(void), parameters, typeof(IlKernelEmitter).Module, skipVisibility: true);
+        // Named for the model and the step (as the generated source names them, e.g. "digits 3f2a9c1e: Avx2Steps.EncodeGroup"),
+        // so a profiler or a stack trace says which kernel a frame belongs to.
+        private static DynamicMethod NewMethod(KernelPlan plan, string step, Type[] parameters)
+            => new DynamicMethod(plan.Model.Name + " " + plan.ModelHash.Substring(0, 8) + ": " + step, typeof(void), parameters,
+                typeof(IlKernelEmitter).Module, skipVisibility: true);
 
         /// <summary>A public static method by name and exact parameter types; generic definitions are closed over
         /// <paramref name="typeArgument"/> and must then match exactly (so Create&lt;T&gt;(T) is never taken for
@@ -171,8 +174,6 @@ namespace KernelCompiler
             public void Load(string name) => G.Emit(OpCodes.Ldloc, _locals[name]);
 
             public void Store(string name) => G.Emit(OpCodes.Stloc, _locals[name]);
-
-            public bool Has(string name) => _locals.ContainsKey(name);
 
             /// <summary>for (c = 0; c &lt; count; c += step) { body }</summary>
             public void Loop(string counter, int count, int step, Action body)

@@ -18,7 +18,7 @@ namespace KernelCompiler
 
         public KernelInstructionSet InstructionSet { get; }
 
-        /// <summary>Suffix of the generated step methods, e.g. <c>EncodeGroup_Avx2</c>.</summary>
+        /// <summary>The path's name: the generated steps struct is <c>{Name}Steps</c>, e.g. <c>Avx2Steps</c>.</summary>
         public string Name { get; }
 
         /// <summary>Rows per block: 64 (AVX-512), 32 (AVX2), 16 (128-bit), 1 (scalar).</summary>
@@ -32,7 +32,7 @@ namespace KernelCompiler
 
         public bool IsScalar => InstructionSet == KernelInstructionSet.Scalar;
 
-        /// <summary>The fused path runs through the runtime's tile loop, not a Blocks_ method of its own.</summary>
+        /// <summary>The fused path runs through the runtime's tile loop (FusedKernelRuntime), not its block loop.</summary>
         public bool IsFused => InstructionSet == KernelInstructionSet.Avx512Vbmi;
 
         /// <summary>Vector type name for this path (Vector512, Vector256, Vector128), or null for scalar.</summary>

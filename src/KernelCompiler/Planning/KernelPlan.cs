@@ -9,24 +9,26 @@ namespace KernelCompiler
     /// the codebooks and levels, the slot of every split dimension and the constants and data that exist.
     /// </summary>
     /// <remarks>
-    /// Design, as .NET's regex engine shares one analysis between its compiler and its source generator:
-    /// every path runs the same four steps on a block of rows, and both emitters write them with the same names.
+    /// Design, as .NET's regex engine shares one analysis between its compiler and its source generator, and both
+    /// run over one runtime (RegexRunner): every block path runs the same four steps on a block of rows. The
+    /// model-independent ones live in KernelCompiler.Runtime.BlockKernelRuntime; the emitters write only the two
+    /// model-specific ones, with the same names, as the members of one steps struct per path (IBlockKernelSteps).
     /// <list type="number">
-    /// <item><b>GatherSlots</b>: copy the block's values of the distinct split dimensions ("slots") into a small
-    /// column-major buffer, whatever the input layout (bounds-checked span code; the only read of x). One step
-    /// for both layouts keeps the emitters simple; reading column-major input in place is a later tuning.</item>
+    /// <item><b>Gather</b> (runtime): copy the block's values of the distinct split dimensions ("slots") into a
+    /// small column-major buffer, whatever the input layout (bounds-checked span code; the only read of x). Both
+    /// layouts are copied: only the fused path reads column-major input in place.</item>
     /// <item><b>EncodeGroup</b>: for each codebook, four compares of a float vector against its level's
     /// thresholds (selected by the node so far), giving one code per row, stored codebook-major in the block
     /// buffer (<c>block[c * RowsPerBlock + row]</c>).</item>
     /// <item><b>AggregateBlock</b>: for one output, one in-lane byte shuffle per codebook looks up the table
     /// entries of all the block's rows; exact sums widen to uint16 lanes and add (C · 255 fits in 16 bits),
     /// average aggregation first combines each group with rounding averages.</item>
-    /// <item><b>Store</b>: codes, sums, or one fused multiply-add per output value, written row-major.</item>
+    /// <item><b>Store</b> (runtime): codes, sums, or one fused multiply-add per output value, written row-major.</item>
     /// </list>
     /// A kernel runs the widest supported path over whole blocks, then each narrower one, and scalar (blocks of
     /// one row) for the rest, so no step ever reads or writes outside its buffers or the caller's spans.
-    /// The fused AVX-512 VBMI path is different: its tile loop is shared code in
-    /// KernelCompiler.Runtime.FusedKernelRuntime, and only its steps are emitted (docs/kernel-design.md).
+    /// The fused AVX-512 VBMI path is different: its tile loop is KernelCompiler.Runtime.FusedKernelRuntime, and
+    /// only its steps are emitted (docs/kernel-design.md).
     /// Linked into the netstandard2.0 generator: keep it free of APIs newer than netstandard2.0.
     /// </remarks>
     internal sealed class KernelPlan
@@ -40,9 +42,6 @@ namespace KernelCompiler
         /// a list of millions of literals makes the C# compiler slow and hungry.</summary>
         public const int MaxListedTableBytes = 256 * 1024;
 
-        /// <summary>Per-call buffers up to this size live on the stack; larger ones on the heap (once per call).</summary>
-        public const int MaxStackBufferBytes = 32 * 1024;
-
         /// <summary>The fused path's limits (FusedKernelRuntime.MaxCodebooks and MaxOutputs; the runtime is not
         /// linked into the generator, so they are repeated here and a test keeps them equal).</summary>
         public const int MaxFusedCodebooks = 128;
@@ -55,12 +54,11 @@ namespace KernelCompiler
         /// <summary>Threshold lanes per level in <see cref="ThresholdLanes"/>: the widest level has 8 nodes.</summary>
         public const int LanesPerLevel = 8;
 
-        internal KernelPlan(LutModel model, KernelInstructionSet instructionSet, KernelPath[] paths,
+        internal KernelPlan(LutModel model, KernelPath[] paths,
             KernelStrategy strategy, string? strategyReason, int[] slotDimensions, int[] slotOfLevel,
             float[] thresholdLanes)
         {
             Model = model;
-            InstructionSet = instructionSet;
             Paths = paths;
             Strategy = strategy;
             StrategyReason = strategyReason;
@@ -70,9 +68,6 @@ namespace KernelCompiler
         }
 
         public LutModel Model { get; }
-
-        /// <summary>The instruction set the caller asked for (Auto: every path).</summary>
-        public KernelInstructionSet InstructionSet { get; }
 
         /// <summary>Widest first, always ending with the scalar path.</summary>
         public IReadOnlyList<KernelPath> Paths { get; }
@@ -173,12 +168,5 @@ namespace KernelCompiler
         public int SlotOf(int codebook, int level) => SlotOfLevel[codebook * LutModel.TreeDepth + level];
 
         public float Threshold(int codebook, int level, int node) => Model.Threshold(codebook, level, node);
-
-        /// <summary>Bytes of the buffers one call of <paramref name="path"/> needs: slots (floats), block codes,
-        /// row sums (ints).</summary>
-        public int BufferBytes(KernelPath path)
-            => path.RowsPerBlock * (SlotDimensions.Length * 4 + Codebooks + 4);
-
-        public bool BuffersOnStack(KernelPath path) => BufferBytes(path) <= MaxStackBufferBytes;
     }
 }

@@ -51,7 +51,7 @@ namespace KernelCompiler
                 }
             }
 
-            return new KernelPlan(model, options.InstructionSet, paths, strategy, reason, slotDimensions, slotOfLevel, lanes);
+            return new KernelPlan(model, paths, strategy, reason, slotDimensions, slotOfLevel, lanes);
         }
 
         /// <summary>Whether the fused path can run the model: C and M within what its tiles hold

@@ -47,54 +47,54 @@ namespace Snapshots
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Encode(ReadOnlySpan<float> x, Span<byte> codes)
         {
-            int rows = C1_M1_D3KernelSteps.RowsOf(x);
-            C1_M1_D3KernelSteps.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
-            C1_M1_D3KernelSteps.Run(C1_M1_D3KernelSteps.KernelOperation.Encode, x, default, rows, false, codes, default, default);
+            int rows = C1_M1_D3KernelSteps.Model.RowsOf(x);
+            C1_M1_D3KernelSteps.Model.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
+            C1_M1_D3KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Encode, x, default, rows, false, codes, default, default);
         }
 
         /// <summary>Encodes column-major rows (D × N) into <paramref name="codes"/> (N × C).</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void EncodeColumnMajor(ReadOnlySpan<float> x, Span<byte> codes)
         {
-            int rows = C1_M1_D3KernelSteps.RowsOf(x);
-            C1_M1_D3KernelSteps.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
-            C1_M1_D3KernelSteps.Run(C1_M1_D3KernelSteps.KernelOperation.Encode, x, default, rows, true, codes, default, default);
+            int rows = C1_M1_D3KernelSteps.Model.RowsOf(x);
+            C1_M1_D3KernelSteps.Model.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
+            C1_M1_D3KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Encode, x, default, rows, true, codes, default, default);
         }
 
         /// <summary>The integer sums S (N × M) of the table entries that <paramref name="codes"/> select.</summary>
         /// <exception cref="ArgumentException"><paramref name="codes"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>
         public static void Aggregate(ReadOnlySpan<byte> codes, Span<int> sums)
         {
-            int rows = C1_M1_D3KernelSteps.CheckCodes(codes);
-            C1_M1_D3KernelSteps.CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));
-            C1_M1_D3KernelSteps.Run(C1_M1_D3KernelSteps.KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
+            int rows = C1_M1_D3KernelSteps.Model.CheckCodes(codes);
+            C1_M1_D3KernelSteps.Model.CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));
+            C1_M1_D3KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
         }
 
         /// <summary>Approximates <c>x · B</c> for row-major rows: <paramref name="destination"/> is N × M.</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Multiply(ReadOnlySpan<float> x, Span<float> destination)
         {
-            int rows = C1_M1_D3KernelSteps.RowsOf(x);
-            C1_M1_D3KernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            C1_M1_D3KernelSteps.Run(C1_M1_D3KernelSteps.KernelOperation.Multiply, x, default, rows, false, default, default, destination);
+            int rows = C1_M1_D3KernelSteps.Model.RowsOf(x);
+            C1_M1_D3KernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            C1_M1_D3KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Multiply, x, default, rows, false, default, default, destination);
         }
 
         /// <summary>Approximates <c>x · B</c> for column-major rows (D × N); <paramref name="destination"/> is row-major N × M.</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void MultiplyColumnMajor(ReadOnlySpan<float> x, Span<float> destination)
         {
-            int rows = C1_M1_D3KernelSteps.RowsOf(x);
-            C1_M1_D3KernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            C1_M1_D3KernelSteps.Run(C1_M1_D3KernelSteps.KernelOperation.Multiply, x, default, rows, true, default, default, destination);
+            int rows = C1_M1_D3KernelSteps.Model.RowsOf(x);
+            C1_M1_D3KernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            C1_M1_D3KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Multiply, x, default, rows, true, default, default, destination);
         }
 
         /// <summary>Dequantised outputs (N × M) for codes produced by <see cref="Encode"/>.</summary>
         /// <exception cref="ArgumentException"><paramref name="codes"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>
         public static void Multiply(ReadOnlySpan<byte> codes, Span<float> destination)
         {
-            int rows = C1_M1_D3KernelSteps.CheckCodes(codes);
-            C1_M1_D3KernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            C1_M1_D3KernelSteps.Run(C1_M1_D3KernelSteps.KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
+            int rows = C1_M1_D3KernelSteps.Model.CheckCodes(codes);
+            C1_M1_D3KernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            C1_M1_D3KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
         }
     }
 
@@ -107,373 +107,34 @@ namespace Snapshots
         private const int OutputDimension = 1;
         private const int Codebooks = 1;
 
-        // Distinct split dimensions (slots): the only input columns the encoder reads.
-        private const int SlotCount = 3;
-
-        internal static int RowsOf(ReadOnlySpan<float> x)
-        {
-            if (x.Length % InputDimension != 0)
-            {
-                throw new ArgumentException(
-                    "Input length " + x.Length + " is not a whole number of rows of " + InputDimension + " values.", nameof(x));
-            }
-
-            return x.Length / InputDimension;
-        }
-
-        // A code outside 0..15 would index past a 16-entry table: refused here, so no step has to.
-        internal static int CheckCodes(ReadOnlySpan<byte> codes)
-        {
-            if (codes.Length % Codebooks != 0)
-            {
-                throw new ArgumentException(
-                    "Codes length " + codes.Length + " is not a whole number of rows of " + Codebooks + " codes.", nameof(codes));
-            }
-
-            int bad = codes.IndexOfAnyInRange((byte)16, byte.MaxValue);
-            if (bad >= 0)
-            {
-                throw new ArgumentException(
-                    "Code " + codes[bad] + " at index " + bad + " is outside 0..15.", nameof(codes));
-            }
-
-            return codes.Length / Codebooks;
-        }
-
-        internal static void CheckDestination(int length, long required, string name)
-        {
-            if (length < required)
-            {
-                throw new ArgumentException(
-                    "Destination is too short: " + length + " elements for " + required + " results.", name);
-            }
-        }
-
-        internal enum KernelOperation
-        {
-            Encode,
-            Aggregate,
-            Multiply,
-            MultiplyCodes,
-        }
-
-        // Whole blocks on the widest supported path, then each narrower one, then single rows.
-        internal static void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
+        // Whole blocks on the widest supported path, then each narrower one, then single rows: the block loop is
+        // KernelCompiler.Runtime's, the steps of each path are below.
+        internal static void Run(global::KernelCompiler.Runtime.KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int row = 0;
             if (global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)
             {
                 // The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.
-                row = operation switch
-                {
-                    KernelOperation.Encode => global::KernelCompiler.Runtime.FusedKernelRuntime.Encode(default(FusedSteps), InputDimension, Codebooks, x, rows, columnMajor, codes),
-                    KernelOperation.Aggregate => global::KernelCompiler.Runtime.FusedKernelRuntime.Aggregate(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, sums),
-                    KernelOperation.Multiply => global::KernelCompiler.Runtime.FusedKernelRuntime.Multiply(default(FusedSteps), InputDimension, Codebooks, OutputDimension, x, rows, columnMajor, Steps, Offsets, destination),
-                    _ => global::KernelCompiler.Runtime.FusedKernelRuntime.MultiplyCodes(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, Steps, Offsets, destination),
-                };
+                row = global::KernelCompiler.Runtime.FusedKernelRuntime.Run(default(FusedSteps), Model, operation, x, codesIn, rows, columnMajor, codes, sums, destination);
             }
 
             if (Avx512BW.IsSupported)
             {
-                row = Blocks_Avx512(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx512Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
             if (Avx2.IsSupported)
             {
-                row = Blocks_Avx2(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx2Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
             if (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported)
             {
-                row = Blocks_Vector128(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Vector128Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
-            row = Blocks_Scalar(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
-        }
-
-        // Avx512 path: blocks of 64 rows, groups of 16.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Avx512(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 64;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 16)
-                    {
-                        EncodeGroup_Avx512(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Avx512(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Avx2 path: blocks of 32 rows, groups of 8.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Avx2(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 32;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 8)
-                    {
-                        EncodeGroup_Avx2(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Avx2(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Vector128 path: blocks of 16 rows, groups of 4.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Vector128(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 16;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 4)
-                    {
-                        EncodeGroup_Vector128(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Vector128(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Scalar path: blocks of one row.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Scalar(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 1;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    EncodeGroup_Scalar(ref slotsRef, ref blockRef);
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Scalar(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // GatherSlots: the block's values of each split dimension, column-major (slot s at s * count).
-        private static void GatherSlots(ReadOnlySpan<float> x, int rows, int row, int count, bool columnMajor, Span<float> slots)
-        {
-            ReadOnlySpan<int> dimensions = SlotDimensions;
-            for (int s = 0; s < dimensions.Length; s++)
-            {
-                Span<float> slot = slots.Slice(s * count, count);
-                if (columnMajor)
-                {
-                    x.Slice(dimensions[s] * rows + row, count).CopyTo(slot);
-                }
-                else
-                {
-                    for (int r = 0; r < count; r++)
-                    {
-                        slot[r] = x[(row + r) * InputDimension + dimensions[s]];
-                    }
-                }
-            }
-        }
-
-        // Codes are row-major (N × C) outside and codebook-major (C × count) in a block.
-        private static void LoadCodes(ReadOnlySpan<byte> codes, int row, int count, Span<byte> block)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                for (int c = 0; c < Codebooks; c++)
-                {
-                    block[c * count + r] = codes[(row + r) * Codebooks + c];
-                }
-            }
-        }
-
-        private static void StoreCodes(ReadOnlySpan<byte> block, int row, int count, Span<byte> codes)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                for (int c = 0; c < Codebooks; c++)
-                {
-                    codes[(row + r) * Codebooks + c] = block[c * count + r];
-                }
-            }
-        }
-
-        private static void StoreSums(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<int> sums)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                sums[(row + r) * OutputDimension + output] = rowSums[r];
-            }
-        }
-
-        // One fused multiply-add per value, as the reference does, so outputs agree bit for bit.
-        private static void StoreOutputs(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<float> destination)
-        {
-            float step = Steps[output];
-            float offset = Offsets[output];
-            for (int r = 0; r < count; r++)
-            {
-                destination[(row + r) * OutputDimension + output] = MathF.FusedMultiplyAdd(rowSums[r], step, offset);
-            }
+            row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(ScalarSteps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
         }
 
         // The 128-bit path's two instructions that differ between x86 and Arm64.
@@ -578,223 +239,165 @@ namespace Snapshots
             }
         }
 
-        // EncodeGroup: codes of 16 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Avx512(ref float slots, ref byte block, nint row)
+        // Avx512 path: blocks of 64 rows, groups of 16.
+        private readonly struct Avx512Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
-            Vector512<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector512<int> node;
-            // Codebook 0
-            node = Vector512<int>.Zero;
-            // Level 0: x[1] >= -1.3129573.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Vector512.Create(-1.3129573f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[0] >= (1.8428252, -0.6801339), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.8428252f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[1] >= (-1.7793056, -1.2307206, 1.6003875, 1.2613587), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.7793056f, -1.2307206f, 1.6003875f, 1.2613587f, 1.2613587f, 1.2613587f, 1.2613587f, 1.2613587f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[2] >= (0.295382, 0.18702182, 1.5017195, 0.40518904, 0.013231357, 1.7602618, -0.5967911, -0.94271743), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(128 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.295382f, 0.18702182f, 1.5017195f, 0.40518904f, 0.013231357f, 1.7602618f, -0.5967911f, -0.94271743f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(0 + row));
-        }
+            public int BlockRows => 64;
 
-        // AggregateBlock: the sums of one output for the block's 64 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Avx512(ref byte block, ref byte table, ref int sums)
-        {
-            Vector512<ushort> low = Vector512<ushort>.Zero;
-            Vector512<ushort> high = Vector512<ushort>.Zero;
-            Vector512<byte> looked0;
-            // Codebook 0
-            looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector512.LoadUnsafe(ref block, (nuint)(0)));
-            low += Vector512.WidenLower(looked0);
-            high += Vector512.WidenUpper(looked0);
-            // Rows 0..63 in order: low holds the first half, high the second.
-            Vector512.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
-            Vector512.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 16);
-            Vector512.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 32);
-            Vector512.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 48);
-        }
+            public int GroupRows => 16;
 
-        // EncodeGroup: codes of 8 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Avx2(ref float slots, ref byte block, nint row)
-        {
-            Vector256<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector256<int> node;
-            // Codebook 0
-            node = Vector256<int>.Zero;
-            // Level 0: x[1] >= -1.3129573.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Vector256.Create(-1.3129573f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[0] >= (1.8428252, -0.6801339), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(1.8428252f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[1] >= (-1.7793056, -1.2307206, 1.6003875, 1.2613587), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-1.7793056f, -1.2307206f, 1.6003875f, 1.2613587f, 1.2613587f, 1.2613587f, 1.2613587f, 1.2613587f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[2] >= (0.295382, 0.18702182, 1.5017195, 0.40518904, 0.013231357, 1.7602618, -0.5967911, -0.94271743), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(0.295382f, 0.18702182f, 1.5017195f, 0.40518904f, 0.013231357f, 1.7602618f, -0.5967911f, -0.94271743f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-        }
-
-        // AggregateBlock: the sums of one output for the block's 32 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Avx2(ref byte block, ref byte table, ref int sums)
-        {
-            Vector256<ushort> low = Vector256<ushort>.Zero;
-            Vector256<ushort> high = Vector256<ushort>.Zero;
-            Vector256<byte> looked0;
-            // Codebook 0
-            looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector256.LoadUnsafe(ref block, (nuint)(0)));
-            low += Vector256.WidenLower(looked0);
-            high += Vector256.WidenUpper(looked0);
-            // Rows 0..31 in order: low holds the first half, high the second.
-            Vector256.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
-            Vector256.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 8);
-            Vector256.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 16);
-            Vector256.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 24);
-        }
-
-        // EncodeGroup: codes of 4 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Vector128(ref float slots, ref byte block, nint row)
-        {
-            Vector128<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector128<int> node;
-            // Codebook 0
-            node = Vector128<int>.Zero;
-            // Level 0: x[1] >= -1.3129573.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(16 + row));
-            threshold = Vector128.Create(-1.3129573f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[0] >= (1.8428252, -0.6801339), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(-0.6801339f), Vector128.Create(1.8428252f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[1] >= (-1.7793056, -1.2307206, 1.6003875, 1.2613587), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(16 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(1.2613587f), Vector128.Create(1.6003875f)), Vector128.ConditionalSelect(mask1, Vector128.Create(-1.2307206f), Vector128.Create(-1.7793056f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[2] >= (0.295382, 0.18702182, 1.5017195, 0.40518904, 0.013231357, 1.7602618, -0.5967911, -0.94271743), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(-0.94271743f), Vector128.Create(-0.5967911f)), Vector128.ConditionalSelect(mask2, Vector128.Create(1.7602618f), Vector128.Create(0.013231357f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.40518904f), Vector128.Create(1.5017195f)), Vector128.ConditionalSelect(mask2, Vector128.Create(0.18702182f), Vector128.Create(0.295382f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-        }
-
-        // AggregateBlock: the sums of one output for the block's 16 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Vector128(ref byte block, ref byte table, ref int sums)
-        {
-            Vector128<ushort> low = Vector128<ushort>.Zero;
-            Vector128<ushort> high = Vector128<ushort>.Zero;
-            Vector128<byte> looked0;
-            // Codebook 0
-            looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(0)), Vector128.LoadUnsafe(ref block, (nuint)(0)));
-            low += Vector128.WidenLower(looked0);
-            high += Vector128.WidenUpper(looked0);
-            // Rows 0..15 in order: low holds the first half, high the second.
-            Vector128.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
-            Vector128.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 4);
-            Vector128.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 8);
-            Vector128.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 12);
-        }
-
-        // EncodeGroup on one row: each codebook's tree as nested decisions (>= goes right; NaN goes left).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Scalar(ref float slots, ref byte block)
-        {
-            // Codebook 0
-            if (Unsafe.Add(ref slots, 1) >= -1.3129573f) // x[1]
+            // EncodeGroup: codes of 16 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
             {
-                if (Unsafe.Add(ref slots, 0) >= -0.6801339f) // x[0]
-                {
-                    if (Unsafe.Add(ref slots, 1) >= 1.2613587f) // x[1]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 2) >= -0.94271743f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 2) >= -0.5967911f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 1) >= 1.6003875f) // x[1]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 2) >= 1.7602618f ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 2) >= 0.013231357f ? (byte)9 : (byte)8;
-                    }
-                }
+                Vector512<int> node;
+                // Codebook 0: x[1], x[0], x[1], x[2]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(64 + row)), Vector512.Create(-1.3129573f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.8428252f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(64 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.7793056f, -1.2307206f, 1.6003875f, 1.2613587f, 1.2613587f, 1.2613587f, 1.2613587f, 1.2613587f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(128 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.295382f, 0.18702182f, 1.5017195f, 0.40518904f, 0.013231357f, 1.7602618f, -0.5967911f, -0.94271743f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(0 + row));
             }
-            else
+
+            // AggregateBlock: the sums of one output for the block's 64 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
             {
-                if (Unsafe.Add(ref slots, 0) >= 1.8428252f) // x[0]
-                {
-                    if (Unsafe.Add(ref slots, 1) >= -1.2307206f) // x[1]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 2) >= 0.40518904f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 2) >= 1.5017195f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 1) >= -1.7793056f) // x[1]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 2) >= 0.18702182f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 2) >= 0.295382f ? (byte)1 : (byte)0;
-                    }
-                }
+                Vector512<ushort> low = Vector512<ushort>.Zero;
+                Vector512<ushort> high = Vector512<ushort>.Zero;
+                Vector512<byte> looked0;
+                // Codebook 0
+                looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector512.LoadUnsafe(ref block, (nuint)(0)));
+                low += Vector512.WidenLower(looked0);
+                high += Vector512.WidenUpper(looked0);
+                // Rows 0..63 in order: low holds the first half, high the second.
+                Vector512.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
+                Vector512.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 16);
+                Vector512.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 32);
+                Vector512.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 48);
             }
         }
 
-        // AggregateBlock on one row: the looked-up table entries of one output, summed.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Scalar(ref byte block, ref byte table, ref int sums)
+        // Avx2 path: blocks of 32 rows, groups of 8.
+        private readonly struct Avx2Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
-            int sum = 0;
-            int looked0;
-            // Codebook 0
-            looked0 = Unsafe.Add(ref table, 0 + Unsafe.Add(ref block, 0));
-            sum += looked0;
-            sums = sum;
+            public int BlockRows => 32;
+
+            public int GroupRows => 8;
+
+            // EncodeGroup: codes of 8 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                Vector256<int> node;
+                // Codebook 0: x[1], x[0], x[1], x[2]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(32 + row)), Vector256.Create(-1.3129573f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx2.PermuteVar8x32(Vector256.Create(1.8428252f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f, -0.6801339f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(32 + row)), Avx2.PermuteVar8x32(Vector256.Create(-1.7793056f, -1.2307206f, 1.6003875f, 1.2613587f, 1.2613587f, 1.2613587f, 1.2613587f, 1.2613587f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(64 + row)), Avx2.PermuteVar8x32(Vector256.Create(0.295382f, 0.18702182f, 1.5017195f, 0.40518904f, 0.013231357f, 1.7602618f, -0.5967911f, -0.94271743f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+            }
+
+            // AggregateBlock: the sums of one output for the block's 32 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                Vector256<ushort> low = Vector256<ushort>.Zero;
+                Vector256<ushort> high = Vector256<ushort>.Zero;
+                Vector256<byte> looked0;
+                // Codebook 0
+                looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector256.LoadUnsafe(ref block, (nuint)(0)));
+                low += Vector256.WidenLower(looked0);
+                high += Vector256.WidenUpper(looked0);
+                // Rows 0..31 in order: low holds the first half, high the second.
+                Vector256.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
+                Vector256.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 8);
+                Vector256.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 16);
+                Vector256.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 24);
+            }
+        }
+
+        // Vector128 path: blocks of 16 rows, groups of 4.
+        private readonly struct Vector128Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
+        {
+            public int BlockRows => 16;
+
+            public int GroupRows => 4;
+
+            // EncodeGroup: codes of 4 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                Vector128<int> node;
+                Vector128<float> mask0, mask1, mask2;
+                // Codebook 0: x[1], x[0], x[1], x[2]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(16 + row)), Vector128.Create(-1.3129573f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(0 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(-0.6801339f), Vector128.Create(1.8428252f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(16 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(1.2613587f), Vector128.Create(1.6003875f)), Vector128.ConditionalSelect(mask1, Vector128.Create(-1.2307206f), Vector128.Create(-1.7793056f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(32 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(-0.94271743f), Vector128.Create(-0.5967911f)), Vector128.ConditionalSelect(mask2, Vector128.Create(1.7602618f), Vector128.Create(0.013231357f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.40518904f), Vector128.Create(1.5017195f)), Vector128.ConditionalSelect(mask2, Vector128.Create(0.18702182f), Vector128.Create(0.295382f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+            }
+
+            // AggregateBlock: the sums of one output for the block's 16 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                Vector128<ushort> low = Vector128<ushort>.Zero;
+                Vector128<ushort> high = Vector128<ushort>.Zero;
+                Vector128<byte> looked0;
+                // Codebook 0
+                looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(0)), Vector128.LoadUnsafe(ref block, (nuint)(0)));
+                low += Vector128.WidenLower(looked0);
+                high += Vector128.WidenUpper(looked0);
+                // Rows 0..15 in order: low holds the first half, high the second.
+                Vector128.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
+                Vector128.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 4);
+                Vector128.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 8);
+                Vector128.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 12);
+            }
+        }
+
+        // Scalar path: blocks of one row.
+        private readonly struct ScalarSteps : global::KernelCompiler.Runtime.IBlockKernelSteps
+        {
+            public int BlockRows => 1;
+
+            public int GroupRows => 1;
+
+            // EncodeGroup on one row (row is always 0): each codebook's tree as nested decisions (>= goes right; NaN goes left).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                // Codebook 0: x[1], x[0], x[1], x[2]
+                Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 1) >= -1.3129573f
+                    ? (Unsafe.Add(ref slots, 0) >= -0.6801339f
+                        ? (Unsafe.Add(ref slots, 1) >= 1.2613587f ? (Unsafe.Add(ref slots, 2) >= -0.94271743f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 2) >= -0.5967911f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 1) >= 1.6003875f ? (Unsafe.Add(ref slots, 2) >= 1.7602618f ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 2) >= 0.013231357f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 0) >= 1.8428252f
+                        ? (Unsafe.Add(ref slots, 1) >= -1.2307206f ? (Unsafe.Add(ref slots, 2) >= 0.40518904f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 2) >= 1.5017195f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 1) >= -1.7793056f ? (Unsafe.Add(ref slots, 2) >= 0.18702182f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 2) >= 0.295382f ? (byte)1 : (byte)0)));
+            }
+
+            // AggregateBlock on one row: the looked-up table entries of one output, summed.
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                int sum = 0;
+                int looked0;
+                // Codebook 0
+                looked0 = Unsafe.Add(ref table, 0 + Unsafe.Add(ref block, 0));
+                sum += looked0;
+                sums = sum;
+            }
         }
 
         // Input column of each slot.
@@ -816,5 +419,9 @@ namespace Snapshots
         {
             181, 108, 151, 64, 228, 252, 207, 173, 221, 41, 116, 96, 103, 218, 63, 18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // output 0
         };
+
+        // The model as the runtime reads it; declared after the data it copies (static fields initialise in order).
+        internal static readonly global::KernelCompiler.Runtime.KernelRuntimeModel Model = new global::KernelCompiler.Runtime.KernelRuntimeModel(
+            1, InputDimension, Codebooks, OutputDimension, global::KernelCompiler.LutAggregation.Exact, SlotDimensions, Tables, Steps, Offsets);
     }
 }

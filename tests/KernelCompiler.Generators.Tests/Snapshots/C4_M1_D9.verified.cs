@@ -50,54 +50,54 @@ namespace Snapshots
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Encode(ReadOnlySpan<float> x, Span<byte> codes)
         {
-            int rows = C4_M1_D9KernelSteps.RowsOf(x);
-            C4_M1_D9KernelSteps.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
-            C4_M1_D9KernelSteps.Run(C4_M1_D9KernelSteps.KernelOperation.Encode, x, default, rows, false, codes, default, default);
+            int rows = C4_M1_D9KernelSteps.Model.RowsOf(x);
+            C4_M1_D9KernelSteps.Model.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
+            C4_M1_D9KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Encode, x, default, rows, false, codes, default, default);
         }
 
         /// <summary>Encodes column-major rows (D × N) into <paramref name="codes"/> (N × C).</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void EncodeColumnMajor(ReadOnlySpan<float> x, Span<byte> codes)
         {
-            int rows = C4_M1_D9KernelSteps.RowsOf(x);
-            C4_M1_D9KernelSteps.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
-            C4_M1_D9KernelSteps.Run(C4_M1_D9KernelSteps.KernelOperation.Encode, x, default, rows, true, codes, default, default);
+            int rows = C4_M1_D9KernelSteps.Model.RowsOf(x);
+            C4_M1_D9KernelSteps.Model.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
+            C4_M1_D9KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Encode, x, default, rows, true, codes, default, default);
         }
 
         /// <summary>The integer sums S (N × M) of the table entries that <paramref name="codes"/> select.</summary>
         /// <exception cref="ArgumentException"><paramref name="codes"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>
         public static void Aggregate(ReadOnlySpan<byte> codes, Span<int> sums)
         {
-            int rows = C4_M1_D9KernelSteps.CheckCodes(codes);
-            C4_M1_D9KernelSteps.CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));
-            C4_M1_D9KernelSteps.Run(C4_M1_D9KernelSteps.KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
+            int rows = C4_M1_D9KernelSteps.Model.CheckCodes(codes);
+            C4_M1_D9KernelSteps.Model.CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));
+            C4_M1_D9KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
         }
 
         /// <summary>Approximates <c>x · B</c> for row-major rows: <paramref name="destination"/> is N × M.</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Multiply(ReadOnlySpan<float> x, Span<float> destination)
         {
-            int rows = C4_M1_D9KernelSteps.RowsOf(x);
-            C4_M1_D9KernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            C4_M1_D9KernelSteps.Run(C4_M1_D9KernelSteps.KernelOperation.Multiply, x, default, rows, false, default, default, destination);
+            int rows = C4_M1_D9KernelSteps.Model.RowsOf(x);
+            C4_M1_D9KernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            C4_M1_D9KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Multiply, x, default, rows, false, default, default, destination);
         }
 
         /// <summary>Approximates <c>x · B</c> for column-major rows (D × N); <paramref name="destination"/> is row-major N × M.</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void MultiplyColumnMajor(ReadOnlySpan<float> x, Span<float> destination)
         {
-            int rows = C4_M1_D9KernelSteps.RowsOf(x);
-            C4_M1_D9KernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            C4_M1_D9KernelSteps.Run(C4_M1_D9KernelSteps.KernelOperation.Multiply, x, default, rows, true, default, default, destination);
+            int rows = C4_M1_D9KernelSteps.Model.RowsOf(x);
+            C4_M1_D9KernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            C4_M1_D9KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Multiply, x, default, rows, true, default, default, destination);
         }
 
         /// <summary>Dequantised outputs (N × M) for codes produced by <see cref="Encode"/>.</summary>
         /// <exception cref="ArgumentException"><paramref name="codes"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>
         public static void Multiply(ReadOnlySpan<byte> codes, Span<float> destination)
         {
-            int rows = C4_M1_D9KernelSteps.CheckCodes(codes);
-            C4_M1_D9KernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            C4_M1_D9KernelSteps.Run(C4_M1_D9KernelSteps.KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
+            int rows = C4_M1_D9KernelSteps.Model.CheckCodes(codes);
+            C4_M1_D9KernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            C4_M1_D9KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
         }
     }
 
@@ -110,373 +110,34 @@ namespace Snapshots
         private const int OutputDimension = 1;
         private const int Codebooks = 4;
 
-        // Distinct split dimensions (slots): the only input columns the encoder reads.
-        private const int SlotCount = 8;
-
-        internal static int RowsOf(ReadOnlySpan<float> x)
-        {
-            if (x.Length % InputDimension != 0)
-            {
-                throw new ArgumentException(
-                    "Input length " + x.Length + " is not a whole number of rows of " + InputDimension + " values.", nameof(x));
-            }
-
-            return x.Length / InputDimension;
-        }
-
-        // A code outside 0..15 would index past a 16-entry table: refused here, so no step has to.
-        internal static int CheckCodes(ReadOnlySpan<byte> codes)
-        {
-            if (codes.Length % Codebooks != 0)
-            {
-                throw new ArgumentException(
-                    "Codes length " + codes.Length + " is not a whole number of rows of " + Codebooks + " codes.", nameof(codes));
-            }
-
-            int bad = codes.IndexOfAnyInRange((byte)16, byte.MaxValue);
-            if (bad >= 0)
-            {
-                throw new ArgumentException(
-                    "Code " + codes[bad] + " at index " + bad + " is outside 0..15.", nameof(codes));
-            }
-
-            return codes.Length / Codebooks;
-        }
-
-        internal static void CheckDestination(int length, long required, string name)
-        {
-            if (length < required)
-            {
-                throw new ArgumentException(
-                    "Destination is too short: " + length + " elements for " + required + " results.", name);
-            }
-        }
-
-        internal enum KernelOperation
-        {
-            Encode,
-            Aggregate,
-            Multiply,
-            MultiplyCodes,
-        }
-
-        // Whole blocks on the widest supported path, then each narrower one, then single rows.
-        internal static void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
+        // Whole blocks on the widest supported path, then each narrower one, then single rows: the block loop is
+        // KernelCompiler.Runtime's, the steps of each path are below.
+        internal static void Run(global::KernelCompiler.Runtime.KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int row = 0;
             if (global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)
             {
                 // The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.
-                row = operation switch
-                {
-                    KernelOperation.Encode => global::KernelCompiler.Runtime.FusedKernelRuntime.Encode(default(FusedSteps), InputDimension, Codebooks, x, rows, columnMajor, codes),
-                    KernelOperation.Aggregate => global::KernelCompiler.Runtime.FusedKernelRuntime.Aggregate(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, sums),
-                    KernelOperation.Multiply => global::KernelCompiler.Runtime.FusedKernelRuntime.Multiply(default(FusedSteps), InputDimension, Codebooks, OutputDimension, x, rows, columnMajor, Steps, Offsets, destination),
-                    _ => global::KernelCompiler.Runtime.FusedKernelRuntime.MultiplyCodes(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, Steps, Offsets, destination),
-                };
+                row = global::KernelCompiler.Runtime.FusedKernelRuntime.Run(default(FusedSteps), Model, operation, x, codesIn, rows, columnMajor, codes, sums, destination);
             }
 
             if (Avx512BW.IsSupported)
             {
-                row = Blocks_Avx512(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx512Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
             if (Avx2.IsSupported)
             {
-                row = Blocks_Avx2(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx2Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
             if (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported)
             {
-                row = Blocks_Vector128(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Vector128Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
-            row = Blocks_Scalar(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
-        }
-
-        // Avx512 path: blocks of 64 rows, groups of 16.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Avx512(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 64;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 16)
-                    {
-                        EncodeGroup_Avx512(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Avx512(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Avx2 path: blocks of 32 rows, groups of 8.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Avx2(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 32;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 8)
-                    {
-                        EncodeGroup_Avx2(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Avx2(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Vector128 path: blocks of 16 rows, groups of 4.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Vector128(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 16;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 4)
-                    {
-                        EncodeGroup_Vector128(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Vector128(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Scalar path: blocks of one row.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Scalar(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 1;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    EncodeGroup_Scalar(ref slotsRef, ref blockRef);
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Scalar(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // GatherSlots: the block's values of each split dimension, column-major (slot s at s * count).
-        private static void GatherSlots(ReadOnlySpan<float> x, int rows, int row, int count, bool columnMajor, Span<float> slots)
-        {
-            ReadOnlySpan<int> dimensions = SlotDimensions;
-            for (int s = 0; s < dimensions.Length; s++)
-            {
-                Span<float> slot = slots.Slice(s * count, count);
-                if (columnMajor)
-                {
-                    x.Slice(dimensions[s] * rows + row, count).CopyTo(slot);
-                }
-                else
-                {
-                    for (int r = 0; r < count; r++)
-                    {
-                        slot[r] = x[(row + r) * InputDimension + dimensions[s]];
-                    }
-                }
-            }
-        }
-
-        // Codes are row-major (N × C) outside and codebook-major (C × count) in a block.
-        private static void LoadCodes(ReadOnlySpan<byte> codes, int row, int count, Span<byte> block)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                for (int c = 0; c < Codebooks; c++)
-                {
-                    block[c * count + r] = codes[(row + r) * Codebooks + c];
-                }
-            }
-        }
-
-        private static void StoreCodes(ReadOnlySpan<byte> block, int row, int count, Span<byte> codes)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                for (int c = 0; c < Codebooks; c++)
-                {
-                    codes[(row + r) * Codebooks + c] = block[c * count + r];
-                }
-            }
-        }
-
-        private static void StoreSums(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<int> sums)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                sums[(row + r) * OutputDimension + output] = rowSums[r];
-            }
-        }
-
-        // One fused multiply-add per value, as the reference does, so outputs agree bit for bit.
-        private static void StoreOutputs(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<float> destination)
-        {
-            float step = Steps[output];
-            float offset = Offsets[output];
-            for (int r = 0; r < count; r++)
-            {
-                destination[(row + r) * OutputDimension + output] = MathF.FusedMultiplyAdd(rowSums[r], step, offset);
-            }
+            row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(ScalarSteps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
         }
 
         // The 128-bit path's two instructions that differ between x86 and Arm64.
@@ -599,628 +260,297 @@ namespace Snapshots
             }
         }
 
-        // EncodeGroup: codes of 16 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Avx512(ref float slots, ref byte block, nint row)
+        // Avx512 path: blocks of 64 rows, groups of 16.
+        private readonly struct Avx512Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
-            Vector512<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector512<int> node;
-            // Codebook 0
-            node = Vector512<int>.Zero;
-            // Level 0: x[5] >= -0.81865203.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(256 + row));
-            threshold = Vector512.Create(-0.81865203f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[1] >= (-1.5093399, 0.11240899), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.5093399f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[2] >= (-0.9087464, -1.3038828, 1.9269587, -1.3539847), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.9087464f, -1.3038828f, 1.9269587f, -1.3539847f, -1.3539847f, -1.3539847f, -1.3539847f, -1.3539847f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[6] >= (-0.38228193, -0.5415875, -0.34786466, 0.4139471, -0.10199462, 3.4028235E+38, 0.80463284, 1.2625505), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(320 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.38228193f, -0.5415875f, -0.34786466f, 0.4139471f, -0.10199462f, float.MaxValue, 0.80463284f, 1.2625505f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(0 + row));
-            // Codebook 1
-            node = Vector512<int>.Zero;
-            // Level 0: x[8] >= 3.4028235E+38.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(448 + row));
-            threshold = Vector512.Create(float.MaxValue);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[6] >= (0.7687888, -1.1845788), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(320 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.7687888f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[5] >= (-0.08306542, 0.17548694, -1.861917, 1.9201167), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(256 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.08306542f, 0.17548694f, -1.861917f, 1.9201167f, 1.9201167f, 1.9201167f, 1.9201167f, 1.9201167f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[8] >= (1.2171597, 0.5805514, 0.6871858, 1.7537388, 0.3192873, -1.7252184, 0.25707772, 0.4349424), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(448 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.2171597f, 0.5805514f, 0.6871858f, 1.7537388f, 0.3192873f, -1.7252184f, 0.25707772f, 0.4349424f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(64 + row));
-            // Codebook 2
-            node = Vector512<int>.Zero;
-            // Level 0: x[7] >= 1.7065436.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(384 + row));
-            threshold = Vector512.Create(1.7065436f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[7] >= (0.22426334, -1.3373479), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(384 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.22426334f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[3] >= (-1.4468163, -0.055379726, 3.4028235E+38, 1.5329453), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(128 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.4468163f, -0.055379726f, float.MaxValue, 1.5329453f, 1.5329453f, 1.5329453f, 1.5329453f, 1.5329453f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[1] >= (-1.335021, 0.8856262, -1.9451628, 0.55057025, 0.42358613, 3.4028235E+38, 1.5088117, 1.4426341), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.335021f, 0.8856262f, -1.9451628f, 0.55057025f, 0.42358613f, float.MaxValue, 1.5088117f, 1.4426341f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(128 + row));
-            // Codebook 3
-            node = Vector512<int>.Zero;
-            // Level 0: x[8] >= 0.17414111.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(448 + row));
-            threshold = Vector512.Create(0.17414111f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[2] >= (0.3539774, 1.6498305), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.3539774f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[4] >= (-0.9131101, -1.4577541, -0.30354235, 0.7942515), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.9131101f, -1.4577541f, -0.30354235f, 0.7942515f, 0.7942515f, 0.7942515f, 0.7942515f, 0.7942515f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[3] >= (1.1651139, 1.3384926, -1.7446384, 0.18843201, -0.13223271, -0.89685607, 0.9066644, 1.1903291), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(128 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.1651139f, 1.3384926f, -1.7446384f, 0.18843201f, -0.13223271f, -0.89685607f, 0.9066644f, 1.1903291f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(192 + row));
-        }
+            public int BlockRows => 64;
 
-        // AggregateBlock: the sums of one output for the block's 64 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Avx512(ref byte block, ref byte table, ref int sums)
-        {
-            Vector512<ushort> low = Vector512<ushort>.Zero;
-            Vector512<ushort> high = Vector512<ushort>.Zero;
-            Vector512<byte> looked0;
-            // Codebook 0
-            looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector512.LoadUnsafe(ref block, (nuint)(0)));
-            low += Vector512.WidenLower(looked0);
-            high += Vector512.WidenUpper(looked0);
-            // Codebook 1
-            looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(16))), Vector512.LoadUnsafe(ref block, (nuint)(64)));
-            low += Vector512.WidenLower(looked0);
-            high += Vector512.WidenUpper(looked0);
-            // Codebook 2
-            looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(32))), Vector512.LoadUnsafe(ref block, (nuint)(128)));
-            low += Vector512.WidenLower(looked0);
-            high += Vector512.WidenUpper(looked0);
-            // Codebook 3
-            looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(48))), Vector512.LoadUnsafe(ref block, (nuint)(192)));
-            low += Vector512.WidenLower(looked0);
-            high += Vector512.WidenUpper(looked0);
-            // Rows 0..63 in order: low holds the first half, high the second.
-            Vector512.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
-            Vector512.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 16);
-            Vector512.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 32);
-            Vector512.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 48);
-        }
+            public int GroupRows => 16;
 
-        // EncodeGroup: codes of 8 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Avx2(ref float slots, ref byte block, nint row)
-        {
-            Vector256<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector256<int> node;
-            // Codebook 0
-            node = Vector256<int>.Zero;
-            // Level 0: x[5] >= -0.81865203.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(128 + row));
-            threshold = Vector256.Create(-0.81865203f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[1] >= (-1.5093399, 0.11240899), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-1.5093399f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[2] >= (-0.9087464, -1.3038828, 1.9269587, -1.3539847), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-0.9087464f, -1.3038828f, 1.9269587f, -1.3539847f, -1.3539847f, -1.3539847f, -1.3539847f, -1.3539847f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[6] >= (-0.38228193, -0.5415875, -0.34786466, 0.4139471, -0.10199462, 3.4028235E+38, 0.80463284, 1.2625505), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(160 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-0.38228193f, -0.5415875f, -0.34786466f, 0.4139471f, -0.10199462f, float.MaxValue, 0.80463284f, 1.2625505f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-            // Codebook 1
-            node = Vector256<int>.Zero;
-            // Level 0: x[8] >= 3.4028235E+38.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(224 + row));
-            threshold = Vector256.Create(float.MaxValue);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[6] >= (0.7687888, -1.1845788), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(160 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(0.7687888f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[5] >= (-0.08306542, 0.17548694, -1.861917, 1.9201167), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(128 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-0.08306542f, 0.17548694f, -1.861917f, 1.9201167f, 1.9201167f, 1.9201167f, 1.9201167f, 1.9201167f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[8] >= (1.2171597, 0.5805514, 0.6871858, 1.7537388, 0.3192873, -1.7252184, 0.25707772, 0.4349424), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(224 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(1.2171597f, 0.5805514f, 0.6871858f, 1.7537388f, 0.3192873f, -1.7252184f, 0.25707772f, 0.4349424f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 32 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-            // Codebook 2
-            node = Vector256<int>.Zero;
-            // Level 0: x[7] >= 1.7065436.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Vector256.Create(1.7065436f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[7] >= (0.22426334, -1.3373479), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(0.22426334f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[3] >= (-1.4468163, -0.055379726, 3.4028235E+38, 1.5329453), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-1.4468163f, -0.055379726f, float.MaxValue, 1.5329453f, 1.5329453f, 1.5329453f, 1.5329453f, 1.5329453f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[1] >= (-1.335021, 0.8856262, -1.9451628, 0.55057025, 0.42358613, 3.4028235E+38, 1.5088117, 1.4426341), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-1.335021f, 0.8856262f, -1.9451628f, 0.55057025f, 0.42358613f, float.MaxValue, 1.5088117f, 1.4426341f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 64 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-            // Codebook 3
-            node = Vector256<int>.Zero;
-            // Level 0: x[8] >= 0.17414111.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(224 + row));
-            threshold = Vector256.Create(0.17414111f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[2] >= (0.3539774, 1.6498305), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(0.3539774f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[4] >= (-0.9131101, -1.4577541, -0.30354235, 0.7942515), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(96 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-0.9131101f, -1.4577541f, -0.30354235f, 0.7942515f, 0.7942515f, 0.7942515f, 0.7942515f, 0.7942515f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[3] >= (1.1651139, 1.3384926, -1.7446384, 0.18843201, -0.13223271, -0.89685607, 0.9066644, 1.1903291), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(1.1651139f, 1.3384926f, -1.7446384f, 0.18843201f, -0.13223271f, -0.89685607f, 0.9066644f, 1.1903291f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 96 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-        }
+            // EncodeGroup: codes of 16 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                Vector512<int> node;
+                // Codebook 0: x[5], x[1], x[2], x[6]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(256 + row)), Vector512.Create(-0.81865203f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.5093399f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(64 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.9087464f, -1.3038828f, 1.9269587f, -1.3539847f, -1.3539847f, -1.3539847f, -1.3539847f, -1.3539847f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(320 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.38228193f, -0.5415875f, -0.34786466f, 0.4139471f, -0.10199462f, float.MaxValue, 0.80463284f, 1.2625505f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(0 + row));
+                // Codebook 1: x[8], x[6], x[5], x[8]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(448 + row)), Vector512.Create(float.MaxValue)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(320 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.7687888f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(256 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.08306542f, 0.17548694f, -1.861917f, 1.9201167f, 1.9201167f, 1.9201167f, 1.9201167f, 1.9201167f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(448 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.2171597f, 0.5805514f, 0.6871858f, 1.7537388f, 0.3192873f, -1.7252184f, 0.25707772f, 0.4349424f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(64 + row));
+                // Codebook 2: x[7], x[7], x[3], x[1]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(384 + row)), Vector512.Create(1.7065436f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(384 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.22426334f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(128 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.4468163f, -0.055379726f, float.MaxValue, 1.5329453f, 1.5329453f, 1.5329453f, 1.5329453f, 1.5329453f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.335021f, 0.8856262f, -1.9451628f, 0.55057025f, 0.42358613f, float.MaxValue, 1.5088117f, 1.4426341f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(128 + row));
+                // Codebook 3: x[8], x[2], x[4], x[3]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(448 + row)), Vector512.Create(0.17414111f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(64 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.3539774f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(192 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.9131101f, -1.4577541f, -0.30354235f, 0.7942515f, 0.7942515f, 0.7942515f, 0.7942515f, 0.7942515f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(128 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.1651139f, 1.3384926f, -1.7446384f, 0.18843201f, -0.13223271f, -0.89685607f, 0.9066644f, 1.1903291f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(192 + row));
+            }
 
-        // AggregateBlock: the sums of one output for the block's 32 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Avx2(ref byte block, ref byte table, ref int sums)
-        {
-            Vector256<ushort> low = Vector256<ushort>.Zero;
-            Vector256<ushort> high = Vector256<ushort>.Zero;
-            Vector256<byte> looked0;
-            // Codebook 0
-            looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector256.LoadUnsafe(ref block, (nuint)(0)));
-            low += Vector256.WidenLower(looked0);
-            high += Vector256.WidenUpper(looked0);
-            // Codebook 1
-            looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(16))), Vector256.LoadUnsafe(ref block, (nuint)(32)));
-            low += Vector256.WidenLower(looked0);
-            high += Vector256.WidenUpper(looked0);
-            // Codebook 2
-            looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(32))), Vector256.LoadUnsafe(ref block, (nuint)(64)));
-            low += Vector256.WidenLower(looked0);
-            high += Vector256.WidenUpper(looked0);
-            // Codebook 3
-            looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(48))), Vector256.LoadUnsafe(ref block, (nuint)(96)));
-            low += Vector256.WidenLower(looked0);
-            high += Vector256.WidenUpper(looked0);
-            // Rows 0..31 in order: low holds the first half, high the second.
-            Vector256.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
-            Vector256.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 8);
-            Vector256.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 16);
-            Vector256.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 24);
-        }
-
-        // EncodeGroup: codes of 4 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Vector128(ref float slots, ref byte block, nint row)
-        {
-            Vector128<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector128<int> node;
-            // Codebook 0
-            node = Vector128<int>.Zero;
-            // Level 0: x[5] >= -0.81865203.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Vector128.Create(-0.81865203f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[1] >= (-1.5093399, 0.11240899), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(0.11240899f), Vector128.Create(-1.5093399f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[2] >= (-0.9087464, -1.3038828, 1.9269587, -1.3539847), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(16 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(-1.3539847f), Vector128.Create(1.9269587f)), Vector128.ConditionalSelect(mask1, Vector128.Create(-1.3038828f), Vector128.Create(-0.9087464f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[6] >= (-0.38228193, -0.5415875, -0.34786466, 0.4139471, -0.10199462, 3.4028235E+38, 0.80463284, 1.2625505), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(80 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.2625505f), Vector128.Create(0.80463284f)), Vector128.ConditionalSelect(mask2, Vector128.Create(float.MaxValue), Vector128.Create(-0.10199462f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.4139471f), Vector128.Create(-0.34786466f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.5415875f), Vector128.Create(-0.38228193f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-            // Codebook 1
-            node = Vector128<int>.Zero;
-            // Level 0: x[8] >= 3.4028235E+38.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(112 + row));
-            threshold = Vector128.Create(float.MaxValue);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[6] >= (0.7687888, -1.1845788), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(80 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(-1.1845788f), Vector128.Create(0.7687888f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[5] >= (-0.08306542, 0.17548694, -1.861917, 1.9201167), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(1.9201167f), Vector128.Create(-1.861917f)), Vector128.ConditionalSelect(mask1, Vector128.Create(0.17548694f), Vector128.Create(-0.08306542f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[8] >= (1.2171597, 0.5805514, 0.6871858, 1.7537388, 0.3192873, -1.7252184, 0.25707772, 0.4349424), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(112 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.4349424f), Vector128.Create(0.25707772f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.7252184f), Vector128.Create(0.3192873f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.7537388f), Vector128.Create(0.6871858f)), Vector128.ConditionalSelect(mask2, Vector128.Create(0.5805514f), Vector128.Create(1.2171597f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 16 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-            // Codebook 2
-            node = Vector128<int>.Zero;
-            // Level 0: x[7] >= 1.7065436.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(96 + row));
-            threshold = Vector128.Create(1.7065436f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[7] >= (0.22426334, -1.3373479), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(96 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(-1.3373479f), Vector128.Create(0.22426334f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[3] >= (-1.4468163, -0.055379726, 3.4028235E+38, 1.5329453), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(1.5329453f), Vector128.Create(float.MaxValue)), Vector128.ConditionalSelect(mask1, Vector128.Create(-0.055379726f), Vector128.Create(-1.4468163f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[1] >= (-1.335021, 0.8856262, -1.9451628, 0.55057025, 0.42358613, 3.4028235E+38, 1.5088117, 1.4426341), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.4426341f), Vector128.Create(1.5088117f)), Vector128.ConditionalSelect(mask2, Vector128.Create(float.MaxValue), Vector128.Create(0.42358613f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.55057025f), Vector128.Create(-1.9451628f)), Vector128.ConditionalSelect(mask2, Vector128.Create(0.8856262f), Vector128.Create(-1.335021f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 32 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-            // Codebook 3
-            node = Vector128<int>.Zero;
-            // Level 0: x[8] >= 0.17414111.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(112 + row));
-            threshold = Vector128.Create(0.17414111f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[2] >= (0.3539774, 1.6498305), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(16 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(1.6498305f), Vector128.Create(0.3539774f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[4] >= (-0.9131101, -1.4577541, -0.30354235, 0.7942515), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(48 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(0.7942515f), Vector128.Create(-0.30354235f)), Vector128.ConditionalSelect(mask1, Vector128.Create(-1.4577541f), Vector128.Create(-0.9131101f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[3] >= (1.1651139, 1.3384926, -1.7446384, 0.18843201, -0.13223271, -0.89685607, 0.9066644, 1.1903291), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.1903291f), Vector128.Create(0.9066644f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.89685607f), Vector128.Create(-0.13223271f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.18843201f), Vector128.Create(-1.7446384f)), Vector128.ConditionalSelect(mask2, Vector128.Create(1.3384926f), Vector128.Create(1.1651139f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 48 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-        }
-
-        // AggregateBlock: the sums of one output for the block's 16 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Vector128(ref byte block, ref byte table, ref int sums)
-        {
-            Vector128<ushort> low = Vector128<ushort>.Zero;
-            Vector128<ushort> high = Vector128<ushort>.Zero;
-            Vector128<byte> looked0;
-            // Codebook 0
-            looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(0)), Vector128.LoadUnsafe(ref block, (nuint)(0)));
-            low += Vector128.WidenLower(looked0);
-            high += Vector128.WidenUpper(looked0);
-            // Codebook 1
-            looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(16)), Vector128.LoadUnsafe(ref block, (nuint)(16)));
-            low += Vector128.WidenLower(looked0);
-            high += Vector128.WidenUpper(looked0);
-            // Codebook 2
-            looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(32)), Vector128.LoadUnsafe(ref block, (nuint)(32)));
-            low += Vector128.WidenLower(looked0);
-            high += Vector128.WidenUpper(looked0);
-            // Codebook 3
-            looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(48)), Vector128.LoadUnsafe(ref block, (nuint)(48)));
-            low += Vector128.WidenLower(looked0);
-            high += Vector128.WidenUpper(looked0);
-            // Rows 0..15 in order: low holds the first half, high the second.
-            Vector128.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
-            Vector128.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 4);
-            Vector128.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 8);
-            Vector128.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 12);
-        }
-
-        // EncodeGroup on one row: each codebook's tree as nested decisions (>= goes right; NaN goes left).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Scalar(ref float slots, ref byte block)
-        {
-            // Codebook 0
-            if (Unsafe.Add(ref slots, 4) >= -0.81865203f) // x[5]
+            // AggregateBlock: the sums of one output for the block's 64 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
             {
-                if (Unsafe.Add(ref slots, 0) >= 0.11240899f) // x[1]
-                {
-                    if (Unsafe.Add(ref slots, 1) >= -1.3539847f) // x[2]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 5) >= 1.2625505f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 5) >= 0.80463284f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 1) >= 1.9269587f) // x[2]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 5) >= float.MaxValue ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 5) >= -0.10199462f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 0) >= -1.5093399f) // x[1]
-                {
-                    if (Unsafe.Add(ref slots, 1) >= -1.3038828f) // x[2]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 5) >= 0.4139471f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 5) >= -0.34786466f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 1) >= -0.9087464f) // x[2]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 5) >= -0.5415875f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 5) >= -0.38228193f ? (byte)1 : (byte)0;
-                    }
-                }
-            }
-            // Codebook 1
-            if (Unsafe.Add(ref slots, 7) >= float.MaxValue) // x[8]
-            {
-                if (Unsafe.Add(ref slots, 5) >= -1.1845788f) // x[6]
-                {
-                    if (Unsafe.Add(ref slots, 4) >= 1.9201167f) // x[5]
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 7) >= 0.4349424f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 7) >= 0.25707772f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 4) >= -1.861917f) // x[5]
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 7) >= -1.7252184f ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 7) >= 0.3192873f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 5) >= 0.7687888f) // x[6]
-                {
-                    if (Unsafe.Add(ref slots, 4) >= 0.17548694f) // x[5]
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 7) >= 1.7537388f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 7) >= 0.6871858f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 4) >= -0.08306542f) // x[5]
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 7) >= 0.5805514f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 7) >= 1.2171597f ? (byte)1 : (byte)0;
-                    }
-                }
-            }
-            // Codebook 2
-            if (Unsafe.Add(ref slots, 6) >= 1.7065436f) // x[7]
-            {
-                if (Unsafe.Add(ref slots, 6) >= -1.3373479f) // x[7]
-                {
-                    if (Unsafe.Add(ref slots, 2) >= 1.5329453f) // x[3]
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 0) >= 1.4426341f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 0) >= 1.5088117f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 2) >= float.MaxValue) // x[3]
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 0) >= float.MaxValue ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 0) >= 0.42358613f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 6) >= 0.22426334f) // x[7]
-                {
-                    if (Unsafe.Add(ref slots, 2) >= -0.055379726f) // x[3]
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 0) >= 0.55057025f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 0) >= -1.9451628f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 2) >= -1.4468163f) // x[3]
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 0) >= 0.8856262f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 0) >= -1.335021f ? (byte)1 : (byte)0;
-                    }
-                }
-            }
-            // Codebook 3
-            if (Unsafe.Add(ref slots, 7) >= 0.17414111f) // x[8]
-            {
-                if (Unsafe.Add(ref slots, 1) >= 1.6498305f) // x[2]
-                {
-                    if (Unsafe.Add(ref slots, 3) >= 0.7942515f) // x[4]
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 2) >= 1.1903291f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 2) >= 0.9066644f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 3) >= -0.30354235f) // x[4]
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 2) >= -0.89685607f ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 2) >= -0.13223271f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 1) >= 0.3539774f) // x[2]
-                {
-                    if (Unsafe.Add(ref slots, 3) >= -1.4577541f) // x[4]
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 2) >= 0.18843201f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 2) >= -1.7446384f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 3) >= -0.9131101f) // x[4]
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 2) >= 1.3384926f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 2) >= 1.1651139f ? (byte)1 : (byte)0;
-                    }
-                }
+                Vector512<ushort> low = Vector512<ushort>.Zero;
+                Vector512<ushort> high = Vector512<ushort>.Zero;
+                Vector512<byte> looked0;
+                // Codebook 0
+                looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector512.LoadUnsafe(ref block, (nuint)(0)));
+                low += Vector512.WidenLower(looked0);
+                high += Vector512.WidenUpper(looked0);
+                // Codebook 1
+                looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(16))), Vector512.LoadUnsafe(ref block, (nuint)(64)));
+                low += Vector512.WidenLower(looked0);
+                high += Vector512.WidenUpper(looked0);
+                // Codebook 2
+                looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(32))), Vector512.LoadUnsafe(ref block, (nuint)(128)));
+                low += Vector512.WidenLower(looked0);
+                high += Vector512.WidenUpper(looked0);
+                // Codebook 3
+                looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(48))), Vector512.LoadUnsafe(ref block, (nuint)(192)));
+                low += Vector512.WidenLower(looked0);
+                high += Vector512.WidenUpper(looked0);
+                // Rows 0..63 in order: low holds the first half, high the second.
+                Vector512.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
+                Vector512.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 16);
+                Vector512.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 32);
+                Vector512.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 48);
             }
         }
 
-        // AggregateBlock on one row: the looked-up table entries of one output, summed.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Scalar(ref byte block, ref byte table, ref int sums)
+        // Avx2 path: blocks of 32 rows, groups of 8.
+        private readonly struct Avx2Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
-            int sum = 0;
-            int looked0;
-            // Codebook 0
-            looked0 = Unsafe.Add(ref table, 0 + Unsafe.Add(ref block, 0));
-            sum += looked0;
-            // Codebook 1
-            looked0 = Unsafe.Add(ref table, 16 + Unsafe.Add(ref block, 1));
-            sum += looked0;
-            // Codebook 2
-            looked0 = Unsafe.Add(ref table, 32 + Unsafe.Add(ref block, 2));
-            sum += looked0;
-            // Codebook 3
-            looked0 = Unsafe.Add(ref table, 48 + Unsafe.Add(ref block, 3));
-            sum += looked0;
-            sums = sum;
+            public int BlockRows => 32;
+
+            public int GroupRows => 8;
+
+            // EncodeGroup: codes of 8 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                Vector256<int> node;
+                // Codebook 0: x[5], x[1], x[2], x[6]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(128 + row)), Vector256.Create(-0.81865203f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx2.PermuteVar8x32(Vector256.Create(-1.5093399f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f, 0.11240899f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(32 + row)), Avx2.PermuteVar8x32(Vector256.Create(-0.9087464f, -1.3038828f, 1.9269587f, -1.3539847f, -1.3539847f, -1.3539847f, -1.3539847f, -1.3539847f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(160 + row)), Avx2.PermuteVar8x32(Vector256.Create(-0.38228193f, -0.5415875f, -0.34786466f, 0.4139471f, -0.10199462f, float.MaxValue, 0.80463284f, 1.2625505f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+                // Codebook 1: x[8], x[6], x[5], x[8]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(224 + row)), Vector256.Create(float.MaxValue)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(160 + row)), Avx2.PermuteVar8x32(Vector256.Create(0.7687888f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f, -1.1845788f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(128 + row)), Avx2.PermuteVar8x32(Vector256.Create(-0.08306542f, 0.17548694f, -1.861917f, 1.9201167f, 1.9201167f, 1.9201167f, 1.9201167f, 1.9201167f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(224 + row)), Avx2.PermuteVar8x32(Vector256.Create(1.2171597f, 0.5805514f, 0.6871858f, 1.7537388f, 0.3192873f, -1.7252184f, 0.25707772f, 0.4349424f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 32 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+                // Codebook 2: x[7], x[7], x[3], x[1]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(192 + row)), Vector256.Create(1.7065436f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(192 + row)), Avx2.PermuteVar8x32(Vector256.Create(0.22426334f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f, -1.3373479f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(64 + row)), Avx2.PermuteVar8x32(Vector256.Create(-1.4468163f, -0.055379726f, float.MaxValue, 1.5329453f, 1.5329453f, 1.5329453f, 1.5329453f, 1.5329453f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx2.PermuteVar8x32(Vector256.Create(-1.335021f, 0.8856262f, -1.9451628f, 0.55057025f, 0.42358613f, float.MaxValue, 1.5088117f, 1.4426341f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 64 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+                // Codebook 3: x[8], x[2], x[4], x[3]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(224 + row)), Vector256.Create(0.17414111f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(32 + row)), Avx2.PermuteVar8x32(Vector256.Create(0.3539774f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f, 1.6498305f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(96 + row)), Avx2.PermuteVar8x32(Vector256.Create(-0.9131101f, -1.4577541f, -0.30354235f, 0.7942515f, 0.7942515f, 0.7942515f, 0.7942515f, 0.7942515f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(64 + row)), Avx2.PermuteVar8x32(Vector256.Create(1.1651139f, 1.3384926f, -1.7446384f, 0.18843201f, -0.13223271f, -0.89685607f, 0.9066644f, 1.1903291f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 96 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+            }
+
+            // AggregateBlock: the sums of one output for the block's 32 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                Vector256<ushort> low = Vector256<ushort>.Zero;
+                Vector256<ushort> high = Vector256<ushort>.Zero;
+                Vector256<byte> looked0;
+                // Codebook 0
+                looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector256.LoadUnsafe(ref block, (nuint)(0)));
+                low += Vector256.WidenLower(looked0);
+                high += Vector256.WidenUpper(looked0);
+                // Codebook 1
+                looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(16))), Vector256.LoadUnsafe(ref block, (nuint)(32)));
+                low += Vector256.WidenLower(looked0);
+                high += Vector256.WidenUpper(looked0);
+                // Codebook 2
+                looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(32))), Vector256.LoadUnsafe(ref block, (nuint)(64)));
+                low += Vector256.WidenLower(looked0);
+                high += Vector256.WidenUpper(looked0);
+                // Codebook 3
+                looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(48))), Vector256.LoadUnsafe(ref block, (nuint)(96)));
+                low += Vector256.WidenLower(looked0);
+                high += Vector256.WidenUpper(looked0);
+                // Rows 0..31 in order: low holds the first half, high the second.
+                Vector256.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
+                Vector256.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 8);
+                Vector256.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 16);
+                Vector256.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 24);
+            }
+        }
+
+        // Vector128 path: blocks of 16 rows, groups of 4.
+        private readonly struct Vector128Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
+        {
+            public int BlockRows => 16;
+
+            public int GroupRows => 4;
+
+            // EncodeGroup: codes of 4 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                Vector128<int> node;
+                Vector128<float> mask0, mask1, mask2;
+                // Codebook 0: x[5], x[1], x[2], x[6]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(64 + row)), Vector128.Create(-0.81865203f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(0 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(0.11240899f), Vector128.Create(-1.5093399f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(16 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(-1.3539847f), Vector128.Create(1.9269587f)), Vector128.ConditionalSelect(mask1, Vector128.Create(-1.3038828f), Vector128.Create(-0.9087464f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(80 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.2625505f), Vector128.Create(0.80463284f)), Vector128.ConditionalSelect(mask2, Vector128.Create(float.MaxValue), Vector128.Create(-0.10199462f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.4139471f), Vector128.Create(-0.34786466f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.5415875f), Vector128.Create(-0.38228193f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+                // Codebook 1: x[8], x[6], x[5], x[8]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(112 + row)), Vector128.Create(float.MaxValue))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(80 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(-1.1845788f), Vector128.Create(0.7687888f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(64 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(1.9201167f), Vector128.Create(-1.861917f)), Vector128.ConditionalSelect(mask1, Vector128.Create(0.17548694f), Vector128.Create(-0.08306542f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(112 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.4349424f), Vector128.Create(0.25707772f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.7252184f), Vector128.Create(0.3192873f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.7537388f), Vector128.Create(0.6871858f)), Vector128.ConditionalSelect(mask2, Vector128.Create(0.5805514f), Vector128.Create(1.2171597f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 16 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+                // Codebook 2: x[7], x[7], x[3], x[1]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(96 + row)), Vector128.Create(1.7065436f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(96 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(-1.3373479f), Vector128.Create(0.22426334f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(32 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(1.5329453f), Vector128.Create(float.MaxValue)), Vector128.ConditionalSelect(mask1, Vector128.Create(-0.055379726f), Vector128.Create(-1.4468163f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(0 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.4426341f), Vector128.Create(1.5088117f)), Vector128.ConditionalSelect(mask2, Vector128.Create(float.MaxValue), Vector128.Create(0.42358613f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.55057025f), Vector128.Create(-1.9451628f)), Vector128.ConditionalSelect(mask2, Vector128.Create(0.8856262f), Vector128.Create(-1.335021f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 32 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+                // Codebook 3: x[8], x[2], x[4], x[3]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(112 + row)), Vector128.Create(0.17414111f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(16 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(1.6498305f), Vector128.Create(0.3539774f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(48 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(0.7942515f), Vector128.Create(-0.30354235f)), Vector128.ConditionalSelect(mask1, Vector128.Create(-1.4577541f), Vector128.Create(-0.9131101f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(32 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.1903291f), Vector128.Create(0.9066644f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.89685607f), Vector128.Create(-0.13223271f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.18843201f), Vector128.Create(-1.7446384f)), Vector128.ConditionalSelect(mask2, Vector128.Create(1.3384926f), Vector128.Create(1.1651139f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 48 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+            }
+
+            // AggregateBlock: the sums of one output for the block's 16 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                Vector128<ushort> low = Vector128<ushort>.Zero;
+                Vector128<ushort> high = Vector128<ushort>.Zero;
+                Vector128<byte> looked0;
+                // Codebook 0
+                looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(0)), Vector128.LoadUnsafe(ref block, (nuint)(0)));
+                low += Vector128.WidenLower(looked0);
+                high += Vector128.WidenUpper(looked0);
+                // Codebook 1
+                looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(16)), Vector128.LoadUnsafe(ref block, (nuint)(16)));
+                low += Vector128.WidenLower(looked0);
+                high += Vector128.WidenUpper(looked0);
+                // Codebook 2
+                looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(32)), Vector128.LoadUnsafe(ref block, (nuint)(32)));
+                low += Vector128.WidenLower(looked0);
+                high += Vector128.WidenUpper(looked0);
+                // Codebook 3
+                looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(48)), Vector128.LoadUnsafe(ref block, (nuint)(48)));
+                low += Vector128.WidenLower(looked0);
+                high += Vector128.WidenUpper(looked0);
+                // Rows 0..15 in order: low holds the first half, high the second.
+                Vector128.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
+                Vector128.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 4);
+                Vector128.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 8);
+                Vector128.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 12);
+            }
+        }
+
+        // Scalar path: blocks of one row.
+        private readonly struct ScalarSteps : global::KernelCompiler.Runtime.IBlockKernelSteps
+        {
+            public int BlockRows => 1;
+
+            public int GroupRows => 1;
+
+            // EncodeGroup on one row (row is always 0): each codebook's tree as nested decisions (>= goes right; NaN goes left).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                // Codebook 0: x[5], x[1], x[2], x[6]
+                Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 4) >= -0.81865203f
+                    ? (Unsafe.Add(ref slots, 0) >= 0.11240899f
+                        ? (Unsafe.Add(ref slots, 1) >= -1.3539847f ? (Unsafe.Add(ref slots, 5) >= 1.2625505f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 5) >= 0.80463284f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 1) >= 1.9269587f ? (Unsafe.Add(ref slots, 5) >= float.MaxValue ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 5) >= -0.10199462f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 0) >= -1.5093399f
+                        ? (Unsafe.Add(ref slots, 1) >= -1.3038828f ? (Unsafe.Add(ref slots, 5) >= 0.4139471f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 5) >= -0.34786466f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 1) >= -0.9087464f ? (Unsafe.Add(ref slots, 5) >= -0.5415875f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 5) >= -0.38228193f ? (byte)1 : (byte)0)));
+                // Codebook 1: x[8], x[6], x[5], x[8]
+                Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 7) >= float.MaxValue
+                    ? (Unsafe.Add(ref slots, 5) >= -1.1845788f
+                        ? (Unsafe.Add(ref slots, 4) >= 1.9201167f ? (Unsafe.Add(ref slots, 7) >= 0.4349424f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 7) >= 0.25707772f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 4) >= -1.861917f ? (Unsafe.Add(ref slots, 7) >= -1.7252184f ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 7) >= 0.3192873f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 5) >= 0.7687888f
+                        ? (Unsafe.Add(ref slots, 4) >= 0.17548694f ? (Unsafe.Add(ref slots, 7) >= 1.7537388f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 7) >= 0.6871858f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 4) >= -0.08306542f ? (Unsafe.Add(ref slots, 7) >= 0.5805514f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 7) >= 1.2171597f ? (byte)1 : (byte)0)));
+                // Codebook 2: x[7], x[7], x[3], x[1]
+                Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 6) >= 1.7065436f
+                    ? (Unsafe.Add(ref slots, 6) >= -1.3373479f
+                        ? (Unsafe.Add(ref slots, 2) >= 1.5329453f ? (Unsafe.Add(ref slots, 0) >= 1.4426341f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 0) >= 1.5088117f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 2) >= float.MaxValue ? (Unsafe.Add(ref slots, 0) >= float.MaxValue ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 0) >= 0.42358613f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 6) >= 0.22426334f
+                        ? (Unsafe.Add(ref slots, 2) >= -0.055379726f ? (Unsafe.Add(ref slots, 0) >= 0.55057025f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 0) >= -1.9451628f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 2) >= -1.4468163f ? (Unsafe.Add(ref slots, 0) >= 0.8856262f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 0) >= -1.335021f ? (byte)1 : (byte)0)));
+                // Codebook 3: x[8], x[2], x[4], x[3]
+                Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 7) >= 0.17414111f
+                    ? (Unsafe.Add(ref slots, 1) >= 1.6498305f
+                        ? (Unsafe.Add(ref slots, 3) >= 0.7942515f ? (Unsafe.Add(ref slots, 2) >= 1.1903291f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 2) >= 0.9066644f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 3) >= -0.30354235f ? (Unsafe.Add(ref slots, 2) >= -0.89685607f ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 2) >= -0.13223271f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 1) >= 0.3539774f
+                        ? (Unsafe.Add(ref slots, 3) >= -1.4577541f ? (Unsafe.Add(ref slots, 2) >= 0.18843201f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 2) >= -1.7446384f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 3) >= -0.9131101f ? (Unsafe.Add(ref slots, 2) >= 1.3384926f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 2) >= 1.1651139f ? (byte)1 : (byte)0)));
+            }
+
+            // AggregateBlock on one row: the looked-up table entries of one output, summed.
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                int sum = 0;
+                int looked0;
+                // Codebook 0
+                looked0 = Unsafe.Add(ref table, 0 + Unsafe.Add(ref block, 0));
+                sum += looked0;
+                // Codebook 1
+                looked0 = Unsafe.Add(ref table, 16 + Unsafe.Add(ref block, 1));
+                sum += looked0;
+                // Codebook 2
+                looked0 = Unsafe.Add(ref table, 32 + Unsafe.Add(ref block, 2));
+                sum += looked0;
+                // Codebook 3
+                looked0 = Unsafe.Add(ref table, 48 + Unsafe.Add(ref block, 3));
+                sum += looked0;
+                sums = sum;
+            }
         }
 
         // Input column of each slot.
@@ -1239,5 +569,9 @@ namespace Snapshots
 
         // The fused path's tables [output][group of four codebooks][64]: the same bytes.
         private static ReadOnlySpan<byte> FusedTables => Tables;
+
+        // The model as the runtime reads it; declared after the data it copies (static fields initialise in order).
+        internal static readonly global::KernelCompiler.Runtime.KernelRuntimeModel Model = new global::KernelCompiler.Runtime.KernelRuntimeModel(
+            1, InputDimension, Codebooks, OutputDimension, global::KernelCompiler.LutAggregation.Exact, SlotDimensions, Tables, Steps, Offsets);
     }
 }

@@ -50,54 +50,54 @@ namespace Snapshots
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Encode(ReadOnlySpan<float> x, Span<byte> codes)
         {
-            int rows = C4_M3_D10KernelSteps.RowsOf(x);
-            C4_M3_D10KernelSteps.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
-            C4_M3_D10KernelSteps.Run(C4_M3_D10KernelSteps.KernelOperation.Encode, x, default, rows, false, codes, default, default);
+            int rows = C4_M3_D10KernelSteps.Model.RowsOf(x);
+            C4_M3_D10KernelSteps.Model.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
+            C4_M3_D10KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Encode, x, default, rows, false, codes, default, default);
         }
 
         /// <summary>Encodes column-major rows (D × N) into <paramref name="codes"/> (N × C).</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void EncodeColumnMajor(ReadOnlySpan<float> x, Span<byte> codes)
         {
-            int rows = C4_M3_D10KernelSteps.RowsOf(x);
-            C4_M3_D10KernelSteps.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
-            C4_M3_D10KernelSteps.Run(C4_M3_D10KernelSteps.KernelOperation.Encode, x, default, rows, true, codes, default, default);
+            int rows = C4_M3_D10KernelSteps.Model.RowsOf(x);
+            C4_M3_D10KernelSteps.Model.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
+            C4_M3_D10KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Encode, x, default, rows, true, codes, default, default);
         }
 
         /// <summary>The integer sums S (N × M) of the table entries that <paramref name="codes"/> select.</summary>
         /// <exception cref="ArgumentException"><paramref name="codes"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>
         public static void Aggregate(ReadOnlySpan<byte> codes, Span<int> sums)
         {
-            int rows = C4_M3_D10KernelSteps.CheckCodes(codes);
-            C4_M3_D10KernelSteps.CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));
-            C4_M3_D10KernelSteps.Run(C4_M3_D10KernelSteps.KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
+            int rows = C4_M3_D10KernelSteps.Model.CheckCodes(codes);
+            C4_M3_D10KernelSteps.Model.CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));
+            C4_M3_D10KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
         }
 
         /// <summary>Approximates <c>x · B</c> for row-major rows: <paramref name="destination"/> is N × M.</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Multiply(ReadOnlySpan<float> x, Span<float> destination)
         {
-            int rows = C4_M3_D10KernelSteps.RowsOf(x);
-            C4_M3_D10KernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            C4_M3_D10KernelSteps.Run(C4_M3_D10KernelSteps.KernelOperation.Multiply, x, default, rows, false, default, default, destination);
+            int rows = C4_M3_D10KernelSteps.Model.RowsOf(x);
+            C4_M3_D10KernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            C4_M3_D10KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Multiply, x, default, rows, false, default, default, destination);
         }
 
         /// <summary>Approximates <c>x · B</c> for column-major rows (D × N); <paramref name="destination"/> is row-major N × M.</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void MultiplyColumnMajor(ReadOnlySpan<float> x, Span<float> destination)
         {
-            int rows = C4_M3_D10KernelSteps.RowsOf(x);
-            C4_M3_D10KernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            C4_M3_D10KernelSteps.Run(C4_M3_D10KernelSteps.KernelOperation.Multiply, x, default, rows, true, default, default, destination);
+            int rows = C4_M3_D10KernelSteps.Model.RowsOf(x);
+            C4_M3_D10KernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            C4_M3_D10KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Multiply, x, default, rows, true, default, default, destination);
         }
 
         /// <summary>Dequantised outputs (N × M) for codes produced by <see cref="Encode"/>.</summary>
         /// <exception cref="ArgumentException"><paramref name="codes"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>
         public static void Multiply(ReadOnlySpan<byte> codes, Span<float> destination)
         {
-            int rows = C4_M3_D10KernelSteps.CheckCodes(codes);
-            C4_M3_D10KernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            C4_M3_D10KernelSteps.Run(C4_M3_D10KernelSteps.KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
+            int rows = C4_M3_D10KernelSteps.Model.CheckCodes(codes);
+            C4_M3_D10KernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            C4_M3_D10KernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
         }
     }
 
@@ -110,373 +110,34 @@ namespace Snapshots
         private const int OutputDimension = 3;
         private const int Codebooks = 4;
 
-        // Distinct split dimensions (slots): the only input columns the encoder reads.
-        private const int SlotCount = 7;
-
-        internal static int RowsOf(ReadOnlySpan<float> x)
-        {
-            if (x.Length % InputDimension != 0)
-            {
-                throw new ArgumentException(
-                    "Input length " + x.Length + " is not a whole number of rows of " + InputDimension + " values.", nameof(x));
-            }
-
-            return x.Length / InputDimension;
-        }
-
-        // A code outside 0..15 would index past a 16-entry table: refused here, so no step has to.
-        internal static int CheckCodes(ReadOnlySpan<byte> codes)
-        {
-            if (codes.Length % Codebooks != 0)
-            {
-                throw new ArgumentException(
-                    "Codes length " + codes.Length + " is not a whole number of rows of " + Codebooks + " codes.", nameof(codes));
-            }
-
-            int bad = codes.IndexOfAnyInRange((byte)16, byte.MaxValue);
-            if (bad >= 0)
-            {
-                throw new ArgumentException(
-                    "Code " + codes[bad] + " at index " + bad + " is outside 0..15.", nameof(codes));
-            }
-
-            return codes.Length / Codebooks;
-        }
-
-        internal static void CheckDestination(int length, long required, string name)
-        {
-            if (length < required)
-            {
-                throw new ArgumentException(
-                    "Destination is too short: " + length + " elements for " + required + " results.", name);
-            }
-        }
-
-        internal enum KernelOperation
-        {
-            Encode,
-            Aggregate,
-            Multiply,
-            MultiplyCodes,
-        }
-
-        // Whole blocks on the widest supported path, then each narrower one, then single rows.
-        internal static void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
+        // Whole blocks on the widest supported path, then each narrower one, then single rows: the block loop is
+        // KernelCompiler.Runtime's, the steps of each path are below.
+        internal static void Run(global::KernelCompiler.Runtime.KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int row = 0;
             if (global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)
             {
                 // The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.
-                row = operation switch
-                {
-                    KernelOperation.Encode => global::KernelCompiler.Runtime.FusedKernelRuntime.Encode(default(FusedSteps), InputDimension, Codebooks, x, rows, columnMajor, codes),
-                    KernelOperation.Aggregate => global::KernelCompiler.Runtime.FusedKernelRuntime.AggregateAverage(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, sums),
-                    KernelOperation.Multiply => global::KernelCompiler.Runtime.FusedKernelRuntime.MultiplyAverage(default(FusedSteps), InputDimension, Codebooks, OutputDimension, x, rows, columnMajor, Steps, Offsets, destination),
-                    _ => global::KernelCompiler.Runtime.FusedKernelRuntime.MultiplyCodesAverage(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, Steps, Offsets, destination),
-                };
+                row = global::KernelCompiler.Runtime.FusedKernelRuntime.Run(default(FusedSteps), Model, operation, x, codesIn, rows, columnMajor, codes, sums, destination);
             }
 
             if (Avx512BW.IsSupported)
             {
-                row = Blocks_Avx512(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx512Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
             if (Avx2.IsSupported)
             {
-                row = Blocks_Avx2(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx2Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
             if (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported)
             {
-                row = Blocks_Vector128(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Vector128Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
-            row = Blocks_Scalar(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
-        }
-
-        // Avx512 path: blocks of 64 rows, groups of 16.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Avx512(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 64;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 16)
-                    {
-                        EncodeGroup_Avx512(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Avx512(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Avx2 path: blocks of 32 rows, groups of 8.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Avx2(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 32;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 8)
-                    {
-                        EncodeGroup_Avx2(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Avx2(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Vector128 path: blocks of 16 rows, groups of 4.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Vector128(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 16;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 4)
-                    {
-                        EncodeGroup_Vector128(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Vector128(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Scalar path: blocks of one row.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Scalar(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 1;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    EncodeGroup_Scalar(ref slotsRef, ref blockRef);
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Scalar(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // GatherSlots: the block's values of each split dimension, column-major (slot s at s * count).
-        private static void GatherSlots(ReadOnlySpan<float> x, int rows, int row, int count, bool columnMajor, Span<float> slots)
-        {
-            ReadOnlySpan<int> dimensions = SlotDimensions;
-            for (int s = 0; s < dimensions.Length; s++)
-            {
-                Span<float> slot = slots.Slice(s * count, count);
-                if (columnMajor)
-                {
-                    x.Slice(dimensions[s] * rows + row, count).CopyTo(slot);
-                }
-                else
-                {
-                    for (int r = 0; r < count; r++)
-                    {
-                        slot[r] = x[(row + r) * InputDimension + dimensions[s]];
-                    }
-                }
-            }
-        }
-
-        // Codes are row-major (N × C) outside and codebook-major (C × count) in a block.
-        private static void LoadCodes(ReadOnlySpan<byte> codes, int row, int count, Span<byte> block)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                for (int c = 0; c < Codebooks; c++)
-                {
-                    block[c * count + r] = codes[(row + r) * Codebooks + c];
-                }
-            }
-        }
-
-        private static void StoreCodes(ReadOnlySpan<byte> block, int row, int count, Span<byte> codes)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                for (int c = 0; c < Codebooks; c++)
-                {
-                    codes[(row + r) * Codebooks + c] = block[c * count + r];
-                }
-            }
-        }
-
-        private static void StoreSums(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<int> sums)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                sums[(row + r) * OutputDimension + output] = rowSums[r];
-            }
-        }
-
-        // One fused multiply-add per value, as the reference does, so outputs agree bit for bit.
-        private static void StoreOutputs(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<float> destination)
-        {
-            float step = Steps[output];
-            float offset = Offsets[output];
-            for (int r = 0; r < count; r++)
-            {
-                destination[(row + r) * OutputDimension + output] = MathF.FusedMultiplyAdd(rowSums[r], step, offset);
-            }
+            row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(ScalarSteps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
         }
 
         // The 128-bit path's two instructions that differ between x86 and Arm64.
@@ -627,607 +288,276 @@ namespace Snapshots
             }
         }
 
-        // EncodeGroup: codes of 16 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Avx512(ref float slots, ref byte block, nint row)
+        // Avx512 path: blocks of 64 rows, groups of 16.
+        private readonly struct Avx512Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
-            Vector512<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector512<int> node;
-            // Codebook 0
-            node = Vector512<int>.Zero;
-            // Level 0: x[0] >= 1.6613452.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Vector512.Create(1.6613452f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[5] >= (0.039479647, 1.0937557), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.039479647f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[9] >= (0.48863706, 1.2688493, 0.40539056, 1.8674536), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(384 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.48863706f, 1.2688493f, 0.40539056f, 1.8674536f, 1.8674536f, 1.8674536f, 1.8674536f, 1.8674536f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[9] >= (0.67134535, -0.44130498, -0.17451258, -0.86005765, -1.8307823, -1.3553843, -1.6636981, 1.5400183), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(384 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.67134535f, -0.44130498f, -0.17451258f, -0.86005765f, -1.8307823f, -1.3553843f, -1.6636981f, 1.5400183f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(0 + row));
-            // Codebook 1
-            node = Vector512<int>.Zero;
-            // Level 0: x[4] >= 0.8314524.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(128 + row));
-            threshold = Vector512.Create(0.8314524f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[5] >= (-0.6559013, 1.7197363), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.6559013f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[0] >= (0.9903946, -0.75356257, -0.68131495, 0.45037073), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.9903946f, -0.75356257f, -0.68131495f, 0.45037073f, 0.45037073f, 0.45037073f, 0.45037073f, 0.45037073f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[4] >= (-0.10565364, 1.9606142, -0.35296643, -1.031191, 0.901317, -0.78748125, -1.7279884, 1.1267304), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(128 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.10565364f, 1.9606142f, -0.35296643f, -1.031191f, 0.901317f, -0.78748125f, -1.7279884f, 1.1267304f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(64 + row));
-            // Codebook 2
-            node = Vector512<int>.Zero;
-            // Level 0: x[9] >= 0.4476274.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(384 + row));
-            threshold = Vector512.Create(0.4476274f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[1] >= (-0.4678847, 3.4028235E+38), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.4678847f, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[0] >= (1.565693, 0.791681, -0.3204576, 1.9643428), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.565693f, 0.791681f, -0.3204576f, 1.9643428f, 1.9643428f, 1.9643428f, 1.9643428f, 1.9643428f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[9] >= (0.5613238, 0.31908366, -1.2347488, 0.63299584, -1.9827124, 0.6296563, -1.4247105, 0.38922614), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(384 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.5613238f, 0.31908366f, -1.2347488f, 0.63299584f, -1.9827124f, 0.6296563f, -1.4247105f, 0.38922614f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(128 + row));
-            // Codebook 3
-            node = Vector512<int>.Zero;
-            // Level 0: x[6] >= -1.6089193.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(256 + row));
-            threshold = Vector512.Create(-1.6089193f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[7] >= (-1.8960277, 1.2459012), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(320 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.8960277f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[1] >= (-1.7984576, 0.30432823, 0.32865337, -0.8310668), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.7984576f, 0.30432823f, 0.32865337f, -0.8310668f, -0.8310668f, -0.8310668f, -0.8310668f, -0.8310668f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[0] >= (1.9674911, -0.9955338, -1.6600068, 0.89343506, 1.5067605, -1.5062654, 0.43033972, 0.90245897), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.9674911f, -0.9955338f, -1.6600068f, 0.89343506f, 1.5067605f, -1.5062654f, 0.43033972f, 0.90245897f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(192 + row));
-        }
+            public int BlockRows => 64;
 
-        // AggregateBlock: the sums of one output for the block's 64 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Avx512(ref byte block, ref byte table, ref int sums)
-        {
-            Vector512<ushort> low = Vector512<ushort>.Zero;
-            Vector512<ushort> high = Vector512<ushort>.Zero;
-            Vector512<byte> looked0, looked1, looked2, looked3;
-            // Codebooks 0..3
-            looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector512.LoadUnsafe(ref block, (nuint)(0)));
-            looked1 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(16))), Vector512.LoadUnsafe(ref block, (nuint)(64)));
-            looked2 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(32))), Vector512.LoadUnsafe(ref block, (nuint)(128)));
-            looked3 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(48))), Vector512.LoadUnsafe(ref block, (nuint)(192)));
-            looked0 = Avx512BW.Average(looked0, looked1);
-            looked1 = Avx512BW.Average(looked2, looked3);
-            looked0 = Avx512BW.Average(looked0, looked1);
-            low += Vector512.WidenLower(looked0);
-            high += Vector512.WidenUpper(looked0);
-            // Rows 0..63 in order: low holds the first half, high the second.
-            (Vector512.WidenLower(low).AsInt32() * 4 - Vector512.Create(2)).StoreUnsafe(ref sums, 0);
-            (Vector512.WidenUpper(low).AsInt32() * 4 - Vector512.Create(2)).StoreUnsafe(ref sums, 16);
-            (Vector512.WidenLower(high).AsInt32() * 4 - Vector512.Create(2)).StoreUnsafe(ref sums, 32);
-            (Vector512.WidenUpper(high).AsInt32() * 4 - Vector512.Create(2)).StoreUnsafe(ref sums, 48);
-        }
+            public int GroupRows => 16;
 
-        // EncodeGroup: codes of 8 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Avx2(ref float slots, ref byte block, nint row)
-        {
-            Vector256<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector256<int> node;
-            // Codebook 0
-            node = Vector256<int>.Zero;
-            // Level 0: x[0] >= 1.6613452.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Vector256.Create(1.6613452f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[5] >= (0.039479647, 1.0937557), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(96 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(0.039479647f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[9] >= (0.48863706, 1.2688493, 0.40539056, 1.8674536), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(0.48863706f, 1.2688493f, 0.40539056f, 1.8674536f, 1.8674536f, 1.8674536f, 1.8674536f, 1.8674536f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[9] >= (0.67134535, -0.44130498, -0.17451258, -0.86005765, -1.8307823, -1.3553843, -1.6636981, 1.5400183), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(0.67134535f, -0.44130498f, -0.17451258f, -0.86005765f, -1.8307823f, -1.3553843f, -1.6636981f, 1.5400183f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-            // Codebook 1
-            node = Vector256<int>.Zero;
-            // Level 0: x[4] >= 0.8314524.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Vector256.Create(0.8314524f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[5] >= (-0.6559013, 1.7197363), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(96 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-0.6559013f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[0] >= (0.9903946, -0.75356257, -0.68131495, 0.45037073), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(0.9903946f, -0.75356257f, -0.68131495f, 0.45037073f, 0.45037073f, 0.45037073f, 0.45037073f, 0.45037073f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[4] >= (-0.10565364, 1.9606142, -0.35296643, -1.031191, 0.901317, -0.78748125, -1.7279884, 1.1267304), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-0.10565364f, 1.9606142f, -0.35296643f, -1.031191f, 0.901317f, -0.78748125f, -1.7279884f, 1.1267304f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 32 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-            // Codebook 2
-            node = Vector256<int>.Zero;
-            // Level 0: x[9] >= 0.4476274.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Vector256.Create(0.4476274f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[1] >= (-0.4678847, 3.4028235E+38), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-0.4678847f, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[0] >= (1.565693, 0.791681, -0.3204576, 1.9643428), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(1.565693f, 0.791681f, -0.3204576f, 1.9643428f, 1.9643428f, 1.9643428f, 1.9643428f, 1.9643428f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[9] >= (0.5613238, 0.31908366, -1.2347488, 0.63299584, -1.9827124, 0.6296563, -1.4247105, 0.38922614), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(0.5613238f, 0.31908366f, -1.2347488f, 0.63299584f, -1.9827124f, 0.6296563f, -1.4247105f, 0.38922614f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 64 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-            // Codebook 3
-            node = Vector256<int>.Zero;
-            // Level 0: x[6] >= -1.6089193.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(128 + row));
-            threshold = Vector256.Create(-1.6089193f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[7] >= (-1.8960277, 1.2459012), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(160 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-1.8960277f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[1] >= (-1.7984576, 0.30432823, 0.32865337, -0.8310668), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-1.7984576f, 0.30432823f, 0.32865337f, -0.8310668f, -0.8310668f, -0.8310668f, -0.8310668f, -0.8310668f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[0] >= (1.9674911, -0.9955338, -1.6600068, 0.89343506, 1.5067605, -1.5062654, 0.43033972, 0.90245897), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(1.9674911f, -0.9955338f, -1.6600068f, 0.89343506f, 1.5067605f, -1.5062654f, 0.43033972f, 0.90245897f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 96 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-        }
+            // EncodeGroup: codes of 16 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                Vector512<int> node;
+                // Codebook 0: x[0], x[5], x[9], x[9]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(0 + row)), Vector512.Create(1.6613452f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(192 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.039479647f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(384 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.48863706f, 1.2688493f, 0.40539056f, 1.8674536f, 1.8674536f, 1.8674536f, 1.8674536f, 1.8674536f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(384 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.67134535f, -0.44130498f, -0.17451258f, -0.86005765f, -1.8307823f, -1.3553843f, -1.6636981f, 1.5400183f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(0 + row));
+                // Codebook 1: x[4], x[5], x[0], x[4]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(128 + row)), Vector512.Create(0.8314524f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(192 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.6559013f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.9903946f, -0.75356257f, -0.68131495f, 0.45037073f, 0.45037073f, 0.45037073f, 0.45037073f, 0.45037073f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(128 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.10565364f, 1.9606142f, -0.35296643f, -1.031191f, 0.901317f, -0.78748125f, -1.7279884f, 1.1267304f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(64 + row));
+                // Codebook 2: x[9], x[1], x[0], x[9]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(384 + row)), Vector512.Create(0.4476274f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(64 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.4678847f, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.565693f, 0.791681f, -0.3204576f, 1.9643428f, 1.9643428f, 1.9643428f, 1.9643428f, 1.9643428f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(384 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.5613238f, 0.31908366f, -1.2347488f, 0.63299584f, -1.9827124f, 0.6296563f, -1.4247105f, 0.38922614f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(128 + row));
+                // Codebook 3: x[6], x[7], x[1], x[0]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(256 + row)), Vector512.Create(-1.6089193f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(320 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.8960277f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(64 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.7984576f, 0.30432823f, 0.32865337f, -0.8310668f, -0.8310668f, -0.8310668f, -0.8310668f, -0.8310668f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.9674911f, -0.9955338f, -1.6600068f, 0.89343506f, 1.5067605f, -1.5062654f, 0.43033972f, 0.90245897f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(192 + row));
+            }
 
-        // AggregateBlock: the sums of one output for the block's 32 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Avx2(ref byte block, ref byte table, ref int sums)
-        {
-            Vector256<ushort> low = Vector256<ushort>.Zero;
-            Vector256<ushort> high = Vector256<ushort>.Zero;
-            Vector256<byte> looked0, looked1, looked2, looked3;
-            // Codebooks 0..3
-            looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector256.LoadUnsafe(ref block, (nuint)(0)));
-            looked1 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(16))), Vector256.LoadUnsafe(ref block, (nuint)(32)));
-            looked2 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(32))), Vector256.LoadUnsafe(ref block, (nuint)(64)));
-            looked3 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(48))), Vector256.LoadUnsafe(ref block, (nuint)(96)));
-            looked0 = Avx2.Average(looked0, looked1);
-            looked1 = Avx2.Average(looked2, looked3);
-            looked0 = Avx2.Average(looked0, looked1);
-            low += Vector256.WidenLower(looked0);
-            high += Vector256.WidenUpper(looked0);
-            // Rows 0..31 in order: low holds the first half, high the second.
-            (Vector256.WidenLower(low).AsInt32() * 4 - Vector256.Create(2)).StoreUnsafe(ref sums, 0);
-            (Vector256.WidenUpper(low).AsInt32() * 4 - Vector256.Create(2)).StoreUnsafe(ref sums, 8);
-            (Vector256.WidenLower(high).AsInt32() * 4 - Vector256.Create(2)).StoreUnsafe(ref sums, 16);
-            (Vector256.WidenUpper(high).AsInt32() * 4 - Vector256.Create(2)).StoreUnsafe(ref sums, 24);
-        }
-
-        // EncodeGroup: codes of 4 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Vector128(ref float slots, ref byte block, nint row)
-        {
-            Vector128<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector128<int> node;
-            // Codebook 0
-            node = Vector128<int>.Zero;
-            // Level 0: x[0] >= 1.6613452.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Vector128.Create(1.6613452f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[5] >= (0.039479647, 1.0937557), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(48 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(1.0937557f), Vector128.Create(0.039479647f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[9] >= (0.48863706, 1.2688493, 0.40539056, 1.8674536), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(96 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(1.8674536f), Vector128.Create(0.40539056f)), Vector128.ConditionalSelect(mask1, Vector128.Create(1.2688493f), Vector128.Create(0.48863706f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[9] >= (0.67134535, -0.44130498, -0.17451258, -0.86005765, -1.8307823, -1.3553843, -1.6636981, 1.5400183), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(96 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.5400183f), Vector128.Create(-1.6636981f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.3553843f), Vector128.Create(-1.8307823f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(-0.86005765f), Vector128.Create(-0.17451258f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.44130498f), Vector128.Create(0.67134535f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-            // Codebook 1
-            node = Vector128<int>.Zero;
-            // Level 0: x[4] >= 0.8314524.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Vector128.Create(0.8314524f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[5] >= (-0.6559013, 1.7197363), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(48 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(1.7197363f), Vector128.Create(-0.6559013f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[0] >= (0.9903946, -0.75356257, -0.68131495, 0.45037073), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(0.45037073f), Vector128.Create(-0.68131495f)), Vector128.ConditionalSelect(mask1, Vector128.Create(-0.75356257f), Vector128.Create(0.9903946f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[4] >= (-0.10565364, 1.9606142, -0.35296643, -1.031191, 0.901317, -0.78748125, -1.7279884, 1.1267304), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.1267304f), Vector128.Create(-1.7279884f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.78748125f), Vector128.Create(0.901317f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(-1.031191f), Vector128.Create(-0.35296643f)), Vector128.ConditionalSelect(mask2, Vector128.Create(1.9606142f), Vector128.Create(-0.10565364f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 16 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-            // Codebook 2
-            node = Vector128<int>.Zero;
-            // Level 0: x[9] >= 0.4476274.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(96 + row));
-            threshold = Vector128.Create(0.4476274f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[1] >= (-0.4678847, 3.4028235E+38), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(16 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(float.MaxValue), Vector128.Create(-0.4678847f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[0] >= (1.565693, 0.791681, -0.3204576, 1.9643428), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(1.9643428f), Vector128.Create(-0.3204576f)), Vector128.ConditionalSelect(mask1, Vector128.Create(0.791681f), Vector128.Create(1.565693f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[9] >= (0.5613238, 0.31908366, -1.2347488, 0.63299584, -1.9827124, 0.6296563, -1.4247105, 0.38922614), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(96 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.38922614f), Vector128.Create(-1.4247105f)), Vector128.ConditionalSelect(mask2, Vector128.Create(0.6296563f), Vector128.Create(-1.9827124f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.63299584f), Vector128.Create(-1.2347488f)), Vector128.ConditionalSelect(mask2, Vector128.Create(0.31908366f), Vector128.Create(0.5613238f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 32 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-            // Codebook 3
-            node = Vector128<int>.Zero;
-            // Level 0: x[6] >= -1.6089193.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Vector128.Create(-1.6089193f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[7] >= (-1.8960277, 1.2459012), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(80 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(1.2459012f), Vector128.Create(-1.8960277f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[1] >= (-1.7984576, 0.30432823, 0.32865337, -0.8310668), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(16 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(-0.8310668f), Vector128.Create(0.32865337f)), Vector128.ConditionalSelect(mask1, Vector128.Create(0.30432823f), Vector128.Create(-1.7984576f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[0] >= (1.9674911, -0.9955338, -1.6600068, 0.89343506, 1.5067605, -1.5062654, 0.43033972, 0.90245897), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.90245897f), Vector128.Create(0.43033972f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.5062654f), Vector128.Create(1.5067605f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.89343506f), Vector128.Create(-1.6600068f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.9955338f), Vector128.Create(1.9674911f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 48 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-        }
-
-        // AggregateBlock: the sums of one output for the block's 16 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Vector128(ref byte block, ref byte table, ref int sums)
-        {
-            Vector128<ushort> low = Vector128<ushort>.Zero;
-            Vector128<ushort> high = Vector128<ushort>.Zero;
-            Vector128<byte> looked0, looked1, looked2, looked3;
-            // Codebooks 0..3
-            looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(0)), Vector128.LoadUnsafe(ref block, (nuint)(0)));
-            looked1 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(16)), Vector128.LoadUnsafe(ref block, (nuint)(16)));
-            looked2 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(32)), Vector128.LoadUnsafe(ref block, (nuint)(32)));
-            looked3 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(48)), Vector128.LoadUnsafe(ref block, (nuint)(48)));
-            looked0 = Average128(looked0, looked1);
-            looked1 = Average128(looked2, looked3);
-            looked0 = Average128(looked0, looked1);
-            low += Vector128.WidenLower(looked0);
-            high += Vector128.WidenUpper(looked0);
-            // Rows 0..15 in order: low holds the first half, high the second.
-            (Vector128.WidenLower(low).AsInt32() * 4 - Vector128.Create(2)).StoreUnsafe(ref sums, 0);
-            (Vector128.WidenUpper(low).AsInt32() * 4 - Vector128.Create(2)).StoreUnsafe(ref sums, 4);
-            (Vector128.WidenLower(high).AsInt32() * 4 - Vector128.Create(2)).StoreUnsafe(ref sums, 8);
-            (Vector128.WidenUpper(high).AsInt32() * 4 - Vector128.Create(2)).StoreUnsafe(ref sums, 12);
-        }
-
-        // EncodeGroup on one row: each codebook's tree as nested decisions (>= goes right; NaN goes left).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Scalar(ref float slots, ref byte block)
-        {
-            // Codebook 0
-            if (Unsafe.Add(ref slots, 0) >= 1.6613452f) // x[0]
+            // AggregateBlock: the sums of one output for the block's 64 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
             {
-                if (Unsafe.Add(ref slots, 3) >= 1.0937557f) // x[5]
-                {
-                    if (Unsafe.Add(ref slots, 6) >= 1.8674536f) // x[9]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 6) >= 1.5400183f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 6) >= -1.6636981f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 6) >= 0.40539056f) // x[9]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 6) >= -1.3553843f ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 6) >= -1.8307823f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 3) >= 0.039479647f) // x[5]
-                {
-                    if (Unsafe.Add(ref slots, 6) >= 1.2688493f) // x[9]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 6) >= -0.86005765f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 6) >= -0.17451258f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 6) >= 0.48863706f) // x[9]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 6) >= -0.44130498f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 6) >= 0.67134535f ? (byte)1 : (byte)0;
-                    }
-                }
-            }
-            // Codebook 1
-            if (Unsafe.Add(ref slots, 2) >= 0.8314524f) // x[4]
-            {
-                if (Unsafe.Add(ref slots, 3) >= 1.7197363f) // x[5]
-                {
-                    if (Unsafe.Add(ref slots, 0) >= 0.45037073f) // x[0]
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 2) >= 1.1267304f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 2) >= -1.7279884f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 0) >= -0.68131495f) // x[0]
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 2) >= -0.78748125f ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 2) >= 0.901317f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 3) >= -0.6559013f) // x[5]
-                {
-                    if (Unsafe.Add(ref slots, 0) >= -0.75356257f) // x[0]
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 2) >= -1.031191f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 2) >= -0.35296643f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 0) >= 0.9903946f) // x[0]
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 2) >= 1.9606142f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 2) >= -0.10565364f ? (byte)1 : (byte)0;
-                    }
-                }
-            }
-            // Codebook 2
-            if (Unsafe.Add(ref slots, 6) >= 0.4476274f) // x[9]
-            {
-                if (Unsafe.Add(ref slots, 1) >= float.MaxValue) // x[1]
-                {
-                    if (Unsafe.Add(ref slots, 0) >= 1.9643428f) // x[0]
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 6) >= 0.38922614f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 6) >= -1.4247105f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 0) >= -0.3204576f) // x[0]
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 6) >= 0.6296563f ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 6) >= -1.9827124f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 1) >= -0.4678847f) // x[1]
-                {
-                    if (Unsafe.Add(ref slots, 0) >= 0.791681f) // x[0]
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 6) >= 0.63299584f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 6) >= -1.2347488f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 0) >= 1.565693f) // x[0]
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 6) >= 0.31908366f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 6) >= 0.5613238f ? (byte)1 : (byte)0;
-                    }
-                }
-            }
-            // Codebook 3
-            if (Unsafe.Add(ref slots, 4) >= -1.6089193f) // x[6]
-            {
-                if (Unsafe.Add(ref slots, 5) >= 1.2459012f) // x[7]
-                {
-                    if (Unsafe.Add(ref slots, 1) >= -0.8310668f) // x[1]
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 0) >= 0.90245897f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 0) >= 0.43033972f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 1) >= 0.32865337f) // x[1]
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 0) >= -1.5062654f ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 0) >= 1.5067605f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 5) >= -1.8960277f) // x[7]
-                {
-                    if (Unsafe.Add(ref slots, 1) >= 0.30432823f) // x[1]
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 0) >= 0.89343506f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 0) >= -1.6600068f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 1) >= -1.7984576f) // x[1]
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 0) >= -0.9955338f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 0) >= 1.9674911f ? (byte)1 : (byte)0;
-                    }
-                }
+                Vector512<ushort> low = Vector512<ushort>.Zero;
+                Vector512<ushort> high = Vector512<ushort>.Zero;
+                Vector512<byte> looked0, looked1, looked2, looked3;
+                // Codebooks 0..3
+                looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector512.LoadUnsafe(ref block, (nuint)(0)));
+                looked1 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(16))), Vector512.LoadUnsafe(ref block, (nuint)(64)));
+                looked2 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(32))), Vector512.LoadUnsafe(ref block, (nuint)(128)));
+                looked3 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(48))), Vector512.LoadUnsafe(ref block, (nuint)(192)));
+                looked0 = Avx512BW.Average(looked0, looked1);
+                looked1 = Avx512BW.Average(looked2, looked3);
+                looked0 = Avx512BW.Average(looked0, looked1);
+                low += Vector512.WidenLower(looked0);
+                high += Vector512.WidenUpper(looked0);
+                // Rows 0..63 in order: low holds the first half, high the second.
+                (Vector512.WidenLower(low).AsInt32() * 4 - Vector512.Create(2)).StoreUnsafe(ref sums, 0);
+                (Vector512.WidenUpper(low).AsInt32() * 4 - Vector512.Create(2)).StoreUnsafe(ref sums, 16);
+                (Vector512.WidenLower(high).AsInt32() * 4 - Vector512.Create(2)).StoreUnsafe(ref sums, 32);
+                (Vector512.WidenUpper(high).AsInt32() * 4 - Vector512.Create(2)).StoreUnsafe(ref sums, 48);
             }
         }
 
-        // AggregateBlock on one row: the looked-up table entries of one output, averaged in groups, then summed.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Scalar(ref byte block, ref byte table, ref int sums)
+        // Avx2 path: blocks of 32 rows, groups of 8.
+        private readonly struct Avx2Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
-            int sum = 0;
-            int looked0, looked1, looked2, looked3;
-            // Codebooks 0..3
-            looked0 = Unsafe.Add(ref table, 0 + Unsafe.Add(ref block, 0));
-            looked1 = Unsafe.Add(ref table, 16 + Unsafe.Add(ref block, 1));
-            looked2 = Unsafe.Add(ref table, 32 + Unsafe.Add(ref block, 2));
-            looked3 = Unsafe.Add(ref table, 48 + Unsafe.Add(ref block, 3));
-            looked0 = (looked0 + looked1 + 1) >> 1;
-            looked1 = (looked2 + looked3 + 1) >> 1;
-            looked0 = (looked0 + looked1 + 1) >> 1;
-            sum += looked0;
-            sums = sum * 4 - 2;
+            public int BlockRows => 32;
+
+            public int GroupRows => 8;
+
+            // EncodeGroup: codes of 8 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                Vector256<int> node;
+                // Codebook 0: x[0], x[5], x[9], x[9]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(0 + row)), Vector256.Create(1.6613452f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(96 + row)), Avx2.PermuteVar8x32(Vector256.Create(0.039479647f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f, 1.0937557f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(192 + row)), Avx2.PermuteVar8x32(Vector256.Create(0.48863706f, 1.2688493f, 0.40539056f, 1.8674536f, 1.8674536f, 1.8674536f, 1.8674536f, 1.8674536f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(192 + row)), Avx2.PermuteVar8x32(Vector256.Create(0.67134535f, -0.44130498f, -0.17451258f, -0.86005765f, -1.8307823f, -1.3553843f, -1.6636981f, 1.5400183f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+                // Codebook 1: x[4], x[5], x[0], x[4]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(64 + row)), Vector256.Create(0.8314524f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(96 + row)), Avx2.PermuteVar8x32(Vector256.Create(-0.6559013f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f, 1.7197363f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx2.PermuteVar8x32(Vector256.Create(0.9903946f, -0.75356257f, -0.68131495f, 0.45037073f, 0.45037073f, 0.45037073f, 0.45037073f, 0.45037073f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(64 + row)), Avx2.PermuteVar8x32(Vector256.Create(-0.10565364f, 1.9606142f, -0.35296643f, -1.031191f, 0.901317f, -0.78748125f, -1.7279884f, 1.1267304f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 32 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+                // Codebook 2: x[9], x[1], x[0], x[9]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(192 + row)), Vector256.Create(0.4476274f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(32 + row)), Avx2.PermuteVar8x32(Vector256.Create(-0.4678847f, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue, float.MaxValue), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx2.PermuteVar8x32(Vector256.Create(1.565693f, 0.791681f, -0.3204576f, 1.9643428f, 1.9643428f, 1.9643428f, 1.9643428f, 1.9643428f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(192 + row)), Avx2.PermuteVar8x32(Vector256.Create(0.5613238f, 0.31908366f, -1.2347488f, 0.63299584f, -1.9827124f, 0.6296563f, -1.4247105f, 0.38922614f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 64 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+                // Codebook 3: x[6], x[7], x[1], x[0]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(128 + row)), Vector256.Create(-1.6089193f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(160 + row)), Avx2.PermuteVar8x32(Vector256.Create(-1.8960277f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f, 1.2459012f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(32 + row)), Avx2.PermuteVar8x32(Vector256.Create(-1.7984576f, 0.30432823f, 0.32865337f, -0.8310668f, -0.8310668f, -0.8310668f, -0.8310668f, -0.8310668f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx2.PermuteVar8x32(Vector256.Create(1.9674911f, -0.9955338f, -1.6600068f, 0.89343506f, 1.5067605f, -1.5062654f, 0.43033972f, 0.90245897f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 96 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+            }
+
+            // AggregateBlock: the sums of one output for the block's 32 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                Vector256<ushort> low = Vector256<ushort>.Zero;
+                Vector256<ushort> high = Vector256<ushort>.Zero;
+                Vector256<byte> looked0, looked1, looked2, looked3;
+                // Codebooks 0..3
+                looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector256.LoadUnsafe(ref block, (nuint)(0)));
+                looked1 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(16))), Vector256.LoadUnsafe(ref block, (nuint)(32)));
+                looked2 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(32))), Vector256.LoadUnsafe(ref block, (nuint)(64)));
+                looked3 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(48))), Vector256.LoadUnsafe(ref block, (nuint)(96)));
+                looked0 = Avx2.Average(looked0, looked1);
+                looked1 = Avx2.Average(looked2, looked3);
+                looked0 = Avx2.Average(looked0, looked1);
+                low += Vector256.WidenLower(looked0);
+                high += Vector256.WidenUpper(looked0);
+                // Rows 0..31 in order: low holds the first half, high the second.
+                (Vector256.WidenLower(low).AsInt32() * 4 - Vector256.Create(2)).StoreUnsafe(ref sums, 0);
+                (Vector256.WidenUpper(low).AsInt32() * 4 - Vector256.Create(2)).StoreUnsafe(ref sums, 8);
+                (Vector256.WidenLower(high).AsInt32() * 4 - Vector256.Create(2)).StoreUnsafe(ref sums, 16);
+                (Vector256.WidenUpper(high).AsInt32() * 4 - Vector256.Create(2)).StoreUnsafe(ref sums, 24);
+            }
+        }
+
+        // Vector128 path: blocks of 16 rows, groups of 4.
+        private readonly struct Vector128Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
+        {
+            public int BlockRows => 16;
+
+            public int GroupRows => 4;
+
+            // EncodeGroup: codes of 4 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                Vector128<int> node;
+                Vector128<float> mask0, mask1, mask2;
+                // Codebook 0: x[0], x[5], x[9], x[9]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(0 + row)), Vector128.Create(1.6613452f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(48 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(1.0937557f), Vector128.Create(0.039479647f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(96 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(1.8674536f), Vector128.Create(0.40539056f)), Vector128.ConditionalSelect(mask1, Vector128.Create(1.2688493f), Vector128.Create(0.48863706f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(96 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.5400183f), Vector128.Create(-1.6636981f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.3553843f), Vector128.Create(-1.8307823f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(-0.86005765f), Vector128.Create(-0.17451258f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.44130498f), Vector128.Create(0.67134535f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+                // Codebook 1: x[4], x[5], x[0], x[4]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(32 + row)), Vector128.Create(0.8314524f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(48 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(1.7197363f), Vector128.Create(-0.6559013f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(0 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(0.45037073f), Vector128.Create(-0.68131495f)), Vector128.ConditionalSelect(mask1, Vector128.Create(-0.75356257f), Vector128.Create(0.9903946f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(32 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.1267304f), Vector128.Create(-1.7279884f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.78748125f), Vector128.Create(0.901317f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(-1.031191f), Vector128.Create(-0.35296643f)), Vector128.ConditionalSelect(mask2, Vector128.Create(1.9606142f), Vector128.Create(-0.10565364f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 16 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+                // Codebook 2: x[9], x[1], x[0], x[9]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(96 + row)), Vector128.Create(0.4476274f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(16 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(float.MaxValue), Vector128.Create(-0.4678847f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(0 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(1.9643428f), Vector128.Create(-0.3204576f)), Vector128.ConditionalSelect(mask1, Vector128.Create(0.791681f), Vector128.Create(1.565693f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(96 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.38922614f), Vector128.Create(-1.4247105f)), Vector128.ConditionalSelect(mask2, Vector128.Create(0.6296563f), Vector128.Create(-1.9827124f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.63299584f), Vector128.Create(-1.2347488f)), Vector128.ConditionalSelect(mask2, Vector128.Create(0.31908366f), Vector128.Create(0.5613238f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 32 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+                // Codebook 3: x[6], x[7], x[1], x[0]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(64 + row)), Vector128.Create(-1.6089193f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(80 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(1.2459012f), Vector128.Create(-1.8960277f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(16 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(-0.8310668f), Vector128.Create(0.32865337f)), Vector128.ConditionalSelect(mask1, Vector128.Create(0.30432823f), Vector128.Create(-1.7984576f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(0 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.90245897f), Vector128.Create(0.43033972f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.5062654f), Vector128.Create(1.5067605f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.89343506f), Vector128.Create(-1.6600068f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.9955338f), Vector128.Create(1.9674911f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 48 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+            }
+
+            // AggregateBlock: the sums of one output for the block's 16 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                Vector128<ushort> low = Vector128<ushort>.Zero;
+                Vector128<ushort> high = Vector128<ushort>.Zero;
+                Vector128<byte> looked0, looked1, looked2, looked3;
+                // Codebooks 0..3
+                looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(0)), Vector128.LoadUnsafe(ref block, (nuint)(0)));
+                looked1 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(16)), Vector128.LoadUnsafe(ref block, (nuint)(16)));
+                looked2 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(32)), Vector128.LoadUnsafe(ref block, (nuint)(32)));
+                looked3 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(48)), Vector128.LoadUnsafe(ref block, (nuint)(48)));
+                looked0 = Average128(looked0, looked1);
+                looked1 = Average128(looked2, looked3);
+                looked0 = Average128(looked0, looked1);
+                low += Vector128.WidenLower(looked0);
+                high += Vector128.WidenUpper(looked0);
+                // Rows 0..15 in order: low holds the first half, high the second.
+                (Vector128.WidenLower(low).AsInt32() * 4 - Vector128.Create(2)).StoreUnsafe(ref sums, 0);
+                (Vector128.WidenUpper(low).AsInt32() * 4 - Vector128.Create(2)).StoreUnsafe(ref sums, 4);
+                (Vector128.WidenLower(high).AsInt32() * 4 - Vector128.Create(2)).StoreUnsafe(ref sums, 8);
+                (Vector128.WidenUpper(high).AsInt32() * 4 - Vector128.Create(2)).StoreUnsafe(ref sums, 12);
+            }
+        }
+
+        // Scalar path: blocks of one row.
+        private readonly struct ScalarSteps : global::KernelCompiler.Runtime.IBlockKernelSteps
+        {
+            public int BlockRows => 1;
+
+            public int GroupRows => 1;
+
+            // EncodeGroup on one row (row is always 0): each codebook's tree as nested decisions (>= goes right; NaN goes left).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                // Codebook 0: x[0], x[5], x[9], x[9]
+                Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 0) >= 1.6613452f
+                    ? (Unsafe.Add(ref slots, 3) >= 1.0937557f
+                        ? (Unsafe.Add(ref slots, 6) >= 1.8674536f ? (Unsafe.Add(ref slots, 6) >= 1.5400183f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 6) >= -1.6636981f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 6) >= 0.40539056f ? (Unsafe.Add(ref slots, 6) >= -1.3553843f ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 6) >= -1.8307823f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 3) >= 0.039479647f
+                        ? (Unsafe.Add(ref slots, 6) >= 1.2688493f ? (Unsafe.Add(ref slots, 6) >= -0.86005765f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 6) >= -0.17451258f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 6) >= 0.48863706f ? (Unsafe.Add(ref slots, 6) >= -0.44130498f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 6) >= 0.67134535f ? (byte)1 : (byte)0)));
+                // Codebook 1: x[4], x[5], x[0], x[4]
+                Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 2) >= 0.8314524f
+                    ? (Unsafe.Add(ref slots, 3) >= 1.7197363f
+                        ? (Unsafe.Add(ref slots, 0) >= 0.45037073f ? (Unsafe.Add(ref slots, 2) >= 1.1267304f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 2) >= -1.7279884f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 0) >= -0.68131495f ? (Unsafe.Add(ref slots, 2) >= -0.78748125f ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 2) >= 0.901317f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 3) >= -0.6559013f
+                        ? (Unsafe.Add(ref slots, 0) >= -0.75356257f ? (Unsafe.Add(ref slots, 2) >= -1.031191f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 2) >= -0.35296643f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 0) >= 0.9903946f ? (Unsafe.Add(ref slots, 2) >= 1.9606142f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 2) >= -0.10565364f ? (byte)1 : (byte)0)));
+                // Codebook 2: x[9], x[1], x[0], x[9]
+                Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 6) >= 0.4476274f
+                    ? (Unsafe.Add(ref slots, 1) >= float.MaxValue
+                        ? (Unsafe.Add(ref slots, 0) >= 1.9643428f ? (Unsafe.Add(ref slots, 6) >= 0.38922614f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 6) >= -1.4247105f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 0) >= -0.3204576f ? (Unsafe.Add(ref slots, 6) >= 0.6296563f ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 6) >= -1.9827124f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 1) >= -0.4678847f
+                        ? (Unsafe.Add(ref slots, 0) >= 0.791681f ? (Unsafe.Add(ref slots, 6) >= 0.63299584f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 6) >= -1.2347488f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 0) >= 1.565693f ? (Unsafe.Add(ref slots, 6) >= 0.31908366f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 6) >= 0.5613238f ? (byte)1 : (byte)0)));
+                // Codebook 3: x[6], x[7], x[1], x[0]
+                Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 4) >= -1.6089193f
+                    ? (Unsafe.Add(ref slots, 5) >= 1.2459012f
+                        ? (Unsafe.Add(ref slots, 1) >= -0.8310668f ? (Unsafe.Add(ref slots, 0) >= 0.90245897f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 0) >= 0.43033972f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 1) >= 0.32865337f ? (Unsafe.Add(ref slots, 0) >= -1.5062654f ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 0) >= 1.5067605f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 5) >= -1.8960277f
+                        ? (Unsafe.Add(ref slots, 1) >= 0.30432823f ? (Unsafe.Add(ref slots, 0) >= 0.89343506f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 0) >= -1.6600068f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 1) >= -1.7984576f ? (Unsafe.Add(ref slots, 0) >= -0.9955338f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 0) >= 1.9674911f ? (byte)1 : (byte)0)));
+            }
+
+            // AggregateBlock on one row: the looked-up table entries of one output, averaged in groups, then summed.
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                int sum = 0;
+                int looked0, looked1, looked2, looked3;
+                // Codebooks 0..3
+                looked0 = Unsafe.Add(ref table, 0 + Unsafe.Add(ref block, 0));
+                looked1 = Unsafe.Add(ref table, 16 + Unsafe.Add(ref block, 1));
+                looked2 = Unsafe.Add(ref table, 32 + Unsafe.Add(ref block, 2));
+                looked3 = Unsafe.Add(ref table, 48 + Unsafe.Add(ref block, 3));
+                looked0 = (looked0 + looked1 + 1) >> 1;
+                looked1 = (looked2 + looked3 + 1) >> 1;
+                looked0 = (looked0 + looked1 + 1) >> 1;
+                sum += looked0;
+                sums = sum * 4 - 2;
+            }
         }
 
         // Input column of each slot.
@@ -1248,5 +578,9 @@ namespace Snapshots
 
         // The fused path's tables [output][group of four codebooks][64]: the same bytes.
         private static ReadOnlySpan<byte> FusedTables => Tables;
+
+        // The model as the runtime reads it; declared after the data it copies (static fields initialise in order).
+        internal static readonly global::KernelCompiler.Runtime.KernelRuntimeModel Model = new global::KernelCompiler.Runtime.KernelRuntimeModel(
+            1, InputDimension, Codebooks, OutputDimension, global::KernelCompiler.LutAggregation.Average, SlotDimensions, Tables, Steps, Offsets);
     }
 }

@@ -53,6 +53,7 @@ public static class EngineMatrix
         var engines = new List<(string Name, Func<LutModel, LutKernel> Create)>();
         PerInstructionSet(engines, "generic", (model, isa) => GenericKernel.Create(model, isa));
         PerInstructionSet(engines, "emitted", (model, isa) => LutKernel.Compile(model, new LutKernelOptions { InstructionSet = isa }));
+        PerInstructionSet(engines, "generated", GeneratedEngine.Create);
         return engines;
     }
 

@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace KernelCompiler.Tests;
 
 /// <summary>Compiles generated kernel sources in memory against the .NET 10 reference assemblies and
-/// KernelCompiler.dll (the fused path's runtime, as a consumer of the package has it) and loads them into a
+/// KernelCompiler.dll (the runtime every generated kernel calls, as a consumer of the package has it) and loads them into a
 /// collectible context.</summary>
 public static class GeneratedSource
 {

@@ -50,54 +50,54 @@ namespace Snapshots
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Encode(ReadOnlySpan<float> x, Span<byte> codes)
         {
-            int rows = RowGatherKernelSteps.RowsOf(x);
-            RowGatherKernelSteps.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
-            RowGatherKernelSteps.Run(RowGatherKernelSteps.KernelOperation.Encode, x, default, rows, false, codes, default, default);
+            int rows = RowGatherKernelSteps.Model.RowsOf(x);
+            RowGatherKernelSteps.Model.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
+            RowGatherKernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Encode, x, default, rows, false, codes, default, default);
         }
 
         /// <summary>Encodes column-major rows (D × N) into <paramref name="codes"/> (N × C).</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void EncodeColumnMajor(ReadOnlySpan<float> x, Span<byte> codes)
         {
-            int rows = RowGatherKernelSteps.RowsOf(x);
-            RowGatherKernelSteps.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
-            RowGatherKernelSteps.Run(RowGatherKernelSteps.KernelOperation.Encode, x, default, rows, true, codes, default, default);
+            int rows = RowGatherKernelSteps.Model.RowsOf(x);
+            RowGatherKernelSteps.Model.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
+            RowGatherKernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Encode, x, default, rows, true, codes, default, default);
         }
 
         /// <summary>The integer sums S (N × M) of the table entries that <paramref name="codes"/> select.</summary>
         /// <exception cref="ArgumentException"><paramref name="codes"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>
         public static void Aggregate(ReadOnlySpan<byte> codes, Span<int> sums)
         {
-            int rows = RowGatherKernelSteps.CheckCodes(codes);
-            RowGatherKernelSteps.CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));
-            RowGatherKernelSteps.Run(RowGatherKernelSteps.KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
+            int rows = RowGatherKernelSteps.Model.CheckCodes(codes);
+            RowGatherKernelSteps.Model.CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));
+            RowGatherKernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
         }
 
         /// <summary>Approximates <c>x · B</c> for row-major rows: <paramref name="destination"/> is N × M.</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Multiply(ReadOnlySpan<float> x, Span<float> destination)
         {
-            int rows = RowGatherKernelSteps.RowsOf(x);
-            RowGatherKernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            RowGatherKernelSteps.Run(RowGatherKernelSteps.KernelOperation.Multiply, x, default, rows, false, default, default, destination);
+            int rows = RowGatherKernelSteps.Model.RowsOf(x);
+            RowGatherKernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            RowGatherKernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Multiply, x, default, rows, false, default, default, destination);
         }
 
         /// <summary>Approximates <c>x · B</c> for column-major rows (D × N); <paramref name="destination"/> is row-major N × M.</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void MultiplyColumnMajor(ReadOnlySpan<float> x, Span<float> destination)
         {
-            int rows = RowGatherKernelSteps.RowsOf(x);
-            RowGatherKernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            RowGatherKernelSteps.Run(RowGatherKernelSteps.KernelOperation.Multiply, x, default, rows, true, default, default, destination);
+            int rows = RowGatherKernelSteps.Model.RowsOf(x);
+            RowGatherKernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            RowGatherKernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Multiply, x, default, rows, true, default, default, destination);
         }
 
         /// <summary>Dequantised outputs (N × M) for codes produced by <see cref="Encode"/>.</summary>
         /// <exception cref="ArgumentException"><paramref name="codes"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>
         public static void Multiply(ReadOnlySpan<byte> codes, Span<float> destination)
         {
-            int rows = RowGatherKernelSteps.CheckCodes(codes);
-            RowGatherKernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            RowGatherKernelSteps.Run(RowGatherKernelSteps.KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
+            int rows = RowGatherKernelSteps.Model.CheckCodes(codes);
+            RowGatherKernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            RowGatherKernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
         }
     }
 
@@ -109,373 +109,34 @@ namespace Snapshots
         private const int OutputDimension = 1;
         private const int Codebooks = 5;
 
-        // Distinct split dimensions (slots): the only input columns the encoder reads.
-        private const int SlotCount = 16;
-
-        internal static int RowsOf(ReadOnlySpan<float> x)
-        {
-            if (x.Length % InputDimension != 0)
-            {
-                throw new ArgumentException(
-                    "Input length " + x.Length + " is not a whole number of rows of " + InputDimension + " values.", nameof(x));
-            }
-
-            return x.Length / InputDimension;
-        }
-
-        // A code outside 0..15 would index past a 16-entry table: refused here, so no step has to.
-        internal static int CheckCodes(ReadOnlySpan<byte> codes)
-        {
-            if (codes.Length % Codebooks != 0)
-            {
-                throw new ArgumentException(
-                    "Codes length " + codes.Length + " is not a whole number of rows of " + Codebooks + " codes.", nameof(codes));
-            }
-
-            int bad = codes.IndexOfAnyInRange((byte)16, byte.MaxValue);
-            if (bad >= 0)
-            {
-                throw new ArgumentException(
-                    "Code " + codes[bad] + " at index " + bad + " is outside 0..15.", nameof(codes));
-            }
-
-            return codes.Length / Codebooks;
-        }
-
-        internal static void CheckDestination(int length, long required, string name)
-        {
-            if (length < required)
-            {
-                throw new ArgumentException(
-                    "Destination is too short: " + length + " elements for " + required + " results.", name);
-            }
-        }
-
-        internal enum KernelOperation
-        {
-            Encode,
-            Aggregate,
-            Multiply,
-            MultiplyCodes,
-        }
-
-        // Whole blocks on the widest supported path, then each narrower one, then single rows.
-        internal static void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
+        // Whole blocks on the widest supported path, then each narrower one, then single rows: the block loop is
+        // KernelCompiler.Runtime's, the steps of each path are below.
+        internal static void Run(global::KernelCompiler.Runtime.KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int row = 0;
             if (global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)
             {
                 // The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.
-                row = operation switch
-                {
-                    KernelOperation.Encode => global::KernelCompiler.Runtime.FusedKernelRuntime.Encode(default(FusedSteps), InputDimension, Codebooks, x, rows, columnMajor, codes),
-                    KernelOperation.Aggregate => global::KernelCompiler.Runtime.FusedKernelRuntime.Aggregate(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, sums),
-                    KernelOperation.Multiply => global::KernelCompiler.Runtime.FusedKernelRuntime.Multiply(default(FusedSteps), InputDimension, Codebooks, OutputDimension, x, rows, columnMajor, Steps, Offsets, destination),
-                    _ => global::KernelCompiler.Runtime.FusedKernelRuntime.MultiplyCodes(default(FusedSteps), Codebooks, OutputDimension, codesIn, rows, Steps, Offsets, destination),
-                };
+                row = global::KernelCompiler.Runtime.FusedKernelRuntime.Run(default(FusedSteps), Model, operation, x, codesIn, rows, columnMajor, codes, sums, destination);
             }
 
             if (Avx512BW.IsSupported)
             {
-                row = Blocks_Avx512(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx512Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
             if (Avx2.IsSupported)
             {
-                row = Blocks_Avx2(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx2Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
             if (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported)
             {
-                row = Blocks_Vector128(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Vector128Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
-            row = Blocks_Scalar(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
-        }
-
-        // Avx512 path: blocks of 64 rows, groups of 16.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Avx512(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 64;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 16)
-                    {
-                        EncodeGroup_Avx512(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Avx512(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Avx2 path: blocks of 32 rows, groups of 8.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Avx2(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 32;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 8)
-                    {
-                        EncodeGroup_Avx2(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Avx2(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Vector128 path: blocks of 16 rows, groups of 4.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Vector128(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 16;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 4)
-                    {
-                        EncodeGroup_Vector128(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Vector128(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Scalar path: blocks of one row.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Scalar(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 1;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    EncodeGroup_Scalar(ref slotsRef, ref blockRef);
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Scalar(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // GatherSlots: the block's values of each split dimension, column-major (slot s at s * count).
-        private static void GatherSlots(ReadOnlySpan<float> x, int rows, int row, int count, bool columnMajor, Span<float> slots)
-        {
-            ReadOnlySpan<int> dimensions = SlotDimensions;
-            for (int s = 0; s < dimensions.Length; s++)
-            {
-                Span<float> slot = slots.Slice(s * count, count);
-                if (columnMajor)
-                {
-                    x.Slice(dimensions[s] * rows + row, count).CopyTo(slot);
-                }
-                else
-                {
-                    for (int r = 0; r < count; r++)
-                    {
-                        slot[r] = x[(row + r) * InputDimension + dimensions[s]];
-                    }
-                }
-            }
-        }
-
-        // Codes are row-major (N × C) outside and codebook-major (C × count) in a block.
-        private static void LoadCodes(ReadOnlySpan<byte> codes, int row, int count, Span<byte> block)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                for (int c = 0; c < Codebooks; c++)
-                {
-                    block[c * count + r] = codes[(row + r) * Codebooks + c];
-                }
-            }
-        }
-
-        private static void StoreCodes(ReadOnlySpan<byte> block, int row, int count, Span<byte> codes)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                for (int c = 0; c < Codebooks; c++)
-                {
-                    codes[(row + r) * Codebooks + c] = block[c * count + r];
-                }
-            }
-        }
-
-        private static void StoreSums(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<int> sums)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                sums[(row + r) * OutputDimension + output] = rowSums[r];
-            }
-        }
-
-        // One fused multiply-add per value, as the reference does, so outputs agree bit for bit.
-        private static void StoreOutputs(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<float> destination)
-        {
-            float step = Steps[output];
-            float offset = Offsets[output];
-            for (int r = 0; r < count; r++)
-            {
-                destination[(row + r) * OutputDimension + output] = MathF.FusedMultiplyAdd(rowSums[r], step, offset);
-            }
+            row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(ScalarSteps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
         }
 
         // The 128-bit path's two instructions that differ between x86 and Arm64.
@@ -640,763 +301,341 @@ namespace Snapshots
             }
         }
 
-        // EncodeGroup: codes of 16 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Avx512(ref float slots, ref byte block, nint row)
+        // Avx512 path: blocks of 64 rows, groups of 16.
+        private readonly struct Avx512Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
-            Vector512<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector512<int> node;
-            // Codebook 0
-            node = Vector512<int>.Zero;
-            // Level 0: x[15] >= 0.26163468.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(320 + row));
-            threshold = Vector512.Create(0.26163468f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[34] >= (-0.087814584, -1.8857391), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(768 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.087814584f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[26] >= (-1.900496, 0.8745083, -0.8113002, -1.3438474), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(512 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.900496f, 0.8745083f, -0.8113002f, -1.3438474f, -1.3438474f, -1.3438474f, -1.3438474f, -1.3438474f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[2] >= (-1.7346811, -1.3940151, 1.7283069, 0.6429575, -1.737602, 1.8369806, 0.2674802, -1.4139986), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.7346811f, -1.3940151f, 1.7283069f, 0.6429575f, -1.737602f, 1.8369806f, 0.2674802f, -1.4139986f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(0 + row));
-            // Codebook 1
-            node = Vector512<int>.Zero;
-            // Level 0: x[14] >= 1.4945201.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(256 + row));
-            threshold = Vector512.Create(1.4945201f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[27] >= (1.6562258, 1.2712473), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(576 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.6562258f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[1] >= (-1.268431, -0.64852756, -1.9298083, -1.5002418), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.268431f, -0.64852756f, -1.9298083f, -1.5002418f, -1.5002418f, -1.5002418f, -1.5002418f, -1.5002418f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[38] >= (-1.3926198, -0.8768866, 3.4028235E+38, 0.2926953, 1.1737486, -1.4158994, -0.23430382, 1.5211862), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(960 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.3926198f, -0.8768866f, float.MaxValue, 0.2926953f, 1.1737486f, -1.4158994f, -0.23430382f, 1.5211862f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(64 + row));
-            // Codebook 2
-            node = Vector512<int>.Zero;
-            // Level 0: x[33] >= -0.76057786.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(704 + row));
-            threshold = Vector512.Create(-0.76057786f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[34] >= (-1.22322, -0.018807046), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(768 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.22322f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[17] >= (0.36016783, 0.27006826, -0.5199549, -0.05913398), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(448 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.36016783f, 0.27006826f, -0.5199549f, -0.05913398f, -0.05913398f, -0.05913398f, -0.05913398f, -0.05913398f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[37] >= (-1.1668773, -1.2516917, 1.9280244, -1.4441241, 0.1700765, 3.4028235E+38, 0.27976573, 1.0901434), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(896 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.1668773f, -1.2516917f, 1.9280244f, -1.4441241f, 0.1700765f, float.MaxValue, 0.27976573f, 1.0901434f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(128 + row));
-            // Codebook 3
-            node = Vector512<int>.Zero;
-            // Level 0: x[17] >= 0.04103511.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(448 + row));
-            threshold = Vector512.Create(0.04103511f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[4] >= (0.3479227, -1.0418284), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(128 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.3479227f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[35] >= (3.4028235E+38, 1.2934119, 0.51856536, 0.24721234), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(832 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(float.MaxValue, 1.2934119f, 0.51856536f, 0.24721234f, 0.24721234f, 0.24721234f, 0.24721234f, 0.24721234f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[16] >= (0.8530451, -0.21754664, -1.3273164, 0.9052658, 1.5967408, -1.4906734, -0.8489285, 1.3719369), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(384 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.8530451f, -0.21754664f, -1.3273164f, 0.9052658f, 1.5967408f, -1.4906734f, -0.8489285f, 1.3719369f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(192 + row));
-            // Codebook 4
-            node = Vector512<int>.Zero;
-            // Level 0: x[32] >= 1.0419183.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(640 + row));
-            threshold = Vector512.Create(1.0419183f);
-            mask0 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[13] >= (1.2701836, -0.2801924), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.2701836f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f)), node);
-            mask1 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[34] >= (1.5709931, -0.6265942, -1.295902, -1.8476002), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(768 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.5709931f, -0.6265942f, -1.295902f, -1.8476002f, -1.8476002f, -1.8476002f, -1.8476002f, -1.8476002f)), node);
-            mask2 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[1] >= (3.4028235E+38, 1.184606, 0.06670388, 1.1492169, 0.5843994, -0.036828894, 3.4028235E+38, 0.44429427), by the decisions so far.
-            value = Vector512.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(float.MaxValue, 1.184606f, 0.06670388f, 1.1492169f, 0.5843994f, -0.036828894f, float.MaxValue, 0.44429427f)), node);
-            mask3 = Vector512.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(256 + row));
-        }
+            public int BlockRows => 64;
 
-        // AggregateBlock: the sums of one output for the block's 64 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Avx512(ref byte block, ref byte table, ref int sums)
-        {
-            Vector512<ushort> low = Vector512<ushort>.Zero;
-            Vector512<ushort> high = Vector512<ushort>.Zero;
-            Vector512<byte> looked0;
-            // Codebook 0
-            looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector512.LoadUnsafe(ref block, (nuint)(0)));
-            low += Vector512.WidenLower(looked0);
-            high += Vector512.WidenUpper(looked0);
-            // Codebook 1
-            looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(16))), Vector512.LoadUnsafe(ref block, (nuint)(64)));
-            low += Vector512.WidenLower(looked0);
-            high += Vector512.WidenUpper(looked0);
-            // Codebook 2
-            looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(32))), Vector512.LoadUnsafe(ref block, (nuint)(128)));
-            low += Vector512.WidenLower(looked0);
-            high += Vector512.WidenUpper(looked0);
-            // Codebook 3
-            looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(48))), Vector512.LoadUnsafe(ref block, (nuint)(192)));
-            low += Vector512.WidenLower(looked0);
-            high += Vector512.WidenUpper(looked0);
-            // Codebook 4
-            looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(64))), Vector512.LoadUnsafe(ref block, (nuint)(256)));
-            low += Vector512.WidenLower(looked0);
-            high += Vector512.WidenUpper(looked0);
-            // Rows 0..63 in order: low holds the first half, high the second.
-            Vector512.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
-            Vector512.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 16);
-            Vector512.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 32);
-            Vector512.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 48);
-        }
+            public int GroupRows => 16;
 
-        // EncodeGroup: codes of 8 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Avx2(ref float slots, ref byte block, nint row)
-        {
-            Vector256<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector256<int> node;
-            // Codebook 0
-            node = Vector256<int>.Zero;
-            // Level 0: x[15] >= 0.26163468.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(160 + row));
-            threshold = Vector256.Create(0.26163468f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[34] >= (-0.087814584, -1.8857391), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(384 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-0.087814584f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[26] >= (-1.900496, 0.8745083, -0.8113002, -1.3438474), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(256 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-1.900496f, 0.8745083f, -0.8113002f, -1.3438474f, -1.3438474f, -1.3438474f, -1.3438474f, -1.3438474f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[2] >= (-1.7346811, -1.3940151, 1.7283069, 0.6429575, -1.737602, 1.8369806, 0.2674802, -1.4139986), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-1.7346811f, -1.3940151f, 1.7283069f, 0.6429575f, -1.737602f, 1.8369806f, 0.2674802f, -1.4139986f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-            // Codebook 1
-            node = Vector256<int>.Zero;
-            // Level 0: x[14] >= 1.4945201.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(128 + row));
-            threshold = Vector256.Create(1.4945201f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[27] >= (1.6562258, 1.2712473), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(288 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(1.6562258f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[1] >= (-1.268431, -0.64852756, -1.9298083, -1.5002418), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-1.268431f, -0.64852756f, -1.9298083f, -1.5002418f, -1.5002418f, -1.5002418f, -1.5002418f, -1.5002418f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[38] >= (-1.3926198, -0.8768866, 3.4028235E+38, 0.2926953, 1.1737486, -1.4158994, -0.23430382, 1.5211862), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(480 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-1.3926198f, -0.8768866f, float.MaxValue, 0.2926953f, 1.1737486f, -1.4158994f, -0.23430382f, 1.5211862f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 32 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-            // Codebook 2
-            node = Vector256<int>.Zero;
-            // Level 0: x[33] >= -0.76057786.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(352 + row));
-            threshold = Vector256.Create(-0.76057786f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[34] >= (-1.22322, -0.018807046), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(384 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-1.22322f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[17] >= (0.36016783, 0.27006826, -0.5199549, -0.05913398), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(224 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(0.36016783f, 0.27006826f, -0.5199549f, -0.05913398f, -0.05913398f, -0.05913398f, -0.05913398f, -0.05913398f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[37] >= (-1.1668773, -1.2516917, 1.9280244, -1.4441241, 0.1700765, 3.4028235E+38, 0.27976573, 1.0901434), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(448 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(-1.1668773f, -1.2516917f, 1.9280244f, -1.4441241f, 0.1700765f, float.MaxValue, 0.27976573f, 1.0901434f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 64 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-            // Codebook 3
-            node = Vector256<int>.Zero;
-            // Level 0: x[17] >= 0.04103511.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(224 + row));
-            threshold = Vector256.Create(0.04103511f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[4] >= (0.3479227, -1.0418284), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(0.3479227f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[35] >= (3.4028235E+38, 1.2934119, 0.51856536, 0.24721234), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(416 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(float.MaxValue, 1.2934119f, 0.51856536f, 0.24721234f, 0.24721234f, 0.24721234f, 0.24721234f, 0.24721234f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[16] >= (0.8530451, -0.21754664, -1.3273164, 0.9052658, 1.5967408, -1.4906734, -0.8489285, 1.3719369), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(0.8530451f, -0.21754664f, -1.3273164f, 0.9052658f, 1.5967408f, -1.4906734f, -0.8489285f, 1.3719369f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 96 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-            // Codebook 4
-            node = Vector256<int>.Zero;
-            // Level 0: x[32] >= 1.0419183.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(320 + row));
-            threshold = Vector256.Create(1.0419183f);
-            mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[13] >= (1.2701836, -0.2801924), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(96 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(1.2701836f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f), node);
-            mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[34] >= (1.5709931, -0.6265942, -1.295902, -1.8476002), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(384 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(1.5709931f, -0.6265942f, -1.295902f, -1.8476002f, -1.8476002f, -1.8476002f, -1.8476002f, -1.8476002f), node);
-            mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[1] >= (3.4028235E+38, 1.184606, 0.06670388, 1.1492169, 0.5843994, -0.036828894, 3.4028235E+38, 0.44429427), by the decisions so far.
-            value = Vector256.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Avx2.PermuteVar8x32(Vector256.Create(float.MaxValue, 1.184606f, 0.06670388f, 1.1492169f, 0.5843994f, -0.036828894f, float.MaxValue, 0.44429427f), node);
-            mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 128 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
-        }
+            // EncodeGroup: codes of 16 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                Vector512<int> node;
+                // Codebook 0: x[15], x[34], x[26], x[2]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(320 + row)), Vector512.Create(0.26163468f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(768 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-0.087814584f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(512 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.900496f, 0.8745083f, -0.8113002f, -1.3438474f, -1.3438474f, -1.3438474f, -1.3438474f, -1.3438474f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(64 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.7346811f, -1.3940151f, 1.7283069f, 0.6429575f, -1.737602f, 1.8369806f, 0.2674802f, -1.4139986f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(0 + row));
+                // Codebook 1: x[14], x[27], x[1], x[38]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(256 + row)), Vector512.Create(1.4945201f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(576 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.6562258f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.268431f, -0.64852756f, -1.9298083f, -1.5002418f, -1.5002418f, -1.5002418f, -1.5002418f, -1.5002418f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(960 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.3926198f, -0.8768866f, float.MaxValue, 0.2926953f, 1.1737486f, -1.4158994f, -0.23430382f, 1.5211862f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(64 + row));
+                // Codebook 2: x[33], x[34], x[17], x[37]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(704 + row)), Vector512.Create(-0.76057786f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(768 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.22322f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(448 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.36016783f, 0.27006826f, -0.5199549f, -0.05913398f, -0.05913398f, -0.05913398f, -0.05913398f, -0.05913398f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(896 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(-1.1668773f, -1.2516917f, 1.9280244f, -1.4441241f, 0.1700765f, float.MaxValue, 0.27976573f, 1.0901434f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(128 + row));
+                // Codebook 3: x[17], x[4], x[35], x[16]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(448 + row)), Vector512.Create(0.04103511f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(128 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.3479227f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(832 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(float.MaxValue, 1.2934119f, 0.51856536f, 0.24721234f, 0.24721234f, 0.24721234f, 0.24721234f, 0.24721234f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(384 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(0.8530451f, -0.21754664f, -1.3273164f, 0.9052658f, 1.5967408f, -1.4906734f, -0.8489285f, 1.3719369f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(192 + row));
+                // Codebook 4: x[32], x[13], x[34], x[1]
+                node = Vector512<int>.Zero;
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(640 + row)), Vector512.Create(1.0419183f)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(192 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.2701836f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(768 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(1.5709931f, -0.6265942f, -1.295902f, -1.8476002f, -1.8476002f, -1.8476002f, -1.8476002f, -1.8476002f)), node)).AsInt32();
+                node = node + node - Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Create(float.MaxValue, 1.184606f, 0.06670388f, 1.1492169f, 0.5843994f, -0.036828894f, float.MaxValue, 0.44429427f)), node)).AsInt32();
+                Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(256 + row));
+            }
 
-        // AggregateBlock: the sums of one output for the block's 32 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Avx2(ref byte block, ref byte table, ref int sums)
-        {
-            Vector256<ushort> low = Vector256<ushort>.Zero;
-            Vector256<ushort> high = Vector256<ushort>.Zero;
-            Vector256<byte> looked0;
-            // Codebook 0
-            looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector256.LoadUnsafe(ref block, (nuint)(0)));
-            low += Vector256.WidenLower(looked0);
-            high += Vector256.WidenUpper(looked0);
-            // Codebook 1
-            looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(16))), Vector256.LoadUnsafe(ref block, (nuint)(32)));
-            low += Vector256.WidenLower(looked0);
-            high += Vector256.WidenUpper(looked0);
-            // Codebook 2
-            looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(32))), Vector256.LoadUnsafe(ref block, (nuint)(64)));
-            low += Vector256.WidenLower(looked0);
-            high += Vector256.WidenUpper(looked0);
-            // Codebook 3
-            looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(48))), Vector256.LoadUnsafe(ref block, (nuint)(96)));
-            low += Vector256.WidenLower(looked0);
-            high += Vector256.WidenUpper(looked0);
-            // Codebook 4
-            looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(64))), Vector256.LoadUnsafe(ref block, (nuint)(128)));
-            low += Vector256.WidenLower(looked0);
-            high += Vector256.WidenUpper(looked0);
-            // Rows 0..31 in order: low holds the first half, high the second.
-            Vector256.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
-            Vector256.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 8);
-            Vector256.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 16);
-            Vector256.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 24);
-        }
-
-        // EncodeGroup: codes of 4 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Vector128(ref float slots, ref byte block, nint row)
-        {
-            Vector128<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector128<int> node;
-            // Codebook 0
-            node = Vector128<int>.Zero;
-            // Level 0: x[15] >= 0.26163468.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(80 + row));
-            threshold = Vector128.Create(0.26163468f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[34] >= (-0.087814584, -1.8857391), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(-1.8857391f), Vector128.Create(-0.087814584f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[26] >= (-1.900496, 0.8745083, -0.8113002, -1.3438474), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(128 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(-1.3438474f), Vector128.Create(-0.8113002f)), Vector128.ConditionalSelect(mask1, Vector128.Create(0.8745083f), Vector128.Create(-1.900496f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[2] >= (-1.7346811, -1.3940151, 1.7283069, 0.6429575, -1.737602, 1.8369806, 0.2674802, -1.4139986), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(16 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(-1.4139986f), Vector128.Create(0.2674802f)), Vector128.ConditionalSelect(mask2, Vector128.Create(1.8369806f), Vector128.Create(-1.737602f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.6429575f), Vector128.Create(1.7283069f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.3940151f), Vector128.Create(-1.7346811f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-            // Codebook 1
-            node = Vector128<int>.Zero;
-            // Level 0: x[14] >= 1.4945201.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(64 + row));
-            threshold = Vector128.Create(1.4945201f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[27] >= (1.6562258, 1.2712473), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(144 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(1.2712473f), Vector128.Create(1.6562258f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[1] >= (-1.268431, -0.64852756, -1.9298083, -1.5002418), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(-1.5002418f), Vector128.Create(-1.9298083f)), Vector128.ConditionalSelect(mask1, Vector128.Create(-0.64852756f), Vector128.Create(-1.268431f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[38] >= (-1.3926198, -0.8768866, 3.4028235E+38, 0.2926953, 1.1737486, -1.4158994, -0.23430382, 1.5211862), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(240 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.5211862f), Vector128.Create(-0.23430382f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.4158994f), Vector128.Create(1.1737486f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.2926953f), Vector128.Create(float.MaxValue)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.8768866f), Vector128.Create(-1.3926198f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 16 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-            // Codebook 2
-            node = Vector128<int>.Zero;
-            // Level 0: x[33] >= -0.76057786.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(176 + row));
-            threshold = Vector128.Create(-0.76057786f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[34] >= (-1.22322, -0.018807046), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(-0.018807046f), Vector128.Create(-1.22322f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[17] >= (0.36016783, 0.27006826, -0.5199549, -0.05913398), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(112 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(-0.05913398f), Vector128.Create(-0.5199549f)), Vector128.ConditionalSelect(mask1, Vector128.Create(0.27006826f), Vector128.Create(0.36016783f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[37] >= (-1.1668773, -1.2516917, 1.9280244, -1.4441241, 0.1700765, 3.4028235E+38, 0.27976573, 1.0901434), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(224 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.0901434f), Vector128.Create(0.27976573f)), Vector128.ConditionalSelect(mask2, Vector128.Create(float.MaxValue), Vector128.Create(0.1700765f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(-1.4441241f), Vector128.Create(1.9280244f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.2516917f), Vector128.Create(-1.1668773f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 32 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-            // Codebook 3
-            node = Vector128<int>.Zero;
-            // Level 0: x[17] >= 0.04103511.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(112 + row));
-            threshold = Vector128.Create(0.04103511f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[4] >= (0.3479227, -1.0418284), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(32 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(-1.0418284f), Vector128.Create(0.3479227f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[35] >= (3.4028235E+38, 1.2934119, 0.51856536, 0.24721234), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(208 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(0.24721234f), Vector128.Create(0.51856536f)), Vector128.ConditionalSelect(mask1, Vector128.Create(1.2934119f), Vector128.Create(float.MaxValue)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[16] >= (0.8530451, -0.21754664, -1.3273164, 0.9052658, 1.5967408, -1.4906734, -0.8489285, 1.3719369), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(96 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.3719369f), Vector128.Create(-0.8489285f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.4906734f), Vector128.Create(1.5967408f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.9052658f), Vector128.Create(-1.3273164f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.21754664f), Vector128.Create(0.8530451f))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 48 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-            // Codebook 4
-            node = Vector128<int>.Zero;
-            // Level 0: x[32] >= 1.0419183.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(160 + row));
-            threshold = Vector128.Create(1.0419183f);
-            mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask0.AsInt32();
-            // Level 1: x[13] >= (1.2701836, -0.2801924), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(48 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(-0.2801924f), Vector128.Create(1.2701836f));
-            mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask1.AsInt32();
-            // Level 2: x[34] >= (1.5709931, -0.6265942, -1.295902, -1.8476002), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(192 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(-1.8476002f), Vector128.Create(-1.295902f)), Vector128.ConditionalSelect(mask1, Vector128.Create(-0.6265942f), Vector128.Create(1.5709931f)));
-            mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask2.AsInt32();
-            // Level 3: x[1] >= (3.4028235E+38, 1.184606, 0.06670388, 1.1492169, 0.5843994, -0.036828894, 3.4028235E+38, 0.44429427), by the decisions so far.
-            value = Vector128.LoadUnsafe(ref slots, (nuint)(0 + row));
-            threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.44429427f), Vector128.Create(float.MaxValue)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.036828894f), Vector128.Create(0.5843994f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.1492169f), Vector128.Create(0.06670388f)), Vector128.ConditionalSelect(mask2, Vector128.Create(1.184606f), Vector128.Create(float.MaxValue))));
-            mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-            node = node + node - mask3.AsInt32();
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 64 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
-        }
-
-        // AggregateBlock: the sums of one output for the block's 16 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Vector128(ref byte block, ref byte table, ref int sums)
-        {
-            Vector128<ushort> low = Vector128<ushort>.Zero;
-            Vector128<ushort> high = Vector128<ushort>.Zero;
-            Vector128<byte> looked0;
-            // Codebook 0
-            looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(0)), Vector128.LoadUnsafe(ref block, (nuint)(0)));
-            low += Vector128.WidenLower(looked0);
-            high += Vector128.WidenUpper(looked0);
-            // Codebook 1
-            looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(16)), Vector128.LoadUnsafe(ref block, (nuint)(16)));
-            low += Vector128.WidenLower(looked0);
-            high += Vector128.WidenUpper(looked0);
-            // Codebook 2
-            looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(32)), Vector128.LoadUnsafe(ref block, (nuint)(32)));
-            low += Vector128.WidenLower(looked0);
-            high += Vector128.WidenUpper(looked0);
-            // Codebook 3
-            looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(48)), Vector128.LoadUnsafe(ref block, (nuint)(48)));
-            low += Vector128.WidenLower(looked0);
-            high += Vector128.WidenUpper(looked0);
-            // Codebook 4
-            looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(64)), Vector128.LoadUnsafe(ref block, (nuint)(64)));
-            low += Vector128.WidenLower(looked0);
-            high += Vector128.WidenUpper(looked0);
-            // Rows 0..15 in order: low holds the first half, high the second.
-            Vector128.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
-            Vector128.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 4);
-            Vector128.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 8);
-            Vector128.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 12);
-        }
-
-        // EncodeGroup on one row: each codebook's tree as nested decisions (>= goes right; NaN goes left).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Scalar(ref float slots, ref byte block)
-        {
-            // Codebook 0
-            if (Unsafe.Add(ref slots, 5) >= 0.26163468f) // x[15]
+            // AggregateBlock: the sums of one output for the block's 64 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
             {
-                if (Unsafe.Add(ref slots, 12) >= -1.8857391f) // x[34]
-                {
-                    if (Unsafe.Add(ref slots, 8) >= -1.3438474f) // x[26]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 1) >= -1.4139986f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 1) >= 0.2674802f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 8) >= -0.8113002f) // x[26]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 1) >= 1.8369806f ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 1) >= -1.737602f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 12) >= -0.087814584f) // x[34]
-                {
-                    if (Unsafe.Add(ref slots, 8) >= 0.8745083f) // x[26]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 1) >= 0.6429575f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 1) >= 1.7283069f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 8) >= -1.900496f) // x[26]
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 1) >= -1.3940151f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 1) >= -1.7346811f ? (byte)1 : (byte)0;
-                    }
-                }
-            }
-            // Codebook 1
-            if (Unsafe.Add(ref slots, 4) >= 1.4945201f) // x[14]
-            {
-                if (Unsafe.Add(ref slots, 9) >= 1.2712473f) // x[27]
-                {
-                    if (Unsafe.Add(ref slots, 0) >= -1.5002418f) // x[1]
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 15) >= 1.5211862f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 15) >= -0.23430382f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 0) >= -1.9298083f) // x[1]
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 15) >= -1.4158994f ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 15) >= 1.1737486f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 9) >= 1.6562258f) // x[27]
-                {
-                    if (Unsafe.Add(ref slots, 0) >= -0.64852756f) // x[1]
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 15) >= 0.2926953f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 15) >= float.MaxValue ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 0) >= -1.268431f) // x[1]
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 15) >= -0.8768866f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 15) >= -1.3926198f ? (byte)1 : (byte)0;
-                    }
-                }
-            }
-            // Codebook 2
-            if (Unsafe.Add(ref slots, 11) >= -0.76057786f) // x[33]
-            {
-                if (Unsafe.Add(ref slots, 12) >= -0.018807046f) // x[34]
-                {
-                    if (Unsafe.Add(ref slots, 7) >= -0.05913398f) // x[17]
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 14) >= 1.0901434f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 14) >= 0.27976573f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 7) >= -0.5199549f) // x[17]
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 14) >= float.MaxValue ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 14) >= 0.1700765f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 12) >= -1.22322f) // x[34]
-                {
-                    if (Unsafe.Add(ref slots, 7) >= 0.27006826f) // x[17]
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 14) >= -1.4441241f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 14) >= 1.9280244f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 7) >= 0.36016783f) // x[17]
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 14) >= -1.2516917f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 14) >= -1.1668773f ? (byte)1 : (byte)0;
-                    }
-                }
-            }
-            // Codebook 3
-            if (Unsafe.Add(ref slots, 7) >= 0.04103511f) // x[17]
-            {
-                if (Unsafe.Add(ref slots, 2) >= -1.0418284f) // x[4]
-                {
-                    if (Unsafe.Add(ref slots, 13) >= 0.24721234f) // x[35]
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 6) >= 1.3719369f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 6) >= -0.8489285f ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 13) >= 0.51856536f) // x[35]
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 6) >= -1.4906734f ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 6) >= 1.5967408f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 2) >= 0.3479227f) // x[4]
-                {
-                    if (Unsafe.Add(ref slots, 13) >= 1.2934119f) // x[35]
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 6) >= 0.9052658f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 6) >= -1.3273164f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 13) >= float.MaxValue) // x[35]
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 6) >= -0.21754664f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 6) >= 0.8530451f ? (byte)1 : (byte)0;
-                    }
-                }
-            }
-            // Codebook 4
-            if (Unsafe.Add(ref slots, 10) >= 1.0419183f) // x[32]
-            {
-                if (Unsafe.Add(ref slots, 3) >= -0.2801924f) // x[13]
-                {
-                    if (Unsafe.Add(ref slots, 12) >= -1.8476002f) // x[34]
-                    {
-                        Unsafe.Add(ref block, 4) = Unsafe.Add(ref slots, 0) >= 0.44429427f ? (byte)15 : (byte)14;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 4) = Unsafe.Add(ref slots, 0) >= float.MaxValue ? (byte)13 : (byte)12;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 12) >= -1.295902f) // x[34]
-                    {
-                        Unsafe.Add(ref block, 4) = Unsafe.Add(ref slots, 0) >= -0.036828894f ? (byte)11 : (byte)10;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 4) = Unsafe.Add(ref slots, 0) >= 0.5843994f ? (byte)9 : (byte)8;
-                    }
-                }
-            }
-            else
-            {
-                if (Unsafe.Add(ref slots, 3) >= 1.2701836f) // x[13]
-                {
-                    if (Unsafe.Add(ref slots, 12) >= -0.6265942f) // x[34]
-                    {
-                        Unsafe.Add(ref block, 4) = Unsafe.Add(ref slots, 0) >= 1.1492169f ? (byte)7 : (byte)6;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 4) = Unsafe.Add(ref slots, 0) >= 0.06670388f ? (byte)5 : (byte)4;
-                    }
-                }
-                else
-                {
-                    if (Unsafe.Add(ref slots, 12) >= 1.5709931f) // x[34]
-                    {
-                        Unsafe.Add(ref block, 4) = Unsafe.Add(ref slots, 0) >= 1.184606f ? (byte)3 : (byte)2;
-                    }
-                    else
-                    {
-                        Unsafe.Add(ref block, 4) = Unsafe.Add(ref slots, 0) >= float.MaxValue ? (byte)1 : (byte)0;
-                    }
-                }
+                Vector512<ushort> low = Vector512<ushort>.Zero;
+                Vector512<ushort> high = Vector512<ushort>.Zero;
+                Vector512<byte> looked0;
+                // Codebook 0
+                looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector512.LoadUnsafe(ref block, (nuint)(0)));
+                low += Vector512.WidenLower(looked0);
+                high += Vector512.WidenUpper(looked0);
+                // Codebook 1
+                looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(16))), Vector512.LoadUnsafe(ref block, (nuint)(64)));
+                low += Vector512.WidenLower(looked0);
+                high += Vector512.WidenUpper(looked0);
+                // Codebook 2
+                looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(32))), Vector512.LoadUnsafe(ref block, (nuint)(128)));
+                low += Vector512.WidenLower(looked0);
+                high += Vector512.WidenUpper(looked0);
+                // Codebook 3
+                looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(48))), Vector512.LoadUnsafe(ref block, (nuint)(192)));
+                low += Vector512.WidenLower(looked0);
+                high += Vector512.WidenUpper(looked0);
+                // Codebook 4
+                looked0 = Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref table, (nuint)(64))), Vector512.LoadUnsafe(ref block, (nuint)(256)));
+                low += Vector512.WidenLower(looked0);
+                high += Vector512.WidenUpper(looked0);
+                // Rows 0..63 in order: low holds the first half, high the second.
+                Vector512.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
+                Vector512.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 16);
+                Vector512.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 32);
+                Vector512.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 48);
             }
         }
 
-        // AggregateBlock on one row: the looked-up table entries of one output, summed.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Scalar(ref byte block, ref byte table, ref int sums)
+        // Avx2 path: blocks of 32 rows, groups of 8.
+        private readonly struct Avx2Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
-            int sum = 0;
-            int looked0;
-            // Codebook 0
-            looked0 = Unsafe.Add(ref table, 0 + Unsafe.Add(ref block, 0));
-            sum += looked0;
-            // Codebook 1
-            looked0 = Unsafe.Add(ref table, 16 + Unsafe.Add(ref block, 1));
-            sum += looked0;
-            // Codebook 2
-            looked0 = Unsafe.Add(ref table, 32 + Unsafe.Add(ref block, 2));
-            sum += looked0;
-            // Codebook 3
-            looked0 = Unsafe.Add(ref table, 48 + Unsafe.Add(ref block, 3));
-            sum += looked0;
-            // Codebook 4
-            looked0 = Unsafe.Add(ref table, 64 + Unsafe.Add(ref block, 4));
-            sum += looked0;
-            sums = sum;
+            public int BlockRows => 32;
+
+            public int GroupRows => 8;
+
+            // EncodeGroup: codes of 8 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                Vector256<int> node;
+                // Codebook 0: x[15], x[34], x[26], x[2]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(160 + row)), Vector256.Create(0.26163468f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(384 + row)), Avx2.PermuteVar8x32(Vector256.Create(-0.087814584f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f, -1.8857391f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(256 + row)), Avx2.PermuteVar8x32(Vector256.Create(-1.900496f, 0.8745083f, -0.8113002f, -1.3438474f, -1.3438474f, -1.3438474f, -1.3438474f, -1.3438474f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(32 + row)), Avx2.PermuteVar8x32(Vector256.Create(-1.7346811f, -1.3940151f, 1.7283069f, 0.6429575f, -1.737602f, 1.8369806f, 0.2674802f, -1.4139986f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+                // Codebook 1: x[14], x[27], x[1], x[38]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(128 + row)), Vector256.Create(1.4945201f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(288 + row)), Avx2.PermuteVar8x32(Vector256.Create(1.6562258f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f, 1.2712473f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx2.PermuteVar8x32(Vector256.Create(-1.268431f, -0.64852756f, -1.9298083f, -1.5002418f, -1.5002418f, -1.5002418f, -1.5002418f, -1.5002418f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(480 + row)), Avx2.PermuteVar8x32(Vector256.Create(-1.3926198f, -0.8768866f, float.MaxValue, 0.2926953f, 1.1737486f, -1.4158994f, -0.23430382f, 1.5211862f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 32 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+                // Codebook 2: x[33], x[34], x[17], x[37]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(352 + row)), Vector256.Create(-0.76057786f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(384 + row)), Avx2.PermuteVar8x32(Vector256.Create(-1.22322f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f, -0.018807046f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(224 + row)), Avx2.PermuteVar8x32(Vector256.Create(0.36016783f, 0.27006826f, -0.5199549f, -0.05913398f, -0.05913398f, -0.05913398f, -0.05913398f, -0.05913398f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(448 + row)), Avx2.PermuteVar8x32(Vector256.Create(-1.1668773f, -1.2516917f, 1.9280244f, -1.4441241f, 0.1700765f, float.MaxValue, 0.27976573f, 1.0901434f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 64 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+                // Codebook 3: x[17], x[4], x[35], x[16]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(224 + row)), Vector256.Create(0.04103511f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(64 + row)), Avx2.PermuteVar8x32(Vector256.Create(0.3479227f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f, -1.0418284f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(416 + row)), Avx2.PermuteVar8x32(Vector256.Create(float.MaxValue, 1.2934119f, 0.51856536f, 0.24721234f, 0.24721234f, 0.24721234f, 0.24721234f, 0.24721234f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(192 + row)), Avx2.PermuteVar8x32(Vector256.Create(0.8530451f, -0.21754664f, -1.3273164f, 0.9052658f, 1.5967408f, -1.4906734f, -0.8489285f, 1.3719369f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 96 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+                // Codebook 4: x[32], x[13], x[34], x[1]
+                node = Vector256<int>.Zero;
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(320 + row)), Vector256.Create(1.0419183f)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(96 + row)), Avx2.PermuteVar8x32(Vector256.Create(1.2701836f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f, -0.2801924f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(384 + row)), Avx2.PermuteVar8x32(Vector256.Create(1.5709931f, -0.6265942f, -1.295902f, -1.8476002f, -1.8476002f, -1.8476002f, -1.8476002f, -1.8476002f), node)).AsInt32();
+                node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(0 + row)), Avx2.PermuteVar8x32(Vector256.Create(float.MaxValue, 1.184606f, 0.06670388f, 1.1492169f, 0.5843994f, -0.036828894f, float.MaxValue, 0.44429427f), node)).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 128 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+            }
+
+            // AggregateBlock: the sums of one output for the block's 32 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                Vector256<ushort> low = Vector256<ushort>.Zero;
+                Vector256<ushort> high = Vector256<ushort>.Zero;
+                Vector256<byte> looked0;
+                // Codebook 0
+                looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(0))), Vector256.LoadUnsafe(ref block, (nuint)(0)));
+                low += Vector256.WidenLower(looked0);
+                high += Vector256.WidenUpper(looked0);
+                // Codebook 1
+                looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(16))), Vector256.LoadUnsafe(ref block, (nuint)(32)));
+                low += Vector256.WidenLower(looked0);
+                high += Vector256.WidenUpper(looked0);
+                // Codebook 2
+                looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(32))), Vector256.LoadUnsafe(ref block, (nuint)(64)));
+                low += Vector256.WidenLower(looked0);
+                high += Vector256.WidenUpper(looked0);
+                // Codebook 3
+                looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(48))), Vector256.LoadUnsafe(ref block, (nuint)(96)));
+                low += Vector256.WidenLower(looked0);
+                high += Vector256.WidenUpper(looked0);
+                // Codebook 4
+                looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(64))), Vector256.LoadUnsafe(ref block, (nuint)(128)));
+                low += Vector256.WidenLower(looked0);
+                high += Vector256.WidenUpper(looked0);
+                // Rows 0..31 in order: low holds the first half, high the second.
+                Vector256.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
+                Vector256.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 8);
+                Vector256.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 16);
+                Vector256.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 24);
+            }
+        }
+
+        // Vector128 path: blocks of 16 rows, groups of 4.
+        private readonly struct Vector128Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
+        {
+            public int BlockRows => 16;
+
+            public int GroupRows => 4;
+
+            // EncodeGroup: codes of 4 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                Vector128<int> node;
+                Vector128<float> mask0, mask1, mask2;
+                // Codebook 0: x[15], x[34], x[26], x[2]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(80 + row)), Vector128.Create(0.26163468f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(192 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(-1.8857391f), Vector128.Create(-0.087814584f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(128 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(-1.3438474f), Vector128.Create(-0.8113002f)), Vector128.ConditionalSelect(mask1, Vector128.Create(0.8745083f), Vector128.Create(-1.900496f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(16 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(-1.4139986f), Vector128.Create(0.2674802f)), Vector128.ConditionalSelect(mask2, Vector128.Create(1.8369806f), Vector128.Create(-1.737602f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.6429575f), Vector128.Create(1.7283069f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.3940151f), Vector128.Create(-1.7346811f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 0 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+                // Codebook 1: x[14], x[27], x[1], x[38]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(64 + row)), Vector128.Create(1.4945201f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(144 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(1.2712473f), Vector128.Create(1.6562258f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(0 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(-1.5002418f), Vector128.Create(-1.9298083f)), Vector128.ConditionalSelect(mask1, Vector128.Create(-0.64852756f), Vector128.Create(-1.268431f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(240 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.5211862f), Vector128.Create(-0.23430382f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.4158994f), Vector128.Create(1.1737486f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.2926953f), Vector128.Create(float.MaxValue)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.8768866f), Vector128.Create(-1.3926198f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 16 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+                // Codebook 2: x[33], x[34], x[17], x[37]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(176 + row)), Vector128.Create(-0.76057786f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(192 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(-0.018807046f), Vector128.Create(-1.22322f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(112 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(-0.05913398f), Vector128.Create(-0.5199549f)), Vector128.ConditionalSelect(mask1, Vector128.Create(0.27006826f), Vector128.Create(0.36016783f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(224 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.0901434f), Vector128.Create(0.27976573f)), Vector128.ConditionalSelect(mask2, Vector128.Create(float.MaxValue), Vector128.Create(0.1700765f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(-1.4441241f), Vector128.Create(1.9280244f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.2516917f), Vector128.Create(-1.1668773f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 32 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+                // Codebook 3: x[17], x[4], x[35], x[16]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(112 + row)), Vector128.Create(0.04103511f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(32 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(-1.0418284f), Vector128.Create(0.3479227f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(208 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(0.24721234f), Vector128.Create(0.51856536f)), Vector128.ConditionalSelect(mask1, Vector128.Create(1.2934119f), Vector128.Create(float.MaxValue))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(96 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.3719369f), Vector128.Create(-0.8489285f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-1.4906734f), Vector128.Create(1.5967408f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.9052658f), Vector128.Create(-1.3273164f)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.21754664f), Vector128.Create(0.8530451f))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 48 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+                // Codebook 4: x[32], x[13], x[34], x[1]
+                node = Vector128<int>.Zero;
+                node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(160 + row)), Vector128.Create(1.0419183f))).AsInt32();
+                node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(48 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(-0.2801924f), Vector128.Create(1.2701836f)))).AsInt32();
+                node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(192 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(-1.8476002f), Vector128.Create(-1.295902f)), Vector128.ConditionalSelect(mask1, Vector128.Create(-0.6265942f), Vector128.Create(1.5709931f))))).AsInt32();
+                node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(0 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(0.44429427f), Vector128.Create(float.MaxValue)), Vector128.ConditionalSelect(mask2, Vector128.Create(-0.036828894f), Vector128.Create(0.5843994f))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(1.1492169f), Vector128.Create(0.06670388f)), Vector128.ConditionalSelect(mask2, Vector128.Create(1.184606f), Vector128.Create(float.MaxValue))))).AsInt32();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, 64 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+            }
+
+            // AggregateBlock: the sums of one output for the block's 16 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                Vector128<ushort> low = Vector128<ushort>.Zero;
+                Vector128<ushort> high = Vector128<ushort>.Zero;
+                Vector128<byte> looked0;
+                // Codebook 0
+                looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(0)), Vector128.LoadUnsafe(ref block, (nuint)(0)));
+                low += Vector128.WidenLower(looked0);
+                high += Vector128.WidenUpper(looked0);
+                // Codebook 1
+                looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(16)), Vector128.LoadUnsafe(ref block, (nuint)(16)));
+                low += Vector128.WidenLower(looked0);
+                high += Vector128.WidenUpper(looked0);
+                // Codebook 2
+                looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(32)), Vector128.LoadUnsafe(ref block, (nuint)(32)));
+                low += Vector128.WidenLower(looked0);
+                high += Vector128.WidenUpper(looked0);
+                // Codebook 3
+                looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(48)), Vector128.LoadUnsafe(ref block, (nuint)(48)));
+                low += Vector128.WidenLower(looked0);
+                high += Vector128.WidenUpper(looked0);
+                // Codebook 4
+                looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(64)), Vector128.LoadUnsafe(ref block, (nuint)(64)));
+                low += Vector128.WidenLower(looked0);
+                high += Vector128.WidenUpper(looked0);
+                // Rows 0..15 in order: low holds the first half, high the second.
+                Vector128.WidenLower(low).AsInt32().StoreUnsafe(ref sums, 0);
+                Vector128.WidenUpper(low).AsInt32().StoreUnsafe(ref sums, 4);
+                Vector128.WidenLower(high).AsInt32().StoreUnsafe(ref sums, 8);
+                Vector128.WidenUpper(high).AsInt32().StoreUnsafe(ref sums, 12);
+            }
+        }
+
+        // Scalar path: blocks of one row.
+        private readonly struct ScalarSteps : global::KernelCompiler.Runtime.IBlockKernelSteps
+        {
+            public int BlockRows => 1;
+
+            public int GroupRows => 1;
+
+            // EncodeGroup on one row (row is always 0): each codebook's tree as nested decisions (>= goes right; NaN goes left).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
+            {
+                // Codebook 0: x[15], x[34], x[26], x[2]
+                Unsafe.Add(ref block, 0) = Unsafe.Add(ref slots, 5) >= 0.26163468f
+                    ? (Unsafe.Add(ref slots, 12) >= -1.8857391f
+                        ? (Unsafe.Add(ref slots, 8) >= -1.3438474f ? (Unsafe.Add(ref slots, 1) >= -1.4139986f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 1) >= 0.2674802f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 8) >= -0.8113002f ? (Unsafe.Add(ref slots, 1) >= 1.8369806f ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 1) >= -1.737602f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 12) >= -0.087814584f
+                        ? (Unsafe.Add(ref slots, 8) >= 0.8745083f ? (Unsafe.Add(ref slots, 1) >= 0.6429575f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 1) >= 1.7283069f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 8) >= -1.900496f ? (Unsafe.Add(ref slots, 1) >= -1.3940151f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 1) >= -1.7346811f ? (byte)1 : (byte)0)));
+                // Codebook 1: x[14], x[27], x[1], x[38]
+                Unsafe.Add(ref block, 1) = Unsafe.Add(ref slots, 4) >= 1.4945201f
+                    ? (Unsafe.Add(ref slots, 9) >= 1.2712473f
+                        ? (Unsafe.Add(ref slots, 0) >= -1.5002418f ? (Unsafe.Add(ref slots, 15) >= 1.5211862f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 15) >= -0.23430382f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 0) >= -1.9298083f ? (Unsafe.Add(ref slots, 15) >= -1.4158994f ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 15) >= 1.1737486f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 9) >= 1.6562258f
+                        ? (Unsafe.Add(ref slots, 0) >= -0.64852756f ? (Unsafe.Add(ref slots, 15) >= 0.2926953f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 15) >= float.MaxValue ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 0) >= -1.268431f ? (Unsafe.Add(ref slots, 15) >= -0.8768866f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 15) >= -1.3926198f ? (byte)1 : (byte)0)));
+                // Codebook 2: x[33], x[34], x[17], x[37]
+                Unsafe.Add(ref block, 2) = Unsafe.Add(ref slots, 11) >= -0.76057786f
+                    ? (Unsafe.Add(ref slots, 12) >= -0.018807046f
+                        ? (Unsafe.Add(ref slots, 7) >= -0.05913398f ? (Unsafe.Add(ref slots, 14) >= 1.0901434f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 14) >= 0.27976573f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 7) >= -0.5199549f ? (Unsafe.Add(ref slots, 14) >= float.MaxValue ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 14) >= 0.1700765f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 12) >= -1.22322f
+                        ? (Unsafe.Add(ref slots, 7) >= 0.27006826f ? (Unsafe.Add(ref slots, 14) >= -1.4441241f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 14) >= 1.9280244f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 7) >= 0.36016783f ? (Unsafe.Add(ref slots, 14) >= -1.2516917f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 14) >= -1.1668773f ? (byte)1 : (byte)0)));
+                // Codebook 3: x[17], x[4], x[35], x[16]
+                Unsafe.Add(ref block, 3) = Unsafe.Add(ref slots, 7) >= 0.04103511f
+                    ? (Unsafe.Add(ref slots, 2) >= -1.0418284f
+                        ? (Unsafe.Add(ref slots, 13) >= 0.24721234f ? (Unsafe.Add(ref slots, 6) >= 1.3719369f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 6) >= -0.8489285f ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 13) >= 0.51856536f ? (Unsafe.Add(ref slots, 6) >= -1.4906734f ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 6) >= 1.5967408f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 2) >= 0.3479227f
+                        ? (Unsafe.Add(ref slots, 13) >= 1.2934119f ? (Unsafe.Add(ref slots, 6) >= 0.9052658f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 6) >= -1.3273164f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 13) >= float.MaxValue ? (Unsafe.Add(ref slots, 6) >= -0.21754664f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 6) >= 0.8530451f ? (byte)1 : (byte)0)));
+                // Codebook 4: x[32], x[13], x[34], x[1]
+                Unsafe.Add(ref block, 4) = Unsafe.Add(ref slots, 10) >= 1.0419183f
+                    ? (Unsafe.Add(ref slots, 3) >= -0.2801924f
+                        ? (Unsafe.Add(ref slots, 12) >= -1.8476002f ? (Unsafe.Add(ref slots, 0) >= 0.44429427f ? (byte)15 : (byte)14) : (Unsafe.Add(ref slots, 0) >= float.MaxValue ? (byte)13 : (byte)12))
+                        : (Unsafe.Add(ref slots, 12) >= -1.295902f ? (Unsafe.Add(ref slots, 0) >= -0.036828894f ? (byte)11 : (byte)10) : (Unsafe.Add(ref slots, 0) >= 0.5843994f ? (byte)9 : (byte)8)))
+                    : (Unsafe.Add(ref slots, 3) >= 1.2701836f
+                        ? (Unsafe.Add(ref slots, 12) >= -0.6265942f ? (Unsafe.Add(ref slots, 0) >= 1.1492169f ? (byte)7 : (byte)6) : (Unsafe.Add(ref slots, 0) >= 0.06670388f ? (byte)5 : (byte)4))
+                        : (Unsafe.Add(ref slots, 12) >= 1.5709931f ? (Unsafe.Add(ref slots, 0) >= 1.184606f ? (byte)3 : (byte)2) : (Unsafe.Add(ref slots, 0) >= float.MaxValue ? (byte)1 : (byte)0)));
+            }
+
+            // AggregateBlock on one row: the looked-up table entries of one output, summed.
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                int sum = 0;
+                int looked0;
+                // Codebook 0
+                looked0 = Unsafe.Add(ref table, 0 + Unsafe.Add(ref block, 0));
+                sum += looked0;
+                // Codebook 1
+                looked0 = Unsafe.Add(ref table, 16 + Unsafe.Add(ref block, 1));
+                sum += looked0;
+                // Codebook 2
+                looked0 = Unsafe.Add(ref table, 32 + Unsafe.Add(ref block, 2));
+                sum += looked0;
+                // Codebook 3
+                looked0 = Unsafe.Add(ref table, 48 + Unsafe.Add(ref block, 3));
+                sum += looked0;
+                // Codebook 4
+                looked0 = Unsafe.Add(ref table, 64 + Unsafe.Add(ref block, 4));
+                sum += looked0;
+                sums = sum;
+            }
         }
 
         // Input column of each slot.
@@ -1418,5 +657,9 @@ namespace Snapshots
         {
             88, 134, 48, 157, 68, 119, 175, 14, 210, 114, 140, 14, 231, 84, 233, 51, 56, 140, 197, 184, 225, 9, 127, 66, 170, 51, 160, 229, 150, 10, 233, 247, 130, 188, 254, 46, 153, 250, 89, 207, 176, 82, 36, 82, 200, 31, 48, 70, 172, 36, 59, 169, 142, 174, 183, 79, 7, 238, 243, 17, 215, 202, 120, 200, 137, 148, 139, 43, 85, 187, 154, 62, 51, 246, 7, 143, 228, 44, 122, 139, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // output 0
         };
+
+        // The model as the runtime reads it; declared after the data it copies (static fields initialise in order).
+        internal static readonly global::KernelCompiler.Runtime.KernelRuntimeModel Model = new global::KernelCompiler.Runtime.KernelRuntimeModel(
+            1, InputDimension, Codebooks, OutputDimension, global::KernelCompiler.LutAggregation.Exact, SlotDimensions, Tables, Steps, Offsets);
     }
 }

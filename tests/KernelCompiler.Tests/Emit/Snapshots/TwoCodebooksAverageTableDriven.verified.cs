@@ -47,54 +47,54 @@ namespace Snapshots
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Encode(ReadOnlySpan<float> x, Span<byte> codes)
         {
-            int rows = TwoCodebooksAverageKernelSteps.RowsOf(x);
-            TwoCodebooksAverageKernelSteps.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
-            TwoCodebooksAverageKernelSteps.Run(TwoCodebooksAverageKernelSteps.KernelOperation.Encode, x, default, rows, false, codes, default, default);
+            int rows = TwoCodebooksAverageKernelSteps.Model.RowsOf(x);
+            TwoCodebooksAverageKernelSteps.Model.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
+            TwoCodebooksAverageKernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Encode, x, default, rows, false, codes, default, default);
         }
 
         /// <summary>Encodes column-major rows (D × N) into <paramref name="codes"/> (N × C).</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void EncodeColumnMajor(ReadOnlySpan<float> x, Span<byte> codes)
         {
-            int rows = TwoCodebooksAverageKernelSteps.RowsOf(x);
-            TwoCodebooksAverageKernelSteps.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
-            TwoCodebooksAverageKernelSteps.Run(TwoCodebooksAverageKernelSteps.KernelOperation.Encode, x, default, rows, true, codes, default, default);
+            int rows = TwoCodebooksAverageKernelSteps.Model.RowsOf(x);
+            TwoCodebooksAverageKernelSteps.Model.CheckDestination(codes.Length, (long)rows * Codebooks, nameof(codes));
+            TwoCodebooksAverageKernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Encode, x, default, rows, true, codes, default, default);
         }
 
         /// <summary>The integer sums S (N × M) of the table entries that <paramref name="codes"/> select.</summary>
         /// <exception cref="ArgumentException"><paramref name="codes"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>
         public static void Aggregate(ReadOnlySpan<byte> codes, Span<int> sums)
         {
-            int rows = TwoCodebooksAverageKernelSteps.CheckCodes(codes);
-            TwoCodebooksAverageKernelSteps.CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));
-            TwoCodebooksAverageKernelSteps.Run(TwoCodebooksAverageKernelSteps.KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
+            int rows = TwoCodebooksAverageKernelSteps.Model.CheckCodes(codes);
+            TwoCodebooksAverageKernelSteps.Model.CheckDestination(sums.Length, (long)rows * OutputDimension, nameof(sums));
+            TwoCodebooksAverageKernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Aggregate, default, codes, rows, false, default, sums, default);
         }
 
         /// <summary>Approximates <c>x · B</c> for row-major rows: <paramref name="destination"/> is N × M.</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void Multiply(ReadOnlySpan<float> x, Span<float> destination)
         {
-            int rows = TwoCodebooksAverageKernelSteps.RowsOf(x);
-            TwoCodebooksAverageKernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            TwoCodebooksAverageKernelSteps.Run(TwoCodebooksAverageKernelSteps.KernelOperation.Multiply, x, default, rows, false, default, default, destination);
+            int rows = TwoCodebooksAverageKernelSteps.Model.RowsOf(x);
+            TwoCodebooksAverageKernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            TwoCodebooksAverageKernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Multiply, x, default, rows, false, default, default, destination);
         }
 
         /// <summary>Approximates <c>x · B</c> for column-major rows (D × N); <paramref name="destination"/> is row-major N × M.</summary>
         /// <exception cref="ArgumentException"><paramref name="x"/> is not a whole number of rows, or the destination is too short.</exception>
         public static void MultiplyColumnMajor(ReadOnlySpan<float> x, Span<float> destination)
         {
-            int rows = TwoCodebooksAverageKernelSteps.RowsOf(x);
-            TwoCodebooksAverageKernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            TwoCodebooksAverageKernelSteps.Run(TwoCodebooksAverageKernelSteps.KernelOperation.Multiply, x, default, rows, true, default, default, destination);
+            int rows = TwoCodebooksAverageKernelSteps.Model.RowsOf(x);
+            TwoCodebooksAverageKernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            TwoCodebooksAverageKernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.Multiply, x, default, rows, true, default, default, destination);
         }
 
         /// <summary>Dequantised outputs (N × M) for codes produced by <see cref="Encode"/>.</summary>
         /// <exception cref="ArgumentException"><paramref name="codes"/> is not a whole number of rows or holds a code above 15, or the destination is too short.</exception>
         public static void Multiply(ReadOnlySpan<byte> codes, Span<float> destination)
         {
-            int rows = TwoCodebooksAverageKernelSteps.CheckCodes(codes);
-            TwoCodebooksAverageKernelSteps.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
-            TwoCodebooksAverageKernelSteps.Run(TwoCodebooksAverageKernelSteps.KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
+            int rows = TwoCodebooksAverageKernelSteps.Model.CheckCodes(codes);
+            TwoCodebooksAverageKernelSteps.Model.CheckDestination(destination.Length, (long)rows * OutputDimension, nameof(destination));
+            TwoCodebooksAverageKernelSteps.Run(global::KernelCompiler.Runtime.KernelOperation.MultiplyCodes, default, codes, rows, false, default, default, destination);
         }
     }
 
@@ -106,300 +106,23 @@ namespace Snapshots
         private const int OutputDimension = 2;
         private const int Codebooks = 2;
 
-        // Distinct split dimensions (slots): the only input columns the encoder reads.
-        private const int SlotCount = 5;
-
-        internal static int RowsOf(ReadOnlySpan<float> x)
-        {
-            if (x.Length % InputDimension != 0)
-            {
-                throw new ArgumentException(
-                    "Input length " + x.Length + " is not a whole number of rows of " + InputDimension + " values.", nameof(x));
-            }
-
-            return x.Length / InputDimension;
-        }
-
-        // A code outside 0..15 would index past a 16-entry table: refused here, so no step has to.
-        internal static int CheckCodes(ReadOnlySpan<byte> codes)
-        {
-            if (codes.Length % Codebooks != 0)
-            {
-                throw new ArgumentException(
-                    "Codes length " + codes.Length + " is not a whole number of rows of " + Codebooks + " codes.", nameof(codes));
-            }
-
-            int bad = codes.IndexOfAnyInRange((byte)16, byte.MaxValue);
-            if (bad >= 0)
-            {
-                throw new ArgumentException(
-                    "Code " + codes[bad] + " at index " + bad + " is outside 0..15.", nameof(codes));
-            }
-
-            return codes.Length / Codebooks;
-        }
-
-        internal static void CheckDestination(int length, long required, string name)
-        {
-            if (length < required)
-            {
-                throw new ArgumentException(
-                    "Destination is too short: " + length + " elements for " + required + " results.", name);
-            }
-        }
-
-        internal enum KernelOperation
-        {
-            Encode,
-            Aggregate,
-            Multiply,
-            MultiplyCodes,
-        }
-
-        // Whole blocks on the widest supported path, then each narrower one, then single rows.
-        internal static void Run(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
+        // Whole blocks on the widest supported path, then each narrower one, then single rows: the block loop is
+        // KernelCompiler.Runtime's, the steps of each path are below.
+        internal static void Run(global::KernelCompiler.Runtime.KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows,
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int row = 0;
             if (Avx2.IsSupported)
             {
-                row = Blocks_Avx2(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx2Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
             if (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported)
             {
-                row = Blocks_Vector128(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Vector128Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
-            row = Blocks_Scalar(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
-        }
-
-        // Avx2 path: blocks of 32 rows, groups of 8.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Avx2(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 32;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 8)
-                    {
-                        EncodeGroup_Avx2(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Avx2(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Vector128 path: blocks of 16 rows, groups of 4.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Vector128(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 16;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    for (nint group = 0; group < BlockRows; group += 4)
-                    {
-                        EncodeGroup_Vector128(ref slotsRef, ref blockRef, group);
-                    }
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Vector128(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // Scalar path: blocks of one row.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int Blocks_Scalar(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row,
-            bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
-        {
-            const int BlockRows = 1;
-            if (rows - row < BlockRows)
-            {
-                return row;
-            }
-
-            Span<float> slots = stackalloc float[SlotCount * BlockRows];
-            Span<byte> block = stackalloc byte[Codebooks * BlockRows];
-            Span<int> rowSums = stackalloc int[BlockRows];
-            ref float slotsRef = ref MemoryMarshal.GetReference(slots);
-            ref byte blockRef = ref MemoryMarshal.GetReference(block);
-            ref int sumsRef = ref MemoryMarshal.GetReference(rowSums);
-            ref byte tables = ref MemoryMarshal.GetReference(Tables);
-            for (; row <= rows - BlockRows; row += BlockRows)
-            {
-                if (operation == KernelOperation.Aggregate || operation == KernelOperation.MultiplyCodes)
-                {
-                    LoadCodes(codesIn, row, BlockRows, block);
-                }
-                else
-                {
-                    GatherSlots(x, rows, row, BlockRows, columnMajor, slots);
-                    EncodeGroup_Scalar(ref slotsRef, ref blockRef);
-                }
-
-                if (operation == KernelOperation.Encode)
-                {
-                    StoreCodes(block, row, BlockRows, codes);
-                    continue;
-                }
-
-                for (int output = 0; output < OutputDimension; output++)
-                {
-                    AggregateBlock_Scalar(ref blockRef, ref Unsafe.Add(ref tables, output * (Codebooks * 16)), ref sumsRef);
-                    if (operation == KernelOperation.Aggregate)
-                    {
-                        StoreSums(rowSums, row, BlockRows, output, sums);
-                    }
-                    else
-                    {
-                        StoreOutputs(rowSums, row, BlockRows, output, destination);
-                    }
-                }
-            }
-
-            return row;
-        }
-
-        // GatherSlots: the block's values of each split dimension, column-major (slot s at s * count).
-        private static void GatherSlots(ReadOnlySpan<float> x, int rows, int row, int count, bool columnMajor, Span<float> slots)
-        {
-            ReadOnlySpan<int> dimensions = SlotDimensions;
-            for (int s = 0; s < dimensions.Length; s++)
-            {
-                Span<float> slot = slots.Slice(s * count, count);
-                if (columnMajor)
-                {
-                    x.Slice(dimensions[s] * rows + row, count).CopyTo(slot);
-                }
-                else
-                {
-                    for (int r = 0; r < count; r++)
-                    {
-                        slot[r] = x[(row + r) * InputDimension + dimensions[s]];
-                    }
-                }
-            }
-        }
-
-        // Codes are row-major (N × C) outside and codebook-major (C × count) in a block.
-        private static void LoadCodes(ReadOnlySpan<byte> codes, int row, int count, Span<byte> block)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                for (int c = 0; c < Codebooks; c++)
-                {
-                    block[c * count + r] = codes[(row + r) * Codebooks + c];
-                }
-            }
-        }
-
-        private static void StoreCodes(ReadOnlySpan<byte> block, int row, int count, Span<byte> codes)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                for (int c = 0; c < Codebooks; c++)
-                {
-                    codes[(row + r) * Codebooks + c] = block[c * count + r];
-                }
-            }
-        }
-
-        private static void StoreSums(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<int> sums)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                sums[(row + r) * OutputDimension + output] = rowSums[r];
-            }
-        }
-
-        // One fused multiply-add per value, as the reference does, so outputs agree bit for bit.
-        private static void StoreOutputs(ReadOnlySpan<int> rowSums, int row, int count, int output, Span<float> destination)
-        {
-            float step = Steps[output];
-            float offset = Offsets[output];
-            for (int r = 0; r < count; r++)
-            {
-                destination[(row + r) * OutputDimension + output] = MathF.FusedMultiplyAdd(rowSums[r], step, offset);
-            }
+            row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(ScalarSteps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
         }
 
         // The 128-bit path's two instructions that differ between x86 and Arm64.
@@ -411,153 +134,146 @@ namespace Snapshots
         private static Vector128<byte> Average128(Vector128<byte> left, Vector128<byte> right)
             => Sse2.IsSupported ? Sse2.Average(left, right) : AdvSimd.FusedAddRoundedHalving(left, right);
 
-        // EncodeGroup: codes of 8 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Avx2(ref float slots, ref byte block, nint row)
+        // Avx2 path: blocks of 32 rows, groups of 8.
+        private readonly struct Avx2Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
-            Vector256<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector256<int> node;
-            ref float lanes = ref MemoryMarshal.GetReference(ThresholdLanes);
-            ref int slotOf = ref MemoryMarshal.GetReference(SlotOfLevel);
-            for (int c = 0; c < Codebooks; c++)
+            public int BlockRows => 32;
+
+            public int GroupRows => 8;
+
+            // EncodeGroup: codes of 8 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
             {
-                node = Vector256<int>.Zero;
-                // Level 0: the column and thresholds codebook c reads at this level, from data.
-                value = Vector256.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4) * 32 + row));
-                threshold = Vector256.Create(Unsafe.Add(ref lanes, c * 32));
-                mask0 = Vector256.GreaterThanOrEqual(value, threshold);
-                node = node + node - mask0.AsInt32();
-                // Level 1: the column and thresholds codebook c reads at this level, from data.
-                value = Vector256.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4 + 1) * 32 + row));
-                threshold = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref lanes, (nuint)(c * 32 + 8)), node);
-                mask1 = Vector256.GreaterThanOrEqual(value, threshold);
-                node = node + node - mask1.AsInt32();
-                // Level 2: the column and thresholds codebook c reads at this level, from data.
-                value = Vector256.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4 + 2) * 32 + row));
-                threshold = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref lanes, (nuint)(c * 32 + 16)), node);
-                mask2 = Vector256.GreaterThanOrEqual(value, threshold);
-                node = node + node - mask2.AsInt32();
-                // Level 3: the column and thresholds codebook c reads at this level, from data.
-                value = Vector256.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4 + 3) * 32 + row));
-                threshold = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref lanes, (nuint)(c * 32 + 24)), node);
-                mask3 = Vector256.GreaterThanOrEqual(value, threshold);
-                node = node + node - mask3.AsInt32();
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, c * 32 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+                Vector256<int> node;
+                ref float lanes = ref MemoryMarshal.GetReference(ThresholdLanes);
+                ref int slotOf = ref MemoryMarshal.GetReference(SlotOfLevel);
+                for (int c = 0; c < Codebooks; c++)
+                {
+                    node = Vector256<int>.Zero;
+                    node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4) * 32 + row)), Vector256.Create(Unsafe.Add(ref lanes, c * 32))).AsInt32();
+                    node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4 + 1) * 32 + row)), Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref lanes, (nuint)(c * 32 + 8)), node)).AsInt32();
+                    node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4 + 2) * 32 + row)), Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref lanes, (nuint)(c * 32 + 16)), node)).AsInt32();
+                    node = node + node - Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4 + 3) * 32 + row)), Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref lanes, (nuint)(c * 32 + 24)), node)).AsInt32();
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, c * 32 + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar());
+                }
+            }
+
+            // AggregateBlock: the sums of one output for the block's 32 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                Vector256<ushort> low = Vector256<ushort>.Zero;
+                Vector256<ushort> high = Vector256<ushort>.Zero;
+                Vector256<byte> looked0, looked1;
+                for (int c = 0; c < Codebooks; c += 2)
+                {
+                    looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(c * 16))), Vector256.LoadUnsafe(ref block, (nuint)(c * 32)));
+                    looked1 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)((c + 1) * 16))), Vector256.LoadUnsafe(ref block, (nuint)((c + 1) * 32)));
+                    looked0 = Avx2.Average(looked0, looked1);
+                    low += Vector256.WidenLower(looked0);
+                    high += Vector256.WidenUpper(looked0);
+                }
+                // Rows 0..31 in order: low holds the first half, high the second.
+                (Vector256.WidenLower(low).AsInt32() * 2 - Vector256.Create(0)).StoreUnsafe(ref sums, 0);
+                (Vector256.WidenUpper(low).AsInt32() * 2 - Vector256.Create(0)).StoreUnsafe(ref sums, 8);
+                (Vector256.WidenLower(high).AsInt32() * 2 - Vector256.Create(0)).StoreUnsafe(ref sums, 16);
+                (Vector256.WidenUpper(high).AsInt32() * 2 - Vector256.Create(0)).StoreUnsafe(ref sums, 24);
             }
         }
 
-        // AggregateBlock: the sums of one output for the block's 32 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Avx2(ref byte block, ref byte table, ref int sums)
+        // Vector128 path: blocks of 16 rows, groups of 4.
+        private readonly struct Vector128Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
-            Vector256<ushort> low = Vector256<ushort>.Zero;
-            Vector256<ushort> high = Vector256<ushort>.Zero;
-            Vector256<byte> looked0, looked1;
-            for (int c = 0; c < Codebooks; c += 2)
-            {
-                looked0 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)(c * 16))), Vector256.LoadUnsafe(ref block, (nuint)(c * 32)));
-                looked1 = Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref table, (nuint)((c + 1) * 16))), Vector256.LoadUnsafe(ref block, (nuint)((c + 1) * 32)));
-                looked0 = Avx2.Average(looked0, looked1);
-                low += Vector256.WidenLower(looked0);
-                high += Vector256.WidenUpper(looked0);
-            }
-            // Rows 0..31 in order: low holds the first half, high the second.
-            (Vector256.WidenLower(low).AsInt32() * 2 - Vector256.Create(0)).StoreUnsafe(ref sums, 0);
-            (Vector256.WidenUpper(low).AsInt32() * 2 - Vector256.Create(0)).StoreUnsafe(ref sums, 8);
-            (Vector256.WidenLower(high).AsInt32() * 2 - Vector256.Create(0)).StoreUnsafe(ref sums, 16);
-            (Vector256.WidenUpper(high).AsInt32() * 2 - Vector256.Create(0)).StoreUnsafe(ref sums, 24);
-        }
+            public int BlockRows => 16;
 
-        // EncodeGroup: codes of 4 rows (from row 'row' of the block) for every codebook; a row's code is the binary number of its four decisions.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Vector128(ref float slots, ref byte block, nint row)
-        {
-            Vector128<float> value, threshold, mask0, mask1, mask2, mask3;
-            Vector128<int> node;
-            ref float lanes = ref MemoryMarshal.GetReference(ThresholdLanes);
-            ref int slotOf = ref MemoryMarshal.GetReference(SlotOfLevel);
-            for (int c = 0; c < Codebooks; c++)
+            public int GroupRows => 4;
+
+            // EncodeGroup: codes of 4 rows (from row 'row' of the block) for every codebook; a row's
+            // code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
             {
-                node = Vector128<int>.Zero;
-                // Level 0: the column and thresholds codebook c reads at this level, from data.
-                value = Vector128.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4) * 16 + row));
-                threshold = Vector128.Create(Unsafe.Add(ref lanes, c * 32));
-                mask0 = Vector128.GreaterThanOrEqual(value, threshold);
-                node = node + node - mask0.AsInt32();
-                // Level 1: the column and thresholds codebook c reads at this level, from data.
-                value = Vector128.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4 + 1) * 16 + row));
-                threshold = Vector128.ConditionalSelect(mask0, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 9)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 8)));
-                mask1 = Vector128.GreaterThanOrEqual(value, threshold);
-                node = node + node - mask1.AsInt32();
-                // Level 2: the column and thresholds codebook c reads at this level, from data.
-                value = Vector128.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4 + 2) * 16 + row));
-                threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 19)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 18))), Vector128.ConditionalSelect(mask1, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 17)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 16))));
-                mask2 = Vector128.GreaterThanOrEqual(value, threshold);
-                node = node + node - mask2.AsInt32();
-                // Level 3: the column and thresholds codebook c reads at this level, from data.
-                value = Vector128.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4 + 3) * 16 + row));
-                threshold = Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 31)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 30))), Vector128.ConditionalSelect(mask2, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 29)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 28)))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 27)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 26))), Vector128.ConditionalSelect(mask2, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 25)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 24)))));
-                mask3 = Vector128.GreaterThanOrEqual(value, threshold);
-                node = node + node - mask3.AsInt32();
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, c * 16 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+                Vector128<int> node;
+                Vector128<float> mask0, mask1, mask2;
+                ref float lanes = ref MemoryMarshal.GetReference(ThresholdLanes);
+                ref int slotOf = ref MemoryMarshal.GetReference(SlotOfLevel);
+                for (int c = 0; c < Codebooks; c++)
+                {
+                    node = Vector128<int>.Zero;
+                    node = node + node - (mask0 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4) * 16 + row)), Vector128.Create(Unsafe.Add(ref lanes, c * 32)))).AsInt32();
+                    node = node + node - (mask1 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4 + 1) * 16 + row)), Vector128.ConditionalSelect(mask0, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 9)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 8))))).AsInt32();
+                    node = node + node - (mask2 = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4 + 2) * 16 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 19)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 18))), Vector128.ConditionalSelect(mask1, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 17)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 16)))))).AsInt32();
+                    node = node + node - Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref slots, (nuint)(Unsafe.Add(ref slotOf, c * 4 + 3) * 16 + row)), Vector128.ConditionalSelect(mask0, Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 31)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 30))), Vector128.ConditionalSelect(mask2, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 29)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 28)))), Vector128.ConditionalSelect(mask1, Vector128.ConditionalSelect(mask2, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 27)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 26))), Vector128.ConditionalSelect(mask2, Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 25)), Vector128.Create(Unsafe.Add(ref lanes, c * 32 + 24)))))).AsInt32();
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, c * 16 + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar());
+                }
+            }
+
+            // AggregateBlock: the sums of one output for the block's 16 rows; each codebook is one in-lane
+            // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                Vector128<ushort> low = Vector128<ushort>.Zero;
+                Vector128<ushort> high = Vector128<ushort>.Zero;
+                Vector128<byte> looked0, looked1;
+                for (int c = 0; c < Codebooks; c += 2)
+                {
+                    looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(c * 16)), Vector128.LoadUnsafe(ref block, (nuint)(c * 16)));
+                    looked1 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)((c + 1) * 16)), Vector128.LoadUnsafe(ref block, (nuint)((c + 1) * 16)));
+                    looked0 = Average128(looked0, looked1);
+                    low += Vector128.WidenLower(looked0);
+                    high += Vector128.WidenUpper(looked0);
+                }
+                // Rows 0..15 in order: low holds the first half, high the second.
+                (Vector128.WidenLower(low).AsInt32() * 2 - Vector128.Create(0)).StoreUnsafe(ref sums, 0);
+                (Vector128.WidenUpper(low).AsInt32() * 2 - Vector128.Create(0)).StoreUnsafe(ref sums, 4);
+                (Vector128.WidenLower(high).AsInt32() * 2 - Vector128.Create(0)).StoreUnsafe(ref sums, 8);
+                (Vector128.WidenUpper(high).AsInt32() * 2 - Vector128.Create(0)).StoreUnsafe(ref sums, 12);
             }
         }
 
-        // AggregateBlock: the sums of one output for the block's 16 rows; each codebook is one in-lane
-        // 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Vector128(ref byte block, ref byte table, ref int sums)
+        // Scalar path: blocks of one row.
+        private readonly struct ScalarSteps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
-            Vector128<ushort> low = Vector128<ushort>.Zero;
-            Vector128<ushort> high = Vector128<ushort>.Zero;
-            Vector128<byte> looked0, looked1;
-            for (int c = 0; c < Codebooks; c += 2)
-            {
-                looked0 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)(c * 16)), Vector128.LoadUnsafe(ref block, (nuint)(c * 16)));
-                looked1 = Lookup128(Vector128.LoadUnsafe(ref table, (nuint)((c + 1) * 16)), Vector128.LoadUnsafe(ref block, (nuint)((c + 1) * 16)));
-                looked0 = Average128(looked0, looked1);
-                low += Vector128.WidenLower(looked0);
-                high += Vector128.WidenUpper(looked0);
-            }
-            // Rows 0..15 in order: low holds the first half, high the second.
-            (Vector128.WidenLower(low).AsInt32() * 2 - Vector128.Create(0)).StoreUnsafe(ref sums, 0);
-            (Vector128.WidenUpper(low).AsInt32() * 2 - Vector128.Create(0)).StoreUnsafe(ref sums, 4);
-            (Vector128.WidenLower(high).AsInt32() * 2 - Vector128.Create(0)).StoreUnsafe(ref sums, 8);
-            (Vector128.WidenUpper(high).AsInt32() * 2 - Vector128.Create(0)).StoreUnsafe(ref sums, 12);
-        }
+            public int BlockRows => 1;
 
-        // EncodeGroup on one row: each codebook's tree as nested decisions (>= goes right; NaN goes left).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EncodeGroup_Scalar(ref float slots, ref byte block)
-        {
-            ref float lanes = ref MemoryMarshal.GetReference(ThresholdLanes);
-            ref int slotOf = ref MemoryMarshal.GetReference(SlotOfLevel);
-            for (int c = 0; c < Codebooks; c++)
-            {
-                int node = 0;
-                node = node + node + (Unsafe.Add(ref slots, Unsafe.Add(ref slotOf, c * 4)) >= Unsafe.Add(ref lanes, c * 32 + node) ? 1 : 0);
-                node = node + node + (Unsafe.Add(ref slots, Unsafe.Add(ref slotOf, c * 4 + 1)) >= Unsafe.Add(ref lanes, c * 32 + 8 + node) ? 1 : 0);
-                node = node + node + (Unsafe.Add(ref slots, Unsafe.Add(ref slotOf, c * 4 + 2)) >= Unsafe.Add(ref lanes, c * 32 + 16 + node) ? 1 : 0);
-                node = node + node + (Unsafe.Add(ref slots, Unsafe.Add(ref slotOf, c * 4 + 3)) >= Unsafe.Add(ref lanes, c * 32 + 24 + node) ? 1 : 0);
-                Unsafe.Add(ref block, c) = (byte)node;
-            }
-        }
+            public int GroupRows => 1;
 
-        // AggregateBlock on one row: the looked-up table entries of one output, averaged in groups, then summed.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AggregateBlock_Scalar(ref byte block, ref byte table, ref int sums)
-        {
-            int sum = 0;
-            int looked0, looked1;
-            for (int c = 0; c < Codebooks; c += 2)
+            // EncodeGroup on one row (row is always 0): each codebook's tree as nested decisions (>= goes right; NaN goes left).
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void EncodeGroup(ref float slots, ref byte block, nint row)
             {
-                looked0 = Unsafe.Add(ref table, c * 16 + Unsafe.Add(ref block, c));
-                looked1 = Unsafe.Add(ref table, (c + 1) * 16 + Unsafe.Add(ref block, (c + 1)));
-                looked0 = (looked0 + looked1 + 1) >> 1;
-                sum += looked0;
+                ref float lanes = ref MemoryMarshal.GetReference(ThresholdLanes);
+                ref int slotOf = ref MemoryMarshal.GetReference(SlotOfLevel);
+                for (int c = 0; c < Codebooks; c++)
+                {
+                    int node = 0;
+                    node = node + node + (Unsafe.Add(ref slots, Unsafe.Add(ref slotOf, c * 4)) >= Unsafe.Add(ref lanes, c * 32 + node) ? 1 : 0);
+                    node = node + node + (Unsafe.Add(ref slots, Unsafe.Add(ref slotOf, c * 4 + 1)) >= Unsafe.Add(ref lanes, c * 32 + 8 + node) ? 1 : 0);
+                    node = node + node + (Unsafe.Add(ref slots, Unsafe.Add(ref slotOf, c * 4 + 2)) >= Unsafe.Add(ref lanes, c * 32 + 16 + node) ? 1 : 0);
+                    node = node + node + (Unsafe.Add(ref slots, Unsafe.Add(ref slotOf, c * 4 + 3)) >= Unsafe.Add(ref lanes, c * 32 + 24 + node) ? 1 : 0);
+                    Unsafe.Add(ref block, c) = (byte)node;
+                }
             }
-            sums = sum * 2 - 0;
+
+            // AggregateBlock on one row: the looked-up table entries of one output, averaged in groups, then summed.
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void AggregateBlock(ref byte block, ref byte table, ref int sums)
+            {
+                int sum = 0;
+                int looked0, looked1;
+                for (int c = 0; c < Codebooks; c += 2)
+                {
+                    looked0 = Unsafe.Add(ref table, c * 16 + Unsafe.Add(ref block, c));
+                    looked1 = Unsafe.Add(ref table, (c + 1) * 16 + Unsafe.Add(ref block, (c + 1)));
+                    looked0 = (looked0 + looked1 + 1) >> 1;
+                    sum += looked0;
+                }
+                sums = sum * 2 - 0;
+            }
         }
 
         // Input column of each slot.
@@ -584,5 +300,9 @@ namespace Snapshots
             0, 37, 74, 111, 148, 185, 222, 3, 40, 77, 114, 151, 188, 225, 6, 43, 80, 117, 154, 191, 228, 9, 46, 83, 120, 157, 194, 231, 12, 49, 86, 123, // output 0
             160, 197, 234, 15, 52, 89, 126, 163, 200, 237, 18, 55, 92, 129, 166, 203, 240, 21, 58, 95, 132, 169, 206, 243, 24, 61, 98, 135, 172, 209, 246, 27, // output 1
         };
+
+        // The model as the runtime reads it; declared after the data it copies (static fields initialise in order).
+        internal static readonly global::KernelCompiler.Runtime.KernelRuntimeModel Model = new global::KernelCompiler.Runtime.KernelRuntimeModel(
+            1, InputDimension, Codebooks, OutputDimension, global::KernelCompiler.LutAggregation.Average, SlotDimensions, Tables, Steps, Offsets);
     }
 }
