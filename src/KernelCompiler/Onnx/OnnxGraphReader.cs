@@ -212,6 +212,12 @@ namespace KernelCompiler
                 }
 
                 visited[index] = true;
+                if (node.Output.Count < 1 || node.Output[0].Length == 0 || (node.Output.Count > 1 && node.OpType != "Dropout"))
+                {
+                    throw NodeError(node, index, "has outputs [" + string.Join(", ", node.Output) +
+                        "]; expected exactly one named output (Dropout may add an unused mask)");
+                }
+
                 if (transform != NetworkOutputTransform.None)
                 {
                     throw NodeError(node, index, "follows " + (transform == NetworkOutputTransform.Softmax ? "Softmax" : "LogSoftmax") +
