@@ -1,3 +1,4 @@
+using System.Threading;
 using CsCheck;
 using Google.Protobuf;
 using KernelCompiler.Tests.Networks;
@@ -22,22 +23,26 @@ public class OnnxImporterFuzzTests(ITestOutputHelper output)
     private static Gen<(int Seed, (int Kind, int A, int B, float Value)[] Edits)> GraphMutations =>
         Gen.Select(Gen.Int[0, 100_000], Gen.Select(Gen.Int[0, 20], Gen.Int, Gen.Int, Gen.Single).Array[1, 3]);
 
+    private readonly Tally _tally = new();
+
     [Fact]
     public void Mutated_bytes_import_or_throw_OnnxImportException()
     {
         FuzzBudget.Run(ByteMutations,
-            t => Check(MutateBytes(RandomOnnxGraphs.Create(t.Seed).ToBytes(), t.Edits, t.Mode), compareWithOnnxRuntime: false),
+            t => Check(MutateBytes(RandomOnnxGraphs.Create(t.Seed).ToBytes(), t.Edits, t.Mode), compareWithOnnxRuntime: false, tally: _tally),
             ciIterations: 600, output,
             print: t => Convert.ToHexString(MutateBytes(RandomOnnxGraphs.Create(t.Seed).ToBytes(), t.Edits, t.Mode)));
+        output.WriteLine(_tally.ToString());
     }
 
     [Fact]
     public void Mutated_graphs_import_and_agree_with_ONNX_Runtime_or_throw_OnnxImportException()
     {
         FuzzBudget.Run(GraphMutations,
-            t => Check(MutateGraph(t.Seed, t.Edits), compareWithOnnxRuntime: true),
+            t => Check(MutateGraph(t.Seed, t.Edits), compareWithOnnxRuntime: true, tally: _tally),
             ciIterations: 400, output,
             print: t => Convert.ToHexString(MutateGraph(t.Seed, t.Edits)));
+        output.WriteLine(_tally.ToString());
     }
 
     [Fact]
@@ -55,7 +60,7 @@ public class OnnxImporterFuzzTests(ITestOutputHelper output)
 
     /// <summary>Imports <paramref name="bytes"/>: null when refused with the documented exception (within the
     /// allocation budget), else the network after checking that it runs, round-trips and matches ONNX Runtime.</summary>
-    internal static LutNetwork? Check(byte[] bytes, bool compareWithOnnxRuntime, string name = "fuzz.onnx")
+    internal static LutNetwork? Check(byte[] bytes, bool compareWithOnnxRuntime, string name = "fuzz.onnx", Tally? tally = null)
     {
         long budget = AllocationSlack + PerInputByte * bytes.Length;
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -69,9 +74,11 @@ public class OnnxImporterFuzzTests(ITestOutputHelper output)
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Assert.True(allocated < budget, "allocated " + allocated + " bytes, budget " + budget + " (" + e.Message + ")");
             Assert.StartsWith(name + ": ", e.Message);
+            if (tally is not null) Interlocked.Increment(ref tally.Refused);
             return null;
         }
 
+        if (tally is not null) Interlocked.Increment(ref tally.Imported);
         Assert.True(network.IsExact);
         Assert.Equal(network.ToJson(), LutNetwork.Parse(network.ToJson()).ToJson());
         Assert.Equal(network.ToJson(), OnnxImporter.Import(new MemoryStream(bytes), name).ToJson());
@@ -88,8 +95,14 @@ public class OnnxImporterFuzzTests(ITestOutputHelper output)
                     ? OnnxRuntimeOracle.Run(bytes, x[..network.InputDimension], [1, .. shape[1..]])
                     : OnnxRuntimeOracle.Run(bytes, x, shape);
             }
-            catch (OnnxRuntimeException)
+            catch (OnnxRuntimeException e)
             {
+                if (tally is not null)
+                {
+                    Interlocked.Increment(ref tally.RuntimeRefused);
+                    lock (tally) tally.RuntimeMessages.Add(e.Message.Length > 300 ? e.Message[..300] : e.Message);
+                }
+
                 // ONNX Runtime refuses some files that are within the importer's forms (e.g. an old opset's Gemm
                 // without C); nothing to compare.
                 return network;
@@ -105,6 +118,7 @@ public class OnnxImporterFuzzTests(ITestOutputHelper output)
 
             Assert.Equal(n * m, expected.Length);
             OnnxRuntimeOracle.AssertClose(expected, ours[..(n * m)], n, m, 1e-3f);
+            if (tally is not null) Interlocked.Increment(ref tally.Compared);
         }
 
         return network;
@@ -155,5 +169,18 @@ public class OnnxImporterFuzzTests(ITestOutputHelper output)
         }
 
         return list.ToArray();
+    }
+
+    internal sealed class Tally
+    {
+        public int Refused;
+        public int Imported;
+        public int Compared;
+        public int RuntimeRefused;
+        public readonly HashSet<string> RuntimeMessages = [];
+
+        public override string ToString() => Refused + " refused with OnnxImportException, " + Imported + " imported (" + Compared +
+            " matched ONNX Runtime, " + RuntimeRefused + " refused by ONNX Runtime" +
+            string.Concat(RuntimeMessages.Take(12).Select(m => "\n  ONNX Runtime: " + m)) + ")";
     }
 }
