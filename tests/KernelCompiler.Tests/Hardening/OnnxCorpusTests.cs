@@ -1,8 +1,10 @@
+using Xunit.Abstractions;
+
 namespace KernelCompiler.Tests.Hardening;
 
 /// <summary>Replays tests/KernelCompiler.Tests/Corpus/onnx: each file must be refused with
 /// <see cref="OnnxImportException"/> naming the file, without a large allocation.</summary>
-public class OnnxCorpusTests
+public class OnnxCorpusTests(ITestOutputHelper output)
 {
     private const long AllocationSlack = 16 << 20;
     private const long PerInputByte = 64;
@@ -28,6 +30,7 @@ public class OnnxCorpusTests
         var e = Assert.Throws<OnnxImportException>(() => OnnxImporter.Import(path));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(path, e.FilePath);
+        output.WriteLine(e.Message);
         Assert.True(allocated < budget, name + ": allocated " + allocated + " bytes, budget " + budget + " (" + e.Message + ")");
     }
 }
