@@ -9,7 +9,7 @@ namespace KernelCompiler
         Identity = 0,
 
         /// <summary><c>max(v, 0)</c>: a positive value passes, anything else (−0 and negatives) becomes +0; NaN stays
-        /// NaN, as in ONNX Runtime.</summary>
+        /// NaN.</summary>
         Relu = 1,
     }
 }

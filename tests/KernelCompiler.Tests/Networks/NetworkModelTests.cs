@@ -1,3 +1,4 @@
+using System.Threading.Tasks;
 using KernelCompiler;
 
 namespace KernelCompiler.Tests.Networks;
@@ -128,5 +129,31 @@ public class NetworkModelTests
         Assert.Equal("classes", Assert.Throws<ArgumentException>(() => exact.Predict(new float[8], new int[1])).ParamName);
         exact.Multiply(ReadOnlySpan<float>.Empty, Span<float>.Empty);
         exact.Predict(ReadOnlySpan<float>.Empty, Span<int>.Empty);
+    }
+}
+
+public class NetworkExecutorConcurrencyTests
+{
+    [Fact]
+    public void Executors_give_the_same_bits_from_many_threads_and_runs()
+    {
+        LutModel first = RandomModels.Create(seed: 11, d: 20, m: 16, c: 8);
+        var network = new LutNetwork("n", NetworkInput.Flat(20),
+            [new LutLayer(first, LayerActivation.Relu), NetworkTestData.Dense(12, 16, 10, LayerActivation.Relu), NetworkTestData.Dense(13, 10, 4)]);
+        NetworkExecutor executor = NetworkExecutor.CreateReference(network);
+        const int rows = 300;
+        float[] x = RandomModels.Rows(14, first, rows);
+        var expected = new float[rows * 4];
+        executor.Multiply(x, expected);
+        int[] expectedBits = NetworkTestData.Bits(expected);
+        Parallel.For(0, 16, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            var y = new float[rows * 4];
+            executor.Multiply(x, y);
+            Assert.Equal(expectedBits, NetworkTestData.Bits(y));
+            var again = new float[rows * 4];
+            NetworkExecutor.CreateReference(network).Multiply(x, again);
+            Assert.Equal(expectedBits, NetworkTestData.Bits(again));
+        });
     }
 }
