@@ -47,9 +47,20 @@ namespace KernelCompiler.IO
         public static LutModel Read(string json, string? file)
         {
             if (json is null) throw new ArgumentNullException(nameof(json));
-            JsonNode root = JsonParser.Parse(json, file);
+            return Read(JsonParser.Parse(json, file), file);
+        }
+
+        /// <summary>Reads a parsed version-1 document; paths in errors start at this node ("$").</summary>
+        public static LutModel Read(JsonNode root, string? file)
+        {
             var r = new Reader(file);
             r.Expect(root, JsonKind.Object, "$");
+            if (root.Property("version") is JsonNode v && v.Kind == JsonKind.Number && v.Text == "2")
+            {
+                throw new LutModelException(file, "$.version", "version 2 is a network file; load it with LutNetwork.Load " +
+                    "or LutFile.Load (LutModel.Load reads single-layer version-1 files)");
+            }
+
             foreach (KeyValuePair<string, JsonNode> p in root.Properties!)
             {
                 if (!KnownProperties.Contains(p.Key))
