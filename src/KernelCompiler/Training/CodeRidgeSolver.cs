@@ -30,7 +30,7 @@ namespace KernelCompiler.Training
         /// <param name="rows">N.</param>
         /// <param name="codebooks">C.</param>
         /// <param name="lambda">λ &gt; 0.</param>
-        /// <param name="cancellationToken">Checked every 1024 rows and at every panel.</param>
+        /// <param name="cancellationToken">Checked at every pair of codebooks and at every panel.</param>
         public CodeRidgeSolver(byte[] codes, int rows, int codebooks, double lambda, CancellationToken cancellationToken)
         {
             _codes = codes;
@@ -38,24 +38,43 @@ namespace KernelCompiler.Training
             int k = _k = codebooks * LutModel.BucketCount;
             var a = new double[(long)k * k];
 
-            // GᵀG, lower triangle only: codebook c1's bucket against the buckets of codebooks c2 ≤ c1 in the same row.
+            // GᵀG, lower triangle only, one 16 × 16 block per pair of codebooks c2 ≤ c1: the codes are transposed so
+            // a pair reads two contiguous columns, and each block is counted in a small local array (scattering the
+            // counts of a row over the whole k × k matrix misses the cache at every increment).
+            var columns = new byte[codes.Length];
             for (int n = 0; n < rows; n++)
             {
-                if ((n & 1023) == 0)
+                for (int c = 0; c < codebooks; c++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                ReadOnlySpan<byte> row = codes.AsSpan(n * codebooks, codebooks);
-                for (int c1 = 0; c1 < codebooks; c1++)
-                {
-                    long line = (long)(c1 * LutModel.BucketCount + row[c1]) * k;
-                    for (int c2 = 0; c2 <= c1; c2++)
-                    {
-                        a[line + c2 * LutModel.BucketCount + row[c2]]++;
-                    }
+                    columns[c * rows + n] = codes[n * codebooks + c];
                 }
             }
+
+            Parallel.For(0, codebooks, new ParallelOptions { CancellationToken = cancellationToken }, c1 =>
+            {
+                const int b = LutModel.BucketCount;
+                Span<int> block = stackalloc int[b * b];
+                ReadOnlySpan<byte> first = columns.AsSpan(c1 * rows, rows);
+                for (int c2 = 0; c2 <= c1; c2++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    block.Clear();
+                    ReadOnlySpan<byte> second = columns.AsSpan(c2 * rows, rows);
+                    for (int n = 0; n < rows; n++)
+                    {
+                        block[first[n] * b + second[n]]++;
+                    }
+
+                    for (int i = 0; i < b; i++)
+                    {
+                        long line = (long)(c1 * b + i) * k + c2 * b;
+                        for (int j = 0; j < b; j++)
+                        {
+                            a[line + j] = block[i * b + j];
+                        }
+                    }
+                }
+            });
 
             for (int i = 0; i < k; i++)
             {
