@@ -13,7 +13,9 @@ namespace KernelCompiler.Cli.Commands
             {
                 model,
             };
-            command.SetAction(parse => Run(context, parse.GetRequiredValue(model)));
+            command.SetAction(parse => NetworkFiles.LoadNetworkOrNull(parse.GetRequiredValue(model)) is LutNetwork network
+                ? NetworkCommands.Info(context, parse.GetRequiredValue(model), network)
+                : Run(context, parse.GetRequiredValue(model)));
             return command;
         }
 

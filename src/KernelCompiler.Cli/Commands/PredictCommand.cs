@@ -21,7 +21,10 @@ namespace KernelCompiler.Cli.Commands
             {
                 model, input, backend, output,
             };
-            command.SetAction(parse => Run(context, parse.GetRequiredValue(model), parse.GetRequiredValue(input),
+            command.SetAction(parse => NetworkFiles.LoadNetworkOrNull(parse.GetRequiredValue(model)) is LutNetwork network
+                ? NetworkCommands.Predict(context, network, parse.GetRequiredValue(input), parse.GetRequiredValue(backend),
+                    parse.GetRequiredValue(output))
+                : Run(context, parse.GetRequiredValue(model), parse.GetRequiredValue(input),
                 parse.GetRequiredValue(backend), parse.GetRequiredValue(output)));
             return command;
         }

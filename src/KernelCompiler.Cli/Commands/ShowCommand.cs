@@ -31,7 +31,7 @@ namespace KernelCompiler.Cli.Commands
             };
             command.SetAction(parse =>
             {
-                LutModel loaded = LutModel.Load(parse.GetRequiredValue(model));
+                LutNetwork? network = NetworkFiles.LoadNetworkOrNull(parse.GetRequiredValue(model));
                 var options = new LutKernelOptions
                 {
                     InstructionSet = ToInstructionSet(parse.GetRequiredValue(isa)),
@@ -55,7 +55,12 @@ namespace KernelCompiler.Cli.Commands
                     throw new UsageException("invalid value '" + space + "' for --namespace; expected a dotted C# name");
                 }
 
-                context.Output.Write(LutKernel.GenerateSource(loaded, options, name, space));
+                if (network is not null)
+                {
+                    return NetworkCommands.Show(context, network, options, name, space);
+                }
+
+                context.Output.Write(LutKernel.GenerateSource(LutModel.Load(parse.GetRequiredValue(model)), options, name, space));
                 return ExitCodes.Success;
             });
             return command;
