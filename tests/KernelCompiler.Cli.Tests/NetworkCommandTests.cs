@@ -144,6 +144,18 @@ public sealed class NetworkCommandTests : IDisposable
     }
 
     [Fact]
+    public void Per_layer_codebooks_and_exact_layers_reach_the_network()
+    {
+        string net = _dir.File("mixed.lut.json");
+        KernelcResult import = Kernelc.Run("import", "--onnx", _onnx, "--calibration", _xFlat, "--codebooks", "0,2", "--output", net);
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("calibration rows (in-sample)", import.Output);
+        LutNetwork network = LutNetwork.Load(net);
+        Assert.IsType<DenseLayer>(network.Layers[0]);
+        Assert.Equal(2, Assert.IsType<LutLayer>(network.Layers[1]).Model.Codebooks);
+    }
+
+    [Fact]
     public void Automatic_choice_prints_what_it_chose_and_why()
     {
         string net = _dir.File("auto.lut.json");
@@ -163,6 +175,8 @@ public sealed class NetworkCommandTests : IDisposable
     [InlineData("--max-accuracy-loss", "2", null, null, "expected a fraction from 0 to 1")]
     [InlineData("--exact-layers", "0,x", null, null, "invalid value '0,x' for --exact-layers")]
     [InlineData("--exact-layers", "5", null, null, "--exact-layers names layer 5")]
+    [InlineData("--codebooks", "4,4,4", null, null, "--codebooks lists 3 counts but")]
+    [InlineData("--codebooks", "0", null, null, "invalid value '0' for --codebooks")]
     public void Bad_command_lines_are_one_line_and_exit_2(string option, string value, string? option2, string? value2, string message)
     {
         var args = new List<string> { "import", "--onnx", _onnx, "--calibration", _x, "--output", _dir.File("o.lut.json"), option, value };

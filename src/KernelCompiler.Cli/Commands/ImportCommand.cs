@@ -48,10 +48,13 @@ namespace KernelCompiler.Cli.Commands
                 HelpName = "E",
                 CustomParser = result => Positive(result, "--max-nmse"),
             };
-            Option<int> codebooks = CommonOptions.Integer("--codebooks", 1, LutModelLimits.MaxCodebooks);
-            codebooks.Description = "C for every LUT layer (a layer with fewer inputs gets one per input); default " +
-                defaults.Codebooks + " when no automatic choice is asked.";
-            codebooks.HelpName = "C";
+            var codebooks = new Option<string>("--codebooks")
+            {
+                Description = "C for every LUT layer (a layer with fewer inputs gets one per input), or one count per layer, " +
+                    "comma-separated, 0 keeping a layer exact (e.g. 256,256,64); default " + defaults.Codebooks +
+                    " when no automatic choice is asked.",
+                HelpName = "C|LIST",
+            };
             var exactLayers = new Option<string>("--exact-layers")
             {
                 Description = "Layers (from 0) kept exact as dense float layers, comma-separated, e.g. 0 or 0,2.",
@@ -78,7 +81,9 @@ namespace KernelCompiler.Cli.Commands
             command.SetAction(parse =>
             {
                 double? loss = parse.GetValue(maxLoss), nmse = parse.GetValue(maxNmse);
-                bool fixedCodebooks = parse.GetResult(codebooks) is { Implicit: false };
+                string? codebooksText = parse.GetValue(codebooks);
+                bool fixedCodebooks = codebooksText is not null;
+                int[]? perLayer = ParseCodebooks(codebooksText);
                 int chosen = (loss is null ? 0 : 1) + (nmse is null ? 0 : 1) + (fixedCodebooks ? 1 : 0);
                 if (chosen > 1)
                 {
@@ -94,7 +99,8 @@ namespace KernelCompiler.Cli.Commands
                 {
                     MaxAccuracyLoss = loss,
                     MaxNmse = nmse,
-                    Codebooks = fixedCodebooks ? parse.GetValue(codebooks) : defaults.Codebooks,
+                    Codebooks = perLayer is { Length: 1 } ? perLayer[0] : defaults.Codebooks,
+                    LayerCodebooks = perLayer is { Length: > 1 } ? perLayer : null,
                     ExactLayers = ParseLayers(parse.GetValue(exactLayers)),
                     Targets = parse.GetValue(targets) == "layer" ? CalibrationTargets.LayerOutputs : CalibrationTargets.Teacher,
                     RidgeLambda = parse.GetValue(lambda),
@@ -122,6 +128,12 @@ namespace KernelCompiler.Cli.Commands
                             exact.Layers.Count + " layers (0 to " + (exact.Layers.Count - 1) + ")");
                     }
                 }
+            }
+
+            if (options.LayerCodebooks is { } perLayer && perLayer.Count != exact.Layers.Count)
+            {
+                throw new UsageException("--codebooks lists " + perLayer.Count + " counts but " + onnxPath + " has " +
+                    exact.Layers.Count + " layers; give one count, or one per layer");
             }
 
             for (int n = 0; n < labels.Length; n++)
@@ -163,6 +175,29 @@ namespace KernelCompiler.Cli.Commands
             }
 
             return ExitCodes.Success;
+        }
+
+        // "C" or "C0,C1,...": 1 to 256 codebooks, or 0 (exact) in a list.
+        private static int[]? ParseCodebooks(string? text)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            string[] parts = text.Split(',');
+            var counts = new int[parts.Length];
+            for (int i = 0; i < parts.Length; i++)
+            {
+                if (!int.TryParse(parts[i].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out counts[i]) ||
+                    counts[i] > LutModelLimits.MaxCodebooks || (counts[i] == 0 && parts.Length == 1))
+                {
+                    throw new UsageException("invalid value '" + text + "' for --codebooks; expected an integer from 1 to " +
+                        LutModelLimits.MaxCodebooks + ", or one per layer, comma-separated, 0 for an exact layer");
+                }
+            }
+
+            return counts;
         }
 
         private static IReadOnlyCollection<int>? ParseLayers(string? text)
