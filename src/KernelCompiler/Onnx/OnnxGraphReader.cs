@@ -212,6 +212,12 @@ namespace KernelCompiler
                 }
 
                 visited[index] = true;
+                if (node.Output.Count < 1 || node.Output[0].Length == 0 || (node.Output.Count > 1 && node.OpType != "Dropout"))
+                {
+                    throw NodeError(node, index, "has outputs [" + string.Join(", ", node.Output) +
+                        "]; expected exactly one named output (Dropout may add an unused mask)");
+                }
+
                 if (transform != NetworkOutputTransform.None)
                 {
                     throw NodeError(node, index, "follows " + (transform == NetworkOutputTransform.Softmax ? "Softmax" : "LogSoftmax") +
@@ -247,7 +253,7 @@ namespace KernelCompiler
                     case "Flatten":
                         Attributes(node, index, "axis");
                         Single(node, index, current, 1);
-                        long axis = Int(node, "axis", 1);
+                        long axis = Int(node, index, "axis", 1);
                         if (axis != 1 && axis != 1 - (shape.Length + 1))
                         {
                             throw NodeError(node, index, "axis " + axis + " is not supported; only axis 1 (keep the batch axis, flatten the rest)");
@@ -270,7 +276,7 @@ namespace KernelCompiler
                     case "LogSoftmax":
                         Attributes(node, index, "axis");
                         Single(node, index, current, 1);
-                        long softmaxAxis = Int(node, "axis", -1);
+                        long softmaxAxis = Int(node, index, "axis", -1);
                         if (shape.Length != 1 || (softmaxAxis != -1 && softmaxAxis != 1))
                         {
                             throw NodeError(node, index, "axis " + softmaxAxis + " over a [batch, " + Join(shape) +
@@ -313,18 +319,18 @@ namespace KernelCompiler
             }
 
             RequireData(node, index, current, 0);
-            if (Int(node, "transA", 0) != 0)
+            if (Int(node, index, "transA", 0) != 0)
             {
-                throw NodeError(node, index, "transA = " + Int(node, "transA", 0) + " is not supported; only transA = 0 (rows of A are the batch)");
+                throw NodeError(node, index, "transA = " + Int(node, index, "transA", 0) + " is not supported; only transA = 0 (rows of A are the batch)");
             }
 
-            long transB = Int(node, "transB", 0);
+            long transB = Int(node, index, "transB", 0);
             if (transB != 0 && transB != 1)
             {
                 throw NodeError(node, index, "transB = " + transB + " is invalid; expected 0 or 1");
             }
 
-            float alpha = Float(node, "alpha", 1f), beta = Float(node, "beta", 1f);
+            float alpha = Float(node, index, "alpha", 1f), beta = Float(node, index, "beta", 1f);
             int d = FlatWidth(node, index, shape);
             TensorProto b = Constant(node, index, 1, "B");
             int m = WeightShape(node, index, b, d, transB == 1, "B");
@@ -415,6 +421,11 @@ namespace KernelCompiler
             long[] target;
             if (node.Attribute.Count > 0 && Find(node, "shape") is AttributeProto legacy)
             {
+                if (legacy.Type != AttributeProto.Types.AttributeType.Ints)
+                {
+                    throw NodeError(node, index, "attribute 'shape' has type " + legacy.Type + "; expected INTS");
+                }
+
                 Single(node, index, current, 1);
                 target = new long[legacy.Ints.Count];
                 legacy.Ints.CopyTo(target, 0);
@@ -431,7 +442,7 @@ namespace KernelCompiler
             }
 
             int d = Product(shape);
-            bool allowZero = Int(node, "allowzero", 0) != 0;
+            bool allowZero = Int(node, index, "allowzero", 0) != 0;
             bool batchOk = target.Length == 2 && (target[0] == -1 || (target[0] == 0 && !allowZero) ||
                 (fixedBatch.HasValue && target[0] == fixedBatch.Value));
             bool widthOk = target.Length == 2 && (target[1] == d || (target[1] == -1 && target[0] != -1));
@@ -782,8 +793,14 @@ namespace KernelCompiler
 
         private void Attributes(NodeProto node, int index, params string[] known)
         {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (AttributeProto a in node.Attribute)
             {
+                if (!seen.Add(a.Name))
+                {
+                    throw NodeError(node, index, "attribute '" + a.Name + "' appears more than once");
+                }
+
                 if (Array.IndexOf(known, a.Name) < 0)
                 {
                     throw NodeError(node, index, "attribute '" + a.Name + "' is not supported" +
@@ -802,9 +819,27 @@ namespace KernelCompiler
             return null;
         }
 
-        private static long Int(NodeProto node, string name, long fallback) => Find(node, name) is AttributeProto a ? a.I : fallback;
+        private long Int(NodeProto node, int index, string name, long fallback)
+        {
+            if (Find(node, name) is not AttributeProto a) return fallback;
+            if (a.Type != AttributeProto.Types.AttributeType.Int)
+            {
+                throw NodeError(node, index, "attribute '" + name + "' has type " + a.Type + "; expected INT");
+            }
 
-        private static float Float(NodeProto node, string name, float fallback) => Find(node, name) is AttributeProto a ? a.F : fallback;
+            return a.I;
+        }
+
+        private float Float(NodeProto node, int index, string name, float fallback)
+        {
+            if (Find(node, name) is not AttributeProto a) return fallback;
+            if (a.Type != AttributeProto.Types.AttributeType.Float)
+            {
+                throw NodeError(node, index, "attribute '" + name + "' has type " + a.Type + "; expected FLOAT");
+            }
+
+            return a.F;
+        }
 
         private void Define(string name, string what)
         {

@@ -6,7 +6,7 @@ using Onnx;
 namespace KernelCompiler
 {
     /// <summary>
-    /// Imports a trained ONNX network as an all-dense, exact <see cref="LutNetwork"/> (see docs/onnx-import.md).
+    /// Imports a trained ONNX network as an all-dense, exact <see cref="LutNetwork"/> (docs/onnx-import.md).
     /// Supported graphs are one chain from the single input to the single output of: <c>Gemm</c> (any alpha and beta,
     /// transA = 0, transB 0 or 1), <c>MatMul</c> with a constant right operand optionally followed by <c>Add</c> of a
     /// constant bias, <c>Relu</c>, <c>Flatten</c>, <c>Reshape</c> to [batch, D], <c>Identity</c>, <c>Dropout</c>
