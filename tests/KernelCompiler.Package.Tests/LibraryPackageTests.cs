@@ -49,7 +49,8 @@ public class LibraryPackageTests(PackageFeed feed, ITestOutputHelper output)
         XElement group = Assert.Single(metadata.Elements().Single(e => e.Name.LocalName == "dependencies").Elements());
         Assert.Equal("net10.0", group.Attribute("targetFramework")?.Value);
         var dependencies = group.Elements().Select(d => (d.Attribute("id")!.Value, d.Attribute("version")!.Value)).Order().ToArray();
-        Assert.Equal([("MathNet.Numerics", PinnedVersion("MathNet.Numerics")), ("System.Numerics.Tensors", PinnedVersion("System.Numerics.Tensors"))],
+        Assert.Equal([("Google.Protobuf", PinnedVersion("Google.Protobuf")), ("MathNet.Numerics", PinnedVersion("MathNet.Numerics")),
+            ("OnnxSharp", PinnedVersion("OnnxSharp")), ("System.Numerics.Tensors", PinnedVersion("System.Numerics.Tensors"))],
             dependencies);
 
         Assert.True(File.Exists(Path.ChangeExtension(feed.LibraryPackage, ".snupkg")), "no symbols package beside " + feed.LibraryPackage);
@@ -120,7 +121,7 @@ public class LibraryPackageTests(PackageFeed feed, ITestOutputHelper output)
         using JsonDocument assets = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "obj", "project.assets.json")));
         JsonElement library = assets.RootElement.GetProperty("targets").GetProperty("net10.0").GetProperty("KernelCompiler/" + feed.Version);
         Assert.Equal(["lib/net10.0/KernelCompiler.dll"], library.GetProperty("compile").EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["MathNet.Numerics", "System.Numerics.Tensors"], library.GetProperty("dependencies").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["Google.Protobuf", "MathNet.Numerics", "OnnxSharp", "System.Numerics.Tensors"], library.GetProperty("dependencies").EnumerateObject().Select(p => p.Name).Order());
     }
 
     private static XElement Nuspec(ZipArchive package)

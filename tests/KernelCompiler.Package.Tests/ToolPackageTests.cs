@@ -18,7 +18,8 @@ public class ToolPackageTests(PackageFeed feed)
         var files = package.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
         // kernelc's project references travel inside the tool (a tool package has no dependencies to restore).
         foreach (string file in new[] { "kernelc.dll", "KernelCompiler.dll", "KernelCompiler.Kernels.dll", "MathNet.Numerics.dll",
-                     "System.Numerics.Tensors.dll", "System.CommandLine.dll", "Spectre.Console.dll", "DotnetToolSettings.xml" })
+                     "System.Numerics.Tensors.dll", "OnnxSharp.dll", "Google.Protobuf.dll", "System.CommandLine.dll", "Spectre.Console.dll",
+                     "DotnetToolSettings.xml" })
         {
             Assert.Contains("tools/net10.0/any/" + file, files);
         }

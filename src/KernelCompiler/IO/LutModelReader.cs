@@ -55,7 +55,8 @@ namespace KernelCompiler.IO
         {
             var r = new Reader(file);
             r.Expect(root, JsonKind.Object, "$");
-            if (root.Property("version") is JsonNode v && v.Kind == JsonKind.Number && v.Text == "2")
+            // A network file (version 2, with a "kind") read as a model gets a pointer to the right loader.
+            if (root.Property("version") is JsonNode v && v.Kind == JsonKind.Number && v.Text == "2" && root.Property("kind") is not null)
             {
                 throw new LutModelException(file, "$.version", "version 2 is a network file; load it with LutNetwork.Load " +
                     "or LutFile.Load (LutModel.Load reads single-layer version-1 files)");
