@@ -10,7 +10,33 @@ namespace KernelCompiler.Cli
     internal static class NetworkFiles
     {
         /// <summary>The network a model file holds, or null for a single-layer (version 1) model file.</summary>
-        public static LutNetwork? LoadNetworkOrNull(string path) => LutFile.Load(path).Network;
+        /// <exception cref="LutModelException">The file is neither; for a document that is not a network file the
+        /// single-layer reader's message is kept, as the verbs gave it before they read networks.</exception>
+        public static LutNetwork? LoadNetworkOrNull(string path)
+        {
+            try
+            {
+                return LutFile.Load(path).Network;
+            }
+            catch (LutModelException) when (SingleLayerError(path) is LutModelException modelError)
+            {
+                throw new LutModelException(modelError.FilePath, modelError.JsonPath, modelError.Problem, modelError);
+            }
+        }
+
+        // What the single-layer reader says of a file, unless it only points to the network loader (or has nothing to say).
+        private static LutModelException? SingleLayerError(string path)
+        {
+            try
+            {
+                LutModel.Load(path);
+                return null;
+            }
+            catch (LutModelException e)
+            {
+                return e.Problem.StartsWith("version 2 is a network file", StringComparison.Ordinal) ? null : e;
+            }
+        }
 
         /// <summary>An exact network: imported from a <c>.onnx</c> file, or an all-dense network file.</summary>
         public static LutNetwork LoadExact(string path)
