@@ -205,6 +205,18 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.Single(onnx.ErrorLines);
         Assert.StartsWith("kernelc: error: ", onnx.Error);
 
+        string net = _dir.File("n.lut.json");
+        Assert.Equal(0, Kernelc.Run("import", "--onnx", _onnx, "--calibration", _x, "--codebooks", "2", "--output", net).ExitCode);
+        File.WriteAllText(net, File.ReadAllText(net).Replace("\"layers\"", "\"layerz\""));
+        foreach (string[] args in new[] { new[] { "info", "--model", net }, ["eval", "--model", net, "--input", _x],
+            ["predict", "--model", net, "--input", _x, "--output", _dir.File("p.npy")], ["show", net] })
+        {
+            KernelcResult broken = Kernelc.Run(args);
+            Assert.Equal(1, broken.ExitCode);
+            Assert.Single(broken.ErrorLines);
+            Assert.Contains("n.lut.json: $.", broken.Error);
+        }
+
         KernelcResult missingWeights = Kernelc.Run("eval", "--model", _dir.File("none.lut.json"), "--input", _x);
         Assert.Equal(1, missingWeights.ExitCode);
         Assert.Single(missingWeights.ErrorLines);
