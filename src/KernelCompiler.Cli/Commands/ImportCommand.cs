@@ -300,6 +300,13 @@ namespace KernelCompiler.Cli.Commands
             }
         }
 
+        // JSON has no infinity: an NMSE against all-zero exact values is written as null.
+        private static void Finite(Utf8JsonWriter w, string name, double value)
+        {
+            if (double.IsFinite(value)) w.WriteNumber(name, value);
+            else w.WriteNull(name);
+        }
+
         private static void WriteJson(TextWriter output, string path, NetworkCalibrationResult r, double seconds)
         {
             using var stream = new MemoryStream();
@@ -318,7 +325,7 @@ namespace KernelCompiler.Cli.Commands
                 w.WriteNumber("trainingRows", r.TrainingRows);
                 w.WriteNumber("evaluationRows", r.EvaluationRows);
                 w.WriteBoolean("heldBack", r.EvaluatedOnHeldBackRows);
-                w.WriteNumber("nmse", r.Nmse);
+                Finite(w, "nmse", r.Nmse);
                 if (r.Accuracy is double accuracy) w.WriteNumber("accuracy", accuracy);
                 if (r.ExactAccuracy is double exactAccuracy) w.WriteNumber("exactAccuracy", exactAccuracy);
                 w.WriteNumber("lookupsPerRow", r.LookupsPerRow);
@@ -336,7 +343,7 @@ namespace KernelCompiler.Cli.Commands
                     w.WriteString("activation", layer.Activation == LayerActivation.Relu ? "relu" : "identity");
                     w.WriteBoolean("exact", layer.IsExact);
                     w.WriteNumber("codebooks", layer.Codebooks);
-                    w.WriteNumber("nmse", layer.Nmse);
+                    Finite(w, "nmse", layer.Nmse);
                     w.WriteNumber("lookupsPerRow", layer.LookupsPerRow);
                     w.WriteNumber("multiplyAddsPerRow", layer.MultiplyAddsPerRow);
                     w.WriteString("reason", layer.Reason);
@@ -345,7 +352,7 @@ namespace KernelCompiler.Cli.Commands
                     {
                         w.WriteStartObject();
                         w.WriteNumber("codebooks", trial.Codebooks);
-                        w.WriteNumber("measured", trial.Measured);
+                        Finite(w, "measured", trial.Measured);
                         w.WriteNumber("allowance", trial.Allowance);
                         w.WriteBoolean("accepted", trial.Accepted);
                         w.WriteEndObject();
