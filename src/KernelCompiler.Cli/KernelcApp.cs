@@ -97,6 +97,7 @@ namespace KernelCompiler.Cli
 
             root.Subcommands.Add(BenchCommand.Create(context));
             root.Subcommands.Add(EvalCommand.Create(context));
+            root.Subcommands.Add(ImportCommand.Create(context));
             root.Subcommands.Add(InfoCommand.Create(context));
             root.Subcommands.Add(PredictCommand.Create(context));
             root.Subcommands.Add(ShowCommand.Create(context));

@@ -16,6 +16,8 @@ namespace KernelCompiler.Cli.Commands
             Option<string> model = CommonOptions.Model();
             Option<string> input = CommonOptions.Input();
             Option<string> weights = CommonOptions.Weights();
+            weights.Required = false; // a network file needs none; a layer model's Run asks for it
+            Option<string> exact = NetworkOptions.Exact();
             Option<string> bias = CommonOptions.Bias();
             Option<string> labels = CommonOptions.Labels(
                 "Class labels, one integer per row of A: report the argmax accuracy of approximate and exact outputs.");
@@ -24,12 +26,15 @@ namespace KernelCompiler.Cli.Commands
             Option<bool> json = CommonOptions.Json();
             var command = new Command("eval", "Measure a model's error, accuracy and speed against the exact product A · B (+ bias).")
             {
-                model, input, weights, bias, labels, backend, exactEngine, json,
+                model, input, weights, bias, labels, backend, exactEngine, json, exact,
             };
-            command.SetAction(parse => Run(context, new Request(
-                parse.GetRequiredValue(model), parse.GetRequiredValue(input), parse.GetRequiredValue(weights),
-                parse.GetValue(bias), parse.GetValue(labels), parse.GetRequiredValue(backend), parse.GetRequiredValue(exactEngine),
-                parse.GetValue(json))));
+            command.SetAction(parse => NetworkFiles.LoadNetworkOrNull(parse.GetRequiredValue(model)) is LutNetwork network
+                ? NetworkCommands.Eval(context, parse.GetRequiredValue(model), network, parse.GetRequiredValue(input),
+                    parse.GetValue(labels), parse.GetValue(exact), parse.GetRequiredValue(backend), parse.GetValue(json))
+                : Run(context, new Request(
+                    parse.GetRequiredValue(model), parse.GetRequiredValue(input), NetworkOptions.Require(parse.GetValue(weights), "--weights"),
+                    parse.GetValue(bias), parse.GetValue(labels), parse.GetRequiredValue(backend), parse.GetRequiredValue(exactEngine),
+                    parse.GetValue(json))));
             return command;
         }
 

@@ -15,7 +15,9 @@ namespace KernelCompiler.Cli.Commands
             {
                 model, json,
             };
-            command.SetAction(parse => Run(context, parse.GetRequiredValue(model), parse.GetValue(json)));
+            command.SetAction(parse => NetworkFiles.LoadNetworkOrNull(parse.GetRequiredValue(model)) is LutNetwork network
+                ? NetworkCommands.Info(context, parse.GetRequiredValue(model), network, parse.GetValue(json))
+                : Run(context, parse.GetRequiredValue(model), parse.GetValue(json)));
             return command;
         }
 

@@ -24,8 +24,11 @@ namespace KernelCompiler.Cli.Commands
             {
                 model, input, backend, output, json,
             };
-            command.SetAction(parse => Run(context, parse.GetRequiredValue(model), parse.GetRequiredValue(input),
-                parse.GetRequiredValue(backend), parse.GetRequiredValue(output), parse.GetValue(json)));
+            command.SetAction(parse => NetworkFiles.LoadNetworkOrNull(parse.GetRequiredValue(model)) is LutNetwork network
+                ? NetworkCommands.Predict(context, network, parse.GetRequiredValue(input), parse.GetRequiredValue(backend),
+                    parse.GetRequiredValue(output), parse.GetValue(json))
+                : Run(context, parse.GetRequiredValue(model), parse.GetRequiredValue(input),
+                    parse.GetRequiredValue(backend), parse.GetRequiredValue(output), parse.GetValue(json)));
             return command;
         }
 

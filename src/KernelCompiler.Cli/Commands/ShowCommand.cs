@@ -46,7 +46,7 @@ namespace KernelCompiler.Cli.Commands
                 }
 
                 string path = byOption ?? byPosition ?? throw new UsageException("Option '--model' is required (see 'kernelc show --help')");
-                LutModel loaded = LutModel.Load(path);
+                LutNetwork? network = NetworkFiles.LoadNetworkOrNull(path);
                 var options = new LutKernelOptions
                 {
                     InstructionSet = ToInstructionSet(parse.GetRequiredValue(isa)),
@@ -70,7 +70,12 @@ namespace KernelCompiler.Cli.Commands
                     throw new UsageException("invalid value '" + space + "' for --namespace; expected a dotted C# name");
                 }
 
-                context.Output.Write(LutKernel.GenerateSource(loaded, options, name, space));
+                if (network is not null)
+                {
+                    return NetworkCommands.Show(context, network, options, name, space);
+                }
+
+                context.Output.Write(LutKernel.GenerateSource(LutModel.Load(path), options, name, space));
                 return ExitCodes.Success;
             });
             return command;

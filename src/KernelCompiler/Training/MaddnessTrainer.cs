@@ -9,7 +9,7 @@ namespace KernelCompiler.Training
     /// contiguous subspaces, greedy hash trees on the residual, a ridge refit of the prototypes and per-output
     /// quantised tables. Deterministic: the same input gives the same model, whatever the thread scheduling.
     /// </summary>
-    public static class MaddnessTrainer
+    public static partial class MaddnessTrainer
     {
         /// <summary>The stage names reported through <see cref="TrainingProgress"/>.</summary>
         public const string TreesStage = "hash trees", RefitStage = "ridge refit", TablesStage = "tables";

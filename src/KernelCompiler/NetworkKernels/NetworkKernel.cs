@@ -1,0 +1,41 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+
+namespace KernelCompiler
+{
+    /// <summary>
+    /// Runs a <see cref="LutNetwork"/> with today's per-layer kernels: each LUT layer through a compiled
+    /// (<see cref="LutKernel.Compile"/>) or generic (<see cref="LutKernel.CreateGeneric"/>) kernel, each exact layer as
+    /// the reference network executor runs it, every activation as <see cref="NetworkLayer.Activate(float)"/> defines
+    /// it. The outputs equal <see cref="NetworkExecutor.CreateReference"/>'s bit for bit, because every per-layer
+    /// kernel equals the reference kernel bit for bit. Layers still hand each other float rows; a kernel fused over
+    /// the whole network is a later step.
+    /// </summary>
+    public static class NetworkKernel
+    {
+        /// <summary>An executor whose LUT layers are compiled to IL (backend <c>emitted</c>; a table-driven kernel where
+        /// dynamic code is unavailable, as <see cref="LutKernel.Compile"/> does).</summary>
+        /// <param name="network">The network.</param>
+        /// <param name="options">Kernel options for every LUT layer (instruction set, strategy); null for the defaults.</param>
+        /// <returns>An executor, safe to share between threads.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
+        [RequiresDynamicCode("Compiles the LUT layers to IL at run time; without dynamic code table-driven kernels are used.")]
+        public static NetworkExecutor Compile(LutNetwork network, LutKernelOptions? options = null)
+        {
+            if (network is null) throw new ArgumentNullException(nameof(network));
+            return new KernelNetworkExecutor(network, "emitted", model => LutKernel.Compile(model, options));
+        }
+
+        /// <summary>An executor whose LUT layers run the generic SIMD kernel (backend <c>generic</c>), which generates
+        /// no code.</summary>
+        /// <param name="network">The network.</param>
+        /// <param name="options">Kernel options for every LUT layer; null for the defaults.</param>
+        /// <returns>An executor, safe to share between threads.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
+        public static NetworkExecutor CreateGeneric(LutNetwork network, LutKernelOptions? options = null)
+        {
+            if (network is null) throw new ArgumentNullException(nameof(network));
+            return new KernelNetworkExecutor(network, "generic", model => LutKernel.CreateGeneric(model, options));
+        }
+    }
+}

@@ -1,0 +1,224 @@
+using System.Text.Json;
+using Google.Protobuf;
+using KernelCompiler.Calibration;
+using KernelCompiler.IO;
+using Onnx;
+
+namespace KernelCompiler.Cli.Tests;
+
+/// <summary><c>kernelc import</c> and the verbs on network files, on a small ONNX network built here: image input
+/// [batch, 1, 4, 4] → Flatten → Gemm 16→12 → Relu → Gemm 12→3.</summary>
+public sealed class NetworkCommandTests : IDisposable
+{
+    private const int Rows = 600;
+    private readonly TempDirectory _dir = new();
+    private readonly string _onnx, _x, _xFlat, _labels;
+    private readonly float[] _rows;
+
+    public NetworkCommandTests()
+    {
+        var random = new Random(7);
+        float[] Values(int count) => Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1) * 0.5f).ToArray();
+        var graph = new GraphProto { Name = "tiny" };
+        graph.Input.Add(Value("image", "batch", 1, 4, 4));
+        graph.Output.Add(Value("logits", "batch", 3));
+        graph.Initializer.Add(Tensor("w1", Values(12 * 16), 12, 16));
+        graph.Initializer.Add(Tensor("b1", Values(12), 12));
+        graph.Initializer.Add(Tensor("w2", Values(3 * 12), 3, 12));
+        graph.Initializer.Add(Tensor("b2", Values(3), 3));
+        graph.Node.Add(Node("Flatten", ["image"], ["flat"]));
+        graph.Node.Add(Node("Gemm", ["flat", "w1", "b1"], ["h"], new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 }));
+        graph.Node.Add(Node("Relu", ["h"], ["r"]));
+        graph.Node.Add(Node("Gemm", ["r", "w2", "b2"], ["logits"], new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 }));
+        var model = new ModelProto { IrVersion = 8, ProducerName = "tests", Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        _onnx = _dir.File("tiny.onnx");
+        File.WriteAllBytes(_onnx, model.ToByteArray());
+
+        // Rows near a few centres, so a few codebooks suffice; labels are the exact network's classes.
+        var centres = Values(6 * 16);
+        _rows = new float[Rows * 16];
+        for (int n = 0; n < Rows; n++)
+        {
+            int c = random.Next(6);
+            for (int j = 0; j < 16; j++) _rows[n * 16 + j] = centres[c * 16 + j] * 4 + (float)(random.NextDouble() - 0.5) * 0.3f;
+        }
+
+        _x = _dir.File("x.npy");
+        File.WriteAllBytes(_x, NpyBytes.Build("<f4", [Rows, 1, 4, 4], _rows.SelectMany(BitConverter.GetBytes).ToArray()));
+        _xFlat = _dir.File("x-flat.npy");
+        File.WriteAllBytes(_xFlat, NpyBytes.Build("<f4", [Rows, 16], _rows.SelectMany(BitConverter.GetBytes).ToArray()));
+        var labels = new int[Rows];
+        NetworkExecutor.CreateExact(OnnxImporter.Import(_onnx)).Predict(_rows, labels);
+        _labels = _dir.File("y.npy");
+        File.WriteAllBytes(_labels, NpyBytes.Build("<i4", [Rows], labels.SelectMany(BitConverter.GetBytes).ToArray()));
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private static ValueInfoProto Value(string name, string batch, params long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = batch });
+        foreach (long d in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        };
+    }
+
+    private static TensorProto Tensor(string name, float[] values, params long[] dims)
+    {
+        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        t.Dims.AddRange(dims);
+        t.FloatData.AddRange(values);
+        return t;
+    }
+
+    private static NodeProto Node(string op, string[] inputs, string[] outputs, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = op, Name = op + "_" + outputs[0] };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(outputs);
+        node.Attribute.AddRange(attributes);
+        return node;
+    }
+
+    [Fact]
+    public void Import_then_eval_predict_info_and_show_on_the_network()
+    {
+        string net = _dir.File("tiny.lut.json");
+        KernelcResult import = Kernelc.Run("import", "--onnx", _onnx, "--calibration", _x, "--labels", _labels,
+            "--codebooks", "4", "--json", "--output", net);
+        Assert.Equal(0, import.ExitCode);
+        Assert.Equal("", import.Error);
+        using (JsonDocument doc = JsonDocument.Parse(import.Output))
+        {
+            JsonElement root = doc.RootElement;
+            Assert.Equal("fixed", root.GetProperty("criterion").GetString());
+            Assert.Equal(2, root.GetProperty("layers").GetArrayLength());
+            Assert.Equal(4, root.GetProperty("layers")[0].GetProperty("codebooks").GetInt32());
+            Assert.Equal(4, root.GetProperty("layers")[1].GetProperty("codebooks").GetInt32());
+            Assert.Equal(4L * 12 + 4 * 3, root.GetProperty("lookupsPerRow").GetInt64());
+            Assert.Equal(16L * 12 + 12 * 3, root.GetProperty("exactCost").GetInt64());
+        }
+
+        LutNetwork network = LutNetwork.Load(net);
+        Assert.All(network.Layers, l => Assert.IsType<LutLayer>(l));
+
+        // The library call the command stands for gives the same network.
+        LutNetwork expected = NetworkCalibrator.Calibrate(OnnxImporter.Import(_onnx), _rows,
+            NpyFile.Read(_labels).ToInt32(), new NetworkCalibrationOptions { Codebooks = 4, Producer = network.Producer }).Network;
+        Assert.Equal(expected.ToJson(), network.ToJson());
+
+        KernelcResult eval = Kernelc.Run("eval", "--model", net, "--input", _xFlat, "--labels", _labels, "--exact", _onnx,
+            "--backend", "emitted", "--json");
+        Assert.Equal(0, eval.ExitCode);
+        using (JsonDocument doc = JsonDocument.Parse(eval.Output))
+        {
+            JsonElement root = doc.RootElement;
+            Assert.Equal(Rows, root.GetProperty("rows").GetInt32());
+            Assert.Equal(1.0, root.GetProperty("exactAccuracy").GetDouble());
+            Assert.True(root.GetProperty("accuracy").GetDouble() > 0.8, eval.Output);
+            Assert.True(root.GetProperty("nmse").GetDouble() < 0.2, eval.Output);
+            Assert.Equal("emitted", root.GetProperty("backend").GetString());
+        }
+
+        string y = _dir.File("y-out.npy");
+        KernelcResult predict = Kernelc.Run("predict", "--model", net, "--input", _x, "--backend", "generic", "--output", y);
+        Assert.Equal(0, predict.ExitCode);
+        var reference = new float[Rows * 3];
+        NetworkExecutor.CreateReference(network).Multiply(_rows, reference);
+        Assert.Equal(reference, NpyFile.Read(y).ToSingle());
+
+        KernelcResult info = Kernelc.Run("info", "--model", net);
+        Assert.Equal(0, info.ExitCode);
+        Assert.Contains("16 × 12 LUT C = 4, relu", info.Output);
+        Assert.Contains("'image' [batch, 1, 4, 4], D = 16", info.Output);
+
+        KernelcResult show = Kernelc.Run("show", net);
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains("// ==== layer 0 of 2: 16 × 12 LUT C = 4, relu ====", show.Output);
+        Assert.Contains("class GeneratedKernelLayer1", show.Output);
+    }
+
+    [Fact]
+    public void Per_layer_codebooks_and_exact_layers_reach_the_network()
+    {
+        string net = _dir.File("mixed.lut.json");
+        KernelcResult import = Kernelc.Run("import", "--onnx", _onnx, "--calibration", _xFlat, "--codebooks", "0,2", "--output", net);
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("calibration rows (in-sample)", import.Output);
+        LutNetwork network = LutNetwork.Load(net);
+        Assert.IsType<DenseLayer>(network.Layers[0]);
+        Assert.Equal(2, Assert.IsType<LutLayer>(network.Layers[1]).Model.Codebooks);
+    }
+
+    [Fact]
+    public void Automatic_choice_prints_what_it_chose_and_why()
+    {
+        string net = _dir.File("auto.lut.json");
+        KernelcResult import = Kernelc.Run("import", "--onnx", _onnx, "--calibration", _x, "--labels", _labels,
+            "--max-accuracy-loss", "0.05", "--exact-layers", "1", "--output", net);
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("held-back calibration rows", import.Output);
+        Assert.Contains("layer 1      kept exact as asked", import.Output);
+        Assert.Contains("cheapest candidate within its allowance", import.Output);
+        LutNetwork network = LutNetwork.Load(net);
+        Assert.IsType<LutLayer>(network.Layers[0]);
+        Assert.IsType<DenseLayer>(network.Layers[1]);
+    }
+
+    [Theory]
+    [InlineData("--max-nmse", "0.1", "--codebooks", "4", "exclude one another")]
+    [InlineData("--max-accuracy-loss", "2", null, null, "expected a fraction from 0 to 1")]
+    [InlineData("--exact-layers", "0,x", null, null, "invalid value '0,x' for --exact-layers")]
+    [InlineData("--exact-layers", "5", null, null, "--exact-layers names layer 5")]
+    [InlineData("--codebooks", "4,4,4", null, null, "--codebooks lists 3 counts but")]
+    [InlineData("--codebooks", "0", null, null, "invalid value '0' for --codebooks")]
+    public void Bad_command_lines_are_one_line_and_exit_2(string option, string value, string? option2, string? value2, string message)
+    {
+        var args = new List<string> { "import", "--onnx", _onnx, "--calibration", _x, "--output", _dir.File("o.lut.json"), option, value };
+        if (option2 is not null) args.AddRange([option2, value2!]);
+        KernelcResult result = Kernelc.Run(args.ToArray());
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.ErrorLines);
+        Assert.Contains(message, result.Error);
+        Assert.False(File.Exists(_dir.File("o.lut.json")));
+    }
+
+    [Fact]
+    public void Bad_data_is_one_line_and_exit_1()
+    {
+        string wrongShape = _dir.File("wrong.npy");
+        File.WriteAllBytes(wrongShape, NpyBytes.Build("<f4", [2, 15], new byte[2 * 15 * 4]));
+        KernelcResult shape = Kernelc.Run("import", "--onnx", _onnx, "--calibration", wrongShape, "--output", _dir.File("o.lut.json"));
+        Assert.Equal(1, shape.ExitCode);
+        Assert.Single(shape.ErrorLines);
+        Assert.Contains("expected [N, 16] or [N, 1, 4, 4]", shape.Error);
+
+        string notOnnx = _dir.File("bad.onnx");
+        File.WriteAllBytes(notOnnx, [1, 2, 3, 4, 5]);
+        KernelcResult onnx = Kernelc.Run("import", "--onnx", notOnnx, "--calibration", _x, "--output", _dir.File("o.lut.json"));
+        Assert.Equal(1, onnx.ExitCode);
+        Assert.Single(onnx.ErrorLines);
+        Assert.StartsWith("kernelc: error: ", onnx.Error);
+
+        string net = _dir.File("n.lut.json");
+        Assert.Equal(0, Kernelc.Run("import", "--onnx", _onnx, "--calibration", _x, "--codebooks", "2", "--output", net).ExitCode);
+        File.WriteAllText(net, File.ReadAllText(net).Replace("\"layers\"", "\"layerz\""));
+        foreach (string[] args in new[] { new[] { "info", "--model", net }, ["eval", "--model", net, "--input", _x],
+            ["predict", "--model", net, "--input", _x, "--output", _dir.File("p.npy")], ["show", net] })
+        {
+            KernelcResult broken = Kernelc.Run(args);
+            Assert.Equal(1, broken.ExitCode);
+            Assert.Single(broken.ErrorLines);
+            Assert.Contains("n.lut.json: $.", broken.Error);
+        }
+
+        KernelcResult missingWeights = Kernelc.Run("eval", "--model", _dir.File("none.lut.json"), "--input", _x);
+        Assert.Equal(1, missingWeights.ExitCode);
+        Assert.Single(missingWeights.ErrorLines);
+    }
+}
