@@ -97,6 +97,10 @@ if [ ! -d "$root/../shared/data/digits" ]; then
 fi
 
 start=$(date +%s)
+# W^X off: the runtime writes code through a second, writable mapping of the executable pages, which qemu-user does not
+# see, so it keeps running its stale translation of the old bytes (random NullReference and AccessViolation failures,
+# in the reference kernel too). Real Arm64 hardware has no such cache; the JIT's code is the same either way.
+export DOTNET_EnableWriteXorExecute=0
 LD_LIBRARY_PATH="$sslDir" qemu-aarch64-static -L /usr/aarch64-linux-gnu "$out/driver/KernelCompiler.TestDriver" "${args[@]}" \
   2>&1 | tee "$out/run.log"
 status=${PIPESTATUS[0]}
