@@ -89,6 +89,8 @@ classes=(
 )
 args=()
 for c in "${classes[@]}"; do args+=(--class "$c"); done
+# Arguments replace that list, e.g. `bash scripts/test-arm64.sh --class KernelCompiler.Tests.Engines.`.
+[ $# -eq 0 ] || args=("$@")
 # The real data sets live in ../shared/data beside the repository (a project checkout has them, a stranger's clone
 # does not): without them their cases count as skipped, and samples/ still gives real rows.
 if [ ! -d "$root/../shared/data/digits" ]; then
