@@ -49,7 +49,7 @@ public class TradeoffBenchmarks
 }
 
 /// <summary>
-/// Average against exact aggregation (MADDNESS.md §2) on the same data and C: C = 16 and 32 on MNIST, C = 16 on the
+/// Average against exact aggregation (docs/algorithm.md §2) on the same data and C: C = 16 and 32 on MNIST, C = 16 on the
 /// photographs (D = 27 leaves no room for 32), each model trained with <c>MaddnessTrainerOptions.Aggregation</c>
 /// Exact and Average; the scan alone (Multiply over codes) and end to end (column-major Multiply) for the emitted and
 /// the generic kernel. The accuracy of each model is computed by benchmarks/KernelCompiler.Plots.

@@ -14,7 +14,7 @@ namespace KernelCompiler.Kernels
     {
     }
 
-    /// <summary>The same trees and tables as <see cref="MnistC16Kernel"/> with average aggregation (MADDNESS.md §2, what
+    /// <summary>The same trees and tables as <see cref="MnistC16Kernel"/> with average aggregation (docs/algorithm.md §2, what
     /// the trainer makes with <c>Aggregation = Average</c>); 97.19 % test accuracy.</summary>
     [LutKernel("../models/mnist-c16-average.lut.json")]
     public static partial class MnistC16AverageKernel

@@ -4,7 +4,7 @@ namespace KernelCompiler
 {
     /// <summary>
     /// A compiled MADDNESS model: encodes rows of A into codes and sums table entries into approximate rows of
-    /// A · B. Every backend computes exactly what MADDNESS.md specifies: the same codes, the same integer sums and
+    /// A · B. Every backend computes exactly what docs/algorithm.md specifies: the same codes, the same integer sums and
     /// the same float outputs, bit for bit. Instances are immutable and safe to call from many threads at once.
     /// </summary>
     /// <remarks>

@@ -25,7 +25,7 @@ public class SampleRowsTests
 
         Equivalence.AssertEqualOnRows(new GeneratedKernel(model, type), model, x);
         AssertEqualOnRows(LutKernel.Compile(model), model, x);
-        AssertEqualOnRows(GenericKernel.Create(model), model, x);
+        AssertEqualOnRows(LutKernel.CreateGeneric(model), model, x);
     }
 
     private static void AssertEqualOnRows(LutKernel kernel, LutModel model, float[] x)

@@ -81,7 +81,7 @@ namespace KernelCompiler
         }
 
         /// <summary>The rounding-average tree of codebooks start .. start + n − 1 into a(depth), depth first: pairs (0, 1),
-        /// (2, 3)… of codebook order, then pairs of those, as MADDNESS.md §2 specifies.</summary>
+        /// (2, 3)… of codebook order, then pairs of those, as docs/algorithm.md §2 specifies.</summary>
         private static void WriteAverageTree(SourceText w, int start, int n, int depth, int groupStart)
         {
             string a = "a" + Int(depth);

@@ -1,6 +1,6 @@
 namespace KernelCompiler
 {
-    /// <summary>How the looked-up table entries of the codebooks are combined (MADDNESS.md §2).</summary>
+    /// <summary>How the looked-up table entries of the codebooks are combined (docs/algorithm.md §2).</summary>
     public enum LutAggregation
     {
         /// <summary>Exact integer sum of the table entries: the default.</summary>

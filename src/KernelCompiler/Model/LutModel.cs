@@ -135,7 +135,7 @@ namespace KernelCompiler
         public ReadOnlySpan<byte> Table(int output, int codebook)
             => new ReadOnlySpan<byte>(_tables, (output * Codebooks + codebook) * BucketCount, BucketCount);
 
-        /// <summary>The average-aggregation group size G = min(16, C) (MADDNESS.md §2).</summary>
+        /// <summary>The average-aggregation group size G = min(16, C) (docs/algorithm.md §2).</summary>
         public int AverageGroupSize => Math.Min(16, Codebooks);
 
         /// <summary>The bias correction floor(C · log2(G) / 4) subtracted in average aggregation.</summary>

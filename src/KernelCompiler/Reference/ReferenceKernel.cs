@@ -3,7 +3,7 @@ using System;
 namespace KernelCompiler
 {
     /// <summary>
-    /// The scalar oracle, written as MADDNESS.md §1–2 reads, one row at a time. Speed is not its job.
+    /// The scalar oracle, written as docs/algorithm.md §1–2 reads, one row at a time. Speed is not its job.
     /// </summary>
     internal sealed class ReferenceKernel : LutKernel
     {

@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics.X86;
 namespace KernelCompiler.Runtime
 {
     /// <summary>
-    /// The fused path of average models (MADDNESS.md §2, "optional fast aggregation"). The encoder is the exact
+    /// The fused path of average models (docs/algorithm.md §2, "optional fast aggregation"). The encoder is the exact
     /// models' one; the codes of each block of four tiles (64 rows) are then rearranged so that one vector holds one
     /// codebook's codes for all 64 rows, and the steps' Scan looks up a codebook with one <c>vpermb</c> for 64 rows and
     /// combines the codebooks of an average group with <c>vpavgb</c> in the specification's order. Scan writes each

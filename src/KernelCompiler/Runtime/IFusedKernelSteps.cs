@@ -28,7 +28,7 @@ namespace KernelCompiler.Runtime
         void EncodeRows(ref float x, ref uint packed, nint tiles, int phase);
 
         /// <summary>The integer sums of every output for <paramref name="tiles"/> tiles. Exact models: the exact sums S
-        /// of tiles of packed codes. Average models (run through the runtime's <c>*Average</c> methods): S' of MADDNESS.md
+        /// of tiles of packed codes. Average models (run through the runtime's <c>*Average</c> methods): S' of docs/algorithm.md
         /// §2 for blocks of four tiles in the average layout (<paramref name="tiles"/> a multiple of 4; see
         /// FusedKernelRuntime.Average.cs), written in the same tile layout.</summary>
         void Scan(ref uint packed, ref int sums, nint tiles);

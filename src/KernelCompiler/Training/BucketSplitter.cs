@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 
 namespace KernelCompiler.Training
 {
-    /// <summary>The best cut of one bucket along one candidate column (MADDNESS.md §4b).</summary>
+    /// <summary>The best cut of one bucket along one candidate column (docs/algorithm.md §4b).</summary>
     /// <param name="Splits">Whether a cut exists: false for fewer than 2 rows or when every value is equal.</param>
     /// <param name="LeftCount">Rows (in ascending order of the candidate column) that go left.</param>
     /// <param name="Threshold">The threshold that sends exactly the rows after <paramref name="LeftCount"/> right

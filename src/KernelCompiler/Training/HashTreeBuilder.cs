@@ -20,7 +20,7 @@ namespace KernelCompiler.Training
     }
 
     /// <summary>
-    /// Grows the greedy depth-4 hash trees of MADDNESS.md §4b, one codebook at a time, on that codebook's block of
+    /// Grows the greedy depth-4 hash trees of docs/algorithm.md §4b, one codebook at a time, on that codebook's block of
     /// columns only. A candidate column is sorted once per tree (A does not change) and every level distributes that
     /// order over the current buckets in a stable pass, so each bucket's rows arrive sorted without sorting again.
     /// Candidates are scored in parallel into separate slots and reduced in a fixed order, so the result never

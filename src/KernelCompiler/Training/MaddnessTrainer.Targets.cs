@@ -9,7 +9,7 @@ namespace KernelCompiler.Training
         /// Trains a model whose trees are learned from the rows <paramref name="x"/> and whose tables are fitted to
         /// given target outputs rather than to <c>x · B</c>: the teacher fitting of a network's calibration, where
         /// <paramref name="x"/> are the approximated inputs of a layer and <paramref name="targets"/> the exact
-        /// network's values at that layer. The trees are grown as <see cref="Train"/> grows them (MADDNESS.md §4b);
+        /// network's values at that layer. The trees are grown as <see cref="Train(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, MaddnessTrainerOptions, IProgress{TrainingProgress}?, System.Threading.CancellationToken)"/> grows them (docs/algorithm.md §4b);
         /// the float tables T (16C × M) solve the ridge system <c>(GᵀG + λI) T = Gᵀ (Y − ȳ)</c> on the one-hot codes
         /// G of <paramref name="x"/>, and the column means ȳ of the targets are folded into the offsets (a bias the
         /// ridge penalty does not pull towards zero); then the tables are quantised as in §3. Deterministic.

@@ -5,7 +5,7 @@ using System.Threading;
 namespace KernelCompiler.Training
 {
     /// <summary>
-    /// Learns a MADDNESS model from training rows A (N × D) for a fixed B (D × M), exactly as MADDNESS.md §3–4 says:
+    /// Learns a MADDNESS model from training rows A (N × D) for a fixed B (D × M), exactly as docs/algorithm.md §3–4 says:
     /// contiguous subspaces, greedy hash trees on the residual, a ridge refit of the prototypes and per-output
     /// quantised tables. Deterministic: the same input gives the same model, whatever the thread scheduling.
     /// </summary>
@@ -225,7 +225,7 @@ namespace KernelCompiler.Training
                 .WithWeightsFingerprint(LutModel.ComputeWeightsFingerprint(weights, outputs, bias));
         }
 
-        /// <summary>Rebuilds the tables of <paramref name="model"/> for another B from its prototypes (MADDNESS.md §3);
+        /// <summary>Rebuilds the tables of <paramref name="model"/> for another B from its prototypes (docs/algorithm.md §3);
         /// the trees and the aggregation are kept.</summary>
         /// <param name="model">A model that carries its prototypes.</param>
         /// <param name="weights">B, D × <paramref name="outputs"/> row-major.</param>

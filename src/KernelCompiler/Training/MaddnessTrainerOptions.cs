@@ -6,7 +6,7 @@ namespace KernelCompiler.Training
         /// <summary>C, the number of codebooks (hash trees); 1 to the input dimension and at most 256.</summary>
         public int Codebooks { get; set; } = 16;
 
-        /// <summary>λ of the ridge refit of the prototypes (MADDNESS.md §4c) and of output fitting; finite and
+        /// <summary>λ of the ridge refit of the prototypes (docs/algorithm.md §4c) and of output fitting; finite and
         /// greater than 0 (with λ = 0 the system is singular whenever C ≥ 2).</summary>
         public double RidgeLambda { get; set; } = 1.0;
 

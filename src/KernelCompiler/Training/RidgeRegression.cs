@@ -7,7 +7,7 @@ namespace KernelCompiler.Training
 {
     /// <summary>
     /// Ridge regression on the one-hot code matrix G (N × 16C) without building G: GᵀG counts how often two buckets
-    /// occur in the same row, and GᵀY sums the rows of Y that fall in each bucket (MADDNESS.md §4c).
+    /// occur in the same row, and GᵀY sums the rows of Y that fall in each bucket (docs/algorithm.md §4c).
     /// (GᵀG + λI) is symmetric positive definite for λ &gt; 0, so it is factored once (Cholesky, L Lᵀ) and never
     /// inverted. The factorisation and the solves are written here rather than taken from a library so that they
     /// check the cancellation token and report progress as they go (at C = 128 they are most of training), and so

@@ -3,7 +3,7 @@ using System;
 namespace KernelCompiler.Training
 {
     /// <summary>
-    /// MADDNESS.md §4a: the D columns cut into C contiguous blocks; when D is not a multiple of C the first D mod C
+    /// docs/algorithm.md §4a: the D columns cut into C contiguous blocks; when D is not a multiple of C the first D mod C
     /// blocks get one column more. Codebook c splits only on the columns of block c.
     /// </summary>
     internal static class Subspaces

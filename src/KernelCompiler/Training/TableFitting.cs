@@ -1,6 +1,6 @@
 namespace KernelCompiler.Training
 {
-    /// <summary>How the trainer turns learned buckets into float tables before quantisation (MADDNESS.md §3, §4d).</summary>
+    /// <summary>How the trainer turns learned buckets into float tables before quantisation (docs/algorithm.md §3, §4d).</summary>
     public enum TableFitting
     {
         /// <summary>Tables are prototype · B, the paper's method; they can be rebuilt for any B from the prototypes.</summary>

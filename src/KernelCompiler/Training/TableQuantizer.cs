@@ -6,7 +6,7 @@ namespace KernelCompiler.Training
     internal readonly record struct QuantizedTables(byte[] Tables, float[] Steps, float[] Offsets);
 
     /// <summary>
-    /// MADDNESS.md §3, per output m: lo[m][c] = min_k L, range[m] = max_c (max_k L − lo), step = range / 255 (1 when
+    /// docs/algorithm.md §3, per output m: lo[m][c] = min_k L, range[m] = max_c (max_k L − lo), step = range / 255 (1 when
     /// the range is 0), lut = clamp(round_half_even((L − lo) / step), 0, 255), offset = Σ_c lo + bias. Arithmetic is
     /// in double; the step is rounded to float32 first and the entries are divided by that stored step, so the
     /// tables are quantised with the very step the kernels dequantise with.

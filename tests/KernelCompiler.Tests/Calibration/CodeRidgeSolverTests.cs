@@ -1,6 +1,5 @@
 using System.Threading;
 using KernelCompiler.Training;
-using MathNet.Numerics.LinearAlgebra;
 
 namespace KernelCompiler.Tests.Calibration;
 
@@ -24,15 +23,51 @@ public sealed class CodeRidgeSolverTests
         for (int n = 0; n < rows; n++) solver.Accumulate(n, y.AsSpan(n * columns, columns), gty);
         double[] actual = solver.Solve(gty, columns, CancellationToken.None);
 
-        Matrix<double> g = Matrix<double>.Build.Dense(rows, k);
+        // The oracle: the normal equations (GᵀG + λI) X = GᵀY written out densely, solved by Gaussian elimination.
+        var a = new double[k, k + columns];
+        for (int i = 0; i < k; i++) a[i, i] = 0.7;
         for (int n = 0; n < rows; n++)
-            for (int c = 0; c < codebooks; c++) g[n, c * 16 + codes[n * codebooks + c]] = 1;
-        Matrix<double> yMatrix = Matrix<double>.Build.Dense(rows, columns, (i, j) => y[i * columns + j]);
-        Matrix<double> expected = (g.TransposeThisAndMultiply(g) + 0.7 * Matrix<double>.Build.DenseIdentity(k))
-            .Cholesky().Solve(g.TransposeThisAndMultiply(yMatrix));
+        {
+            for (int c = 0; c < codebooks; c++)
+            {
+                int r = c * 16 + codes[n * codebooks + c];
+                for (int c2 = 0; c2 < codebooks; c2++) a[r, c2 * 16 + codes[n * codebooks + c2]] += 1;
+                for (int j = 0; j < columns; j++) a[r, k + j] += y[n * columns + j];
+            }
+        }
+
+        double[,] expected = SolveDense(a, k, columns);
         for (int i = 0; i < k; i++)
             for (int j = 0; j < columns; j++)
                 Assert.True(Math.Abs(expected[i, j] - actual[i * columns + j]) < 1e-9, i + "," + j + ": " + expected[i, j] + " vs " + actual[i * columns + j]);
+    }
+
+    private static double[,] SolveDense(double[,] a, int k, int columns)
+    {
+        for (int p = 0; p < k; p++)
+        {
+            int pivot = p;
+            for (int i = p + 1; i < k; i++) if (Math.Abs(a[i, p]) > Math.Abs(a[pivot, p])) pivot = i;
+            for (int j = 0; j < k + columns; j++) (a[p, j], a[pivot, j]) = (a[pivot, j], a[p, j]);
+            for (int i = p + 1; i < k; i++)
+            {
+                double f = a[i, p] / a[p, p];
+                for (int j = p; j < k + columns; j++) a[i, j] -= f * a[p, j];
+            }
+        }
+
+        var x = new double[k, columns];
+        for (int j = 0; j < columns; j++)
+        {
+            for (int i = k - 1; i >= 0; i--)
+            {
+                double sum = a[i, k + j];
+                for (int q = i + 1; q < k; q++) sum -= a[i, q] * x[q, j];
+                x[i, j] = sum / a[i, i];
+            }
+        }
+
+        return x;
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 namespace KernelCompiler.Tests.Reference;
 
-/// <summary>Pins the reference kernel to MADDNESS.md §1–2, written again here as directly as the text reads.</summary>
+/// <summary>Pins the reference kernel to docs/algorithm.md §1–2, written again here as directly as the text reads.</summary>
 public class ReferenceKernelTests
 {
     private static LutModel OneCodebook(float[] thresholds, int[] dims, int d = 4)

@@ -98,7 +98,7 @@ public sealed class TrainerQualityTests(ITestOutputHelper output)
     [InlineData(32)]
     public void MnistMlp512_AverageAggregationCostsAtMostSevenPoints(int codebooks)
     {
-        // MADDNESS.md §2: the paper's 8-bit averaging cost up to 7 points of accuracy on the reference.
+        // docs/algorithm.md §2: the paper's 8-bit averaging cost up to 7 points of accuracy on the reference.
         const string folder = "mnist-mlp512";
         var (exact, _) = ClassifyModels(folder, codebooks);
         DataMatrix test = TrainingData.Matrix(folder, "X_test.npy");
