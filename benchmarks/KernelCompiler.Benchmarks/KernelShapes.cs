@@ -14,7 +14,7 @@ public enum RowLayout
 /// <summary>
 /// The paper's benchmark shapes, by the name the <c>Shape</c> parameter spells: CIFAR-10-like (D = 512, M = 10) and
 /// CIFAR-100-like (D = 512, M = 100) on random Gaussian rows, with C = 16, 32, 64; and the im2col filter (D = 27,
-/// M = 2, B = W_sobel) on the real photographs of ../shared/data/im2col-photos.
+/// M = 2, B = W_sobel) on the real photographs of the im2col-photos data set.
 /// </summary>
 public static class KernelShapes
 {

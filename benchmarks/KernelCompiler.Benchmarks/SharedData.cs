@@ -5,9 +5,9 @@ using KernelCompiler.IO;
 namespace KernelCompiler.Benchmarks;
 
 /// <summary>
-/// The real data sets in ../shared/data beside the repository, found by walking up from the benchmark's own
-/// directory (BenchmarkDotNet runs a generated copy several levels below the project), or named by the
-/// KERNELCOMPILER_DATA environment variable.
+/// The real data sets, which are not part of the repository: the folder named by the KERNELCOMPILER_DATA
+/// environment variable, else a shared/data folder found by walking up from the benchmark's own directory
+/// (BenchmarkDotNet runs a generated copy several levels below the project).
 /// </summary>
 public static class SharedData
 {
@@ -38,7 +38,7 @@ public static class SharedData
             }
         }
 
-        throw new DirectoryNotFoundException("../shared/data (the real data sets) was not found above " +
-            AppContext.BaseDirectory + "; set KERNELCOMPILER_DATA to its path.");
+        throw new DirectoryNotFoundException("the real data sets were not found (no shared/data folder above " +
+            AppContext.BaseDirectory + "); set KERNELCOMPILER_DATA to their folder.");
     }
 }

@@ -28,7 +28,7 @@ public class KernelsProjectTests
         Equivalence.AssertEqualToReference(new GeneratedKernel(model, type), model, seed: 500);
     }
 
-    /// <summary>The trained kernels on the real test rows they were trained for (../shared/data, or the repository's
+    /// <summary>The trained kernels on the real test rows they were trained for (the large data sets, or the repository's
     /// slices of them in samples/).</summary>
     [SkippableTheory]
     [InlineData("KernelCompiler.Kernels.DigitsKernel", "digits/X_test.npy")]

@@ -5,7 +5,7 @@ using KernelCompiler.Tests;
 namespace KernelCompiler.Generators.Tests;
 
 /// <summary>The trained shipped kernels on the real test rows the repository ships in samples/ (so this runs from any
-/// clone, with no ../shared): the generated class, the emitted kernel and the generic kernel, each on this CPU's Auto
+/// clone, without the large data sets): the generated class, the emitted kernel and the generic kernel, each on this CPU's Auto
 /// path, give the reference's codes and output bits in both layouts. scripts/test-arm64.sh runs it under emulation.</summary>
 public class SampleRowsTests
 {

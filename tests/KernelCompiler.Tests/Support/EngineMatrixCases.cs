@@ -72,7 +72,7 @@ public sealed class MatrixCase
 /// <summary>
 /// The cases, by name: seeded property cases (C 1..256 with odd C, M 1..1000, D 1..600 and rarely a multiple of C,
 /// both aggregations), every block boundary of every path, a large N, exact-threshold, NaN/±∞ and float.MaxValue
-/// cases, and the real test rows of ../shared/data. Built lazily and cached, so the reference runs once per case.
+/// cases, and the real test rows of the data sets. Built lazily and cached, so the reference runs once per case.
 /// </summary>
 public static class EngineMatrixCases
 {

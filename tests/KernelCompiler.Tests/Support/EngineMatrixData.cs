@@ -3,7 +3,7 @@ using KernelCompiler.IO;
 namespace KernelCompiler.Tests;
 
 /// <summary>
-/// Real test rows for the engine matrix (../shared/data, or samples/ for digits; see SharedData). Trained models come later, so each set gets a random
+/// Real test rows for the engine matrix (the large data sets, or samples/ for digits; see SharedData). Trained models come later, so each set gets a random
 /// model of its D and M whose thresholds are values of the very columns they split, so codes spread over all 16
 /// buckets as a trained model's would.
 /// </summary>

@@ -1,8 +1,9 @@
 namespace KernelCompiler.Tests;
 
 /// <summary>
-/// The real data sets. The large ones live in ../shared/data beside the repository (CI has them there); a fresh
-/// clone has only the repository's own samples/. A test over a data set that is absent is reported as skipped with
+/// The real data sets. The large ones are not part of the repository: they are found in the folder named by
+/// <see cref="DataVariable"/>, else in a <c>shared/data</c> folder above the test assembly (where the project's build
+/// machines and CI keep them); a fresh clone has only the repository's own samples/. A test over a data set that is absent is reported as skipped with
 /// the reason (its attribute must be [SkippableFact] or [SkippableTheory]), never crashed; with
 /// <see cref="RequireVariable"/> set (CI does) an absent data set is a failure instead.
 /// </summary>
@@ -11,18 +12,21 @@ public static class SharedData
     /// <summary>Set to 1 where every data set must be present: a missing one then fails the test.</summary>
     public const string RequireVariable = "KERNELCOMPILER_REQUIRE_SHARED_DATA";
 
-    // Data sets the repository ships whole in samples/ (byte-identical to ../shared/data's copies).
+    /// <summary>The folder holding the large data sets (one sub-folder per set), when it is not found by itself.</summary>
+    public const string DataVariable = "KERNELCOMPILER_DATA";
+
+    // Data sets the repository ships whole in samples/ (byte-identical to the large copies).
     private static readonly string[] ShippedWhole = ["digits"];
 
     private static readonly string? Shared = FindShared();
 
-    /// <summary>Whether ../shared/data is present.</summary>
+    /// <summary>Whether the large data sets are present.</summary>
     public static bool Present => Shared is not null;
 
     /// <summary>The repository root: the folder holding KernelCompiler.sln.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    /// <summary>../shared/data; skips the calling test when it is absent.</summary>
+    /// <summary>The folder of the large data sets; skips the calling test when it is absent.</summary>
     public static string Root
     {
         get
@@ -32,7 +36,7 @@ public static class SharedData
         }
     }
 
-    /// <summary>A file of a data set: from ../shared/data when present, else from samples/ when the repository ships
+    /// <summary>A file of a data set: from the large data sets when present, else from samples/ when the repository ships
     /// that set whole; otherwise the calling test is skipped (or fails where <see cref="RequireVariable"/> is set).</summary>
     public static string File(string set, string file)
     {
@@ -43,7 +47,7 @@ public static class SharedData
     }
 
     /// <summary>Rows of a data set where any real rows will do (e.g. to compare two kernels): the whole file from
-    /// ../shared/data when present, else the repository's slice of it in samples/ (the first rows), else the calling
+    /// the large data sets when present, else the repository's slice of it in samples/ (the first rows), else the calling
     /// test is skipped.</summary>
     public static string Rows(string set, string file)
     {
@@ -56,7 +60,7 @@ public static class SharedData
 
     /// <summary>The reason a test that needs <paramref name="what"/> is skipped, as the test summary prints it.</summary>
     public static string SkipReason(string what)
-        => "needs " + what + " from ../shared/data beside the repository (not shipped with it; CI has it)";
+        => "needs " + what + ", which is not shipped with the repository (set " + DataVariable + " to the folder of the data sets)";
 
     private static void Require(string what)
     {
@@ -72,6 +76,9 @@ public static class SharedData
 
     private static string? FindShared()
     {
+        string? configured = Environment.GetEnvironmentVariable(DataVariable);
+        if (!string.IsNullOrEmpty(configured)) return Directory.Exists(configured) ? Path.GetFullPath(configured) : null;
+
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             string candidate = Path.Combine(dir.FullName, "shared", "data");

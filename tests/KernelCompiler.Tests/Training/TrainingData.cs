@@ -3,7 +3,7 @@ using KernelCompiler.IO;
 
 namespace KernelCompiler.Tests.Training;
 
-/// <summary>A matrix read from ../shared/data, loaded once per test run.</summary>
+/// <summary>A matrix read from the real data sets (see SharedData), loaded once per test run.</summary>
 public sealed record DataMatrix(float[] Values, int Rows, int Columns);
 
 /// <summary>The real data sets, cached: the im2col files are 30 MB each.</summary>
