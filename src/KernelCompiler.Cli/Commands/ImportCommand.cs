@@ -31,11 +31,8 @@ namespace KernelCompiler.Cli.Commands
                 HelpName = "X.npy",
                 Required = true,
             };
-            var labels = new Option<string>("--labels")
-            {
-                Description = "Class labels of the calibration rows (N integers): needed by --max-accuracy-loss, and reported.",
-                HelpName = "y.npy",
-            };
+            Option<string> labels = CommonOptions.Labels(
+                "Class labels of the calibration rows (N integers): needed by --max-accuracy-loss, and reported.");
             var maxLoss = new Option<double?>("--max-accuracy-loss")
             {
                 Description = "Choose each layer's codebooks automatically: the tolerated loss of accuracy against the exact network on held-back calibration rows, a fraction (0.01 = one point). Needs --labels.",
@@ -48,7 +45,7 @@ namespace KernelCompiler.Cli.Commands
                 HelpName = "E",
                 CustomParser = result => Positive(result, "--max-nmse"),
             };
-            var codebooks = new Option<string>("--codebooks")
+            var codebooks = new Option<string>("--codebooks", "-c")
             {
                 Description = "C for every LUT layer (a layer with fewer inputs gets one per input), or one count per layer, " +
                     "comma-separated, 0 keeping a layer exact (e.g. 256,256,64); default " + defaults.Codebooks +
@@ -67,12 +64,8 @@ namespace KernelCompiler.Cli.Commands
             lambda.Description = "Ridge regularisation λ > 0 of the table fit.";
             lambda.HelpName = "λ";
             lambda.DefaultValueFactory = _ => defaults.RidgeLambda;
-            var output = new Option<string>("--output")
-            {
-                Description = "Where to write the network (*.lut.json), atomically.",
-                HelpName = "net.lut.json",
-                Required = true,
-            };
+            Option<string> output = CommonOptions.ModelOutput("Where to write the network (*.lut.json), atomically.");
+            output.HelpName = "net.lut.json";
             Option<bool> json = CommonOptions.Json();
             var command = new Command("import", "Import an ONNX network and calibrate it into LUT layers on calibration rows.")
             {
@@ -115,6 +108,7 @@ namespace KernelCompiler.Cli.Commands
         private static int Run(CliContext context, string onnxPath, string calibrationPath, string? labelsPath,
             NetworkCalibrationOptions options, string outputPath, bool json)
         {
+            DataFiles.CheckOutputDirectory(outputPath, "--output");   // before minutes of calibration, not after
             LutNetwork exact = OnnxImporter.Import(onnxPath);
             Matrix x = NetworkFiles.ReadRows(calibrationPath, exact, "calibration rows");
             int[] labels = labelsPath is null ? Array.Empty<int>() : DataFiles.ReadLabels(labelsPath, x);
