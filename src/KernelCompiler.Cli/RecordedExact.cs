@@ -34,7 +34,13 @@ namespace KernelCompiler.Cli
                     return null;
                 }
 
-                bytes = File.ReadAllBytes(path);
+                bytes = ReadDeclaredLength(path, info.Length);
+                if (bytes.Length > info.Length)
+                {
+                    // A device or a file still growing: never read more than a regular file of that size holds.
+                    warning = records + ", which is not a regular file of " + info.Length + " bytes" + pass;
+                    return null;
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
@@ -53,6 +59,23 @@ namespace KernelCompiler.Cli
             warning = null;
             using var stream = new MemoryStream(bytes, writable: false);
             return OnnxImporter.Import(stream, path);
+        }
+
+        // At most length + 1 bytes: the network file names the path, so a path to /dev/zero must not read forever.
+        private static byte[] ReadDeclaredLength(string path, long length)
+        {
+            var buffer = new byte[length + 1];
+            int total = 0, read;
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+            {
+                while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+                {
+                    total += read;
+                }
+            }
+
+            Array.Resize(ref buffer, total);
+            return buffer;
         }
     }
 }

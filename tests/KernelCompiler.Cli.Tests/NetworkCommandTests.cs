@@ -352,4 +352,17 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.False(root.TryGetProperty("exactAccuracy", out _));
         Assert.Equal(JsonValueKind.Null, root.GetProperty("exact").ValueKind);
     }
+
+    [SkippableFact]
+    public void A_recorded_path_to_a_device_is_not_read_forever()
+    {
+        Skip.IfNot(File.Exists("/dev/zero"), "needs /dev/zero");
+        string net = ImportRecorded("device.lut.json");
+        LutNetwork network = LutNetwork.Load(net);
+        network.WithSource(new NetworkSource("/dev/zero", network.Source!.Sha256)).Save(net);
+        KernelcResult eval = Kernelc.Run("eval", "--model", net, "--input", _x, "--labels", _labels);
+        Assert.Equal(0, eval.ExitCode);
+        string warning = Assert.Single(eval.ErrorLines);
+        Assert.Contains("records its exact network as /dev/zero, which is not a regular file of 0 bytes", warning);
+    }
 }
