@@ -13,6 +13,7 @@ public sealed class NetworkCommandTests : IDisposable
     private const int Rows = 600;
     private readonly TempDirectory _dir = new();
     private readonly string _onnx, _x, _xFlat, _labels;
+    private readonly ModelProto _model;
     private readonly float[] _rows;
 
     public NetworkCommandTests()
@@ -32,6 +33,7 @@ public sealed class NetworkCommandTests : IDisposable
         graph.Node.Add(Node("Gemm", ["r", "w2", "b2"], ["logits"], new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 }));
         var model = new ModelProto { IrVersion = 8, ProducerName = "tests", Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        _model = model;
         _onnx = _dir.File("tiny.onnx");
         File.WriteAllBytes(_onnx, model.ToByteArray());
 
@@ -220,5 +222,147 @@ public sealed class NetworkCommandTests : IDisposable
         KernelcResult missingWeights = Kernelc.Run("eval", "--model", _dir.File("none.lut.json"), "--input", _x);
         Assert.Equal(1, missingWeights.ExitCode);
         Assert.Single(missingWeights.ErrorLines);
+    }
+
+    // import without --exact afterwards: the network file records tiny.onnx (relative, it lies beside it) and its SHA-256.
+    private string ImportRecorded(string name)
+    {
+        string net = _dir.File(name);
+        KernelcResult import = Kernelc.Run("import", "--onnx", _onnx, "--calibration", _x, "--labels", _labels,
+            "--codebooks", "4", "--output", net);
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("\"source\": { \"onnx\": \"tiny.onnx\", \"sha256\": \"", File.ReadAllText(net));
+        return net;
+    }
+
+    private static JsonElement EvalJson(KernelcResult eval)
+    {
+        Assert.Equal(0, eval.ExitCode);
+        using JsonDocument doc = JsonDocument.Parse(eval.Output);
+        return doc.RootElement.Clone();
+    }
+
+    [Fact]
+    public void Eval_without_exact_compares_with_the_recorded_onnx_file()
+    {
+        string net = ImportRecorded("rec.lut.json");
+        KernelcResult eval = Kernelc.Run("eval", "--model", net, "--input", _x, "--labels", _labels, "--json");
+        Assert.Equal("", eval.Error);
+        JsonElement root = EvalJson(eval);
+        Assert.Equal(Rows, root.GetProperty("rows").GetInt32());
+        Assert.Equal(1.0, root.GetProperty("exactAccuracy").GetDouble());
+        Assert.True(root.GetProperty("accuracy").GetDouble() > 0.8, eval.Output);
+        Assert.InRange(root.GetProperty("nmse").GetDouble(), 1e-9, 0.2);
+        Assert.Equal(Path.GetFullPath(_onnx), root.GetProperty("exact").GetString());
+        Assert.Equal("recorded", root.GetProperty("exactFrom").GetString());
+
+        // The same figures as with --exact, which reports where it came from.
+        JsonElement given = EvalJson(Kernelc.Run("eval", "--model", net, "--input", _x, "--labels", _labels, "--exact", _onnx, "--json"));
+        Assert.Equal(root.GetProperty("nmse").GetDouble(), given.GetProperty("nmse").GetDouble());
+        Assert.Equal(root.GetProperty("accuracy").GetDouble(), given.GetProperty("accuracy").GetDouble());
+        Assert.Equal("option", given.GetProperty("exactFrom").GetString());
+
+        KernelcResult human = Kernelc.Run("eval", "--model", net, "--input", _x, "--labels", _labels);
+        Assert.Equal(0, human.ExitCode);
+        Assert.Equal("", human.Error);
+        Assert.Contains("exact     " + Path.GetFullPath(_onnx) + " (recorded at import; its SHA-256 matches)", human.Output);
+        Assert.Contains("approximate, 100.00% exact", human.Output);
+
+        KernelcResult info = Kernelc.Run("info", "--model", net, "--json");
+        Assert.Equal(0, info.ExitCode);
+        using JsonDocument doc = JsonDocument.Parse(info.Output);
+        Assert.Equal(Path.GetFullPath(_onnx), doc.RootElement.GetProperty("source").GetProperty("onnx").GetString());
+        Assert.Equal(64, doc.RootElement.GetProperty("source").GetProperty("sha256").GetString()!.Length);
+    }
+
+    [Fact]
+    public void Eval_with_the_recorded_onnx_missing_warns_once_and_still_reports_accuracy()
+    {
+        string net = ImportRecorded("miss.lut.json");
+        string elsewhere = _dir.File("elsewhere.onnx");
+        File.Move(_onnx, elsewhere);
+        KernelcResult eval = Kernelc.Run("eval", "--model", net, "--input", _x, "--labels", _labels, "--json");
+        JsonElement root = EvalJson(eval);
+        Assert.True(root.GetProperty("accuracy").GetDouble() > 0.8, eval.Output);
+        Assert.False(root.TryGetProperty("exactAccuracy", out _));
+        Assert.False(root.TryGetProperty("nmse", out _));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("exact").ValueKind);
+        Assert.Equal("none", root.GetProperty("exactFrom").GetString());
+        string warning = Assert.Single(eval.ErrorLines);
+        Assert.StartsWith("kernelc: warning: " + net + " records its exact network as " + Path.GetFullPath(_onnx) +
+            ", which is missing", warning);
+        Assert.Contains("pass --exact model.onnx", warning);
+
+        // --exact still works, and then nothing is said of the recorded file.
+        KernelcResult given = Kernelc.Run("eval", "--model", net, "--input", _x, "--labels", _labels, "--exact", elsewhere, "--json");
+        Assert.Equal("", given.Error);
+        Assert.Equal(1.0, EvalJson(given).GetProperty("exactAccuracy").GetDouble());
+        Assert.Equal(elsewhere, EvalJson(given).GetProperty("exact").GetString());
+    }
+
+    [Fact]
+    public void Eval_with_the_recorded_onnx_changed_names_both_digests_and_exact_overrides()
+    {
+        string net = ImportRecorded("changed.lut.json");
+        string recorded = LutNetwork.Load(net).Source!.Sha256;
+        ModelProto other = _model.Clone();
+        other.ProducerVersion = "2"; // the same network in other bytes
+        File.WriteAllBytes(_onnx, other.ToByteArray());
+        string now = NetworkSource.ComputeSha256(File.ReadAllBytes(_onnx));
+        Assert.NotEqual(recorded, now);
+
+        KernelcResult eval = Kernelc.Run("eval", "--model", net, "--input", _x, "--labels", _labels);
+        Assert.Equal(0, eval.ExitCode);
+        string warning = Assert.Single(eval.ErrorLines);
+        Assert.StartsWith("kernelc: warning: " + net + " records its exact network as " + Path.GetFullPath(_onnx) +
+            ", which has changed since: its SHA-256 is " + now + ", the network file records " + recorded, warning);
+        Assert.Contains("pass --exact model.onnx", warning);
+        Assert.Contains("accuracy  ", eval.Output);
+        Assert.Contains("(pass --exact model.onnx for the exact network's)", eval.Output);
+
+        KernelcResult given = Kernelc.Run("eval", "--model", net, "--input", _x, "--labels", _labels, "--exact", _onnx, "--json");
+        Assert.Equal("", given.Error);
+        Assert.Equal(1.0, EvalJson(given).GetProperty("exactAccuracy").GetDouble());
+    }
+
+    [Fact]
+    public void A_network_file_moved_with_its_onnx_file_still_finds_it()
+    {
+        string net = ImportRecorded("moving.lut.json");
+        string folder = _dir.File("moved");
+        Directory.CreateDirectory(folder);
+        File.Move(net, Path.Combine(folder, "moving.lut.json"));
+        File.Move(_onnx, Path.Combine(folder, "tiny.onnx"));
+        KernelcResult eval = Kernelc.Run("eval", "--model", Path.Combine(folder, "moving.lut.json"), "--input", _x,
+            "--labels", _labels, "--json");
+        Assert.Equal("", eval.Error);
+        JsonElement root = EvalJson(eval);
+        Assert.Equal(Path.GetFullPath(Path.Combine(folder, "tiny.onnx")), root.GetProperty("exact").GetString());
+        Assert.Equal(1.0, root.GetProperty("exactAccuracy").GetDouble());
+    }
+
+    [Fact]
+    public void A_network_file_without_a_source_evaluates_as_before_without_a_warning()
+    {
+        string net = ImportRecorded("old.lut.json");
+        File.WriteAllText(net, LutNetwork.Load(net).WithSource(null).ToJson());
+        KernelcResult eval = Kernelc.Run("eval", "--model", net, "--input", _x, "--labels", _labels, "--json");
+        Assert.Equal("", eval.Error);
+        JsonElement root = EvalJson(eval);
+        Assert.False(root.TryGetProperty("exactAccuracy", out _));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("exact").ValueKind);
+    }
+
+    [SkippableFact]
+    public void A_recorded_path_to_a_device_is_not_read_forever()
+    {
+        Skip.IfNot(File.Exists("/dev/zero"), "needs /dev/zero");
+        string net = ImportRecorded("device.lut.json");
+        LutNetwork network = LutNetwork.Load(net);
+        network.WithSource(new NetworkSource("/dev/zero", network.Source!.Sha256)).Save(net);
+        KernelcResult eval = Kernelc.Run("eval", "--model", net, "--input", _x, "--labels", _labels);
+        Assert.Equal(0, eval.ExitCode);
+        string warning = Assert.Single(eval.ErrorLines);
+        Assert.Contains("records its exact network as /dev/zero, which is not a regular file of 0 bytes", warning);
     }
 }

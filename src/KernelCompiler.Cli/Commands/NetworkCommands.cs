@@ -23,14 +23,30 @@ namespace KernelCompiler.Cli.Commands
             _ => throw new UsageException(KernelBackends.UnknownMessage(backend)),
         };
 
-        /// <summary><c>kernelc eval</c> on a network: accuracy (with labels), and with the exact network
-        /// (<c>--exact model.onnx</c>) its accuracy on the same rows and the NMSE of the final outputs.</summary>
+        /// <summary><c>kernelc eval</c> on a network: accuracy (with labels), and with the exact network its accuracy on
+        /// the same rows and the NMSE of the final outputs. The exact network is <c>--exact</c> when given, else the ONNX
+        /// file the network records as its source when it is there unchanged (else a warning on stderr).</summary>
         public static int Eval(CliContext context, string modelPath, LutNetwork network, string inputPath, string? labelsPath,
             string? exactPath, string backend, bool json)
         {
             Matrix x = NetworkFiles.ReadRows(inputPath, network, "input rows");
             int[]? labels = labelsPath is null ? null : DataFiles.ReadLabels(labelsPath, x);
             LutNetwork? exact = exactPath is null ? null : NetworkFiles.LoadExact(exactPath);
+            string exactFrom = exactPath is null ? "none" : "option";
+            if (exact is null && network.Source is NetworkSource source)
+            {
+                exact = RecordedExact.TryLoad(modelPath, source, out string recorded, out string? warning);
+                if (warning is not null)
+                {
+                    context.Error.WriteLine("kernelc: warning: " + warning);
+                }
+                else
+                {
+                    exactPath = recorded;
+                    exactFrom = "recorded";
+                }
+            }
+
             if (exact is not null && (exact.InputDimension != network.InputDimension || exact.OutputDimension != network.OutputDimension))
             {
                 throw new ArgumentException("the exact network " + exactPath + " maps " + exact.InputDimension + " inputs to " +
@@ -70,6 +86,8 @@ namespace KernelCompiler.Cli.Commands
                     WriteOptional(w, "accuracy", accuracy);
                     WriteOptional(w, "exactAccuracy", exactAccuracy);
                     if (exactPath is not null) w.WriteString("exact", exactPath);
+                    else w.WriteNull("exact");
+                    w.WriteString("exactFrom", exactFrom);
                     w.WriteEndObject();
                 }
 
@@ -80,6 +98,13 @@ namespace KernelCompiler.Cli.Commands
                 TextWriter o = context.Output;
                 o.WriteLine("network   " + modelPath + " ('" + network.Name + "', " + network.Layers.Count + " layers), backend " +
                     executor.Backend + ", " + x.Rows + " rows");
+                if (exactPath is not null)
+                {
+                    o.WriteLine("exact     " + exactPath + (exactFrom == "recorded"
+                        ? " (recorded at import; its SHA-256 matches)"
+                        : " (--exact)"));
+                }
+
                 o.WriteLine("NMSE      " + (nmse is double e ? e.ToString("G6", CultureInfo.InvariantCulture) +
                     "   (‖Y − Ŷ‖² / ‖Y‖² against the exact network's final outputs)" : "- (pass --exact model.onnx to compare)"));
                 if (accuracy is double a)
@@ -137,6 +162,9 @@ namespace KernelCompiler.Cli.Commands
             o.WriteLine("network      " + modelPath);
             o.WriteLine("name         " + network.Name);
             o.WriteLine("producer     " + (network.Producer ?? "(not recorded)"));
+            o.WriteLine("source       " + (network.Source is NetworkSource source
+                ? source.ResolvePath(modelPath) + " (SHA-256 " + source.Sha256 + ")"
+                : "(not recorded)"));
             o.WriteLine("input        '" + network.Input.Name + "' [" + network.Input.BatchName + ", " +
                 string.Join(", ", network.Input.Shape) + "], D = " + network.InputDimension);
             o.WriteLine("head         " + (network.Head == NetworkHead.ArgMax ? "argmax" : "logits") +
@@ -193,6 +221,18 @@ namespace KernelCompiler.Cli.Commands
             w.WriteString("name", network.Name);
             if (network.Producer is null) w.WriteNull("producer");
             else w.WriteString("producer", network.Producer);
+            if (network.Source is NetworkSource source)
+            {
+                w.WriteStartObject("source");
+                w.WriteString("onnx", source.ResolvePath(modelPath));
+                w.WriteString("sha256", source.Sha256);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("source");
+            }
+
             w.WriteNumber("inputDimension", network.InputDimension);
             w.WriteNumber("outputDimension", network.OutputDimension);
             w.WriteString("head", network.Head == NetworkHead.ArgMax ? "argmax" : "logits");

@@ -8,7 +8,7 @@ namespace KernelCompiler.Cli.Commands
         /// <summary><c>--exact</c>: the exact network to compare a network file with.</summary>
         public static Option<string> Exact() => new("--exact")
         {
-            Description = "For a network file: the exact network it approximates (the .onnx file it was imported from, or an all-dense network file), to report its accuracy and the NMSE of the final outputs.",
+            Description = "For a network file: the exact network it approximates (the .onnx file it was imported from, or an all-dense network file), to report its accuracy and the NMSE of the final outputs. Default: the .onnx file the network file records, if it is there unchanged.",
             HelpName = "model.onnx",
         };
 

@@ -31,7 +31,8 @@ namespace KernelCompiler
         /// <returns>The network.</returns>
         public LutNetwork ToNetwork() => Network ?? LutNetwork.FromModel(Model!);
 
-        /// <summary>Reads and validates a model or network file.</summary>
+        /// <summary>Reads and validates a model or network file; a network's relative source path is resolved against
+        /// the file's folder (<see cref="NetworkSource"/>).</summary>
         /// <param name="path">The file.</param>
         /// <returns>What it holds.</returns>
         /// <exception cref="LutModelException">The file is missing, unreadable, larger than
@@ -61,7 +62,11 @@ namespace KernelCompiler
                 throw new LutModelException(path, "$", "cannot be read: " + e.Message, e);
             }
 
-            return Parse(text, path);
+            LutFile read = Parse(text, path);
+            // A source path relative to the file means relative to its folder, wherever the caller's directory is.
+            return read.Network?.Source is NetworkSource source && !Path.IsPathFullyQualified(source.OnnxPath)
+                ? new LutFile(null, read.Network.WithSource(source.Resolved(path)))
+                : read;
         }
 
         /// <summary>Reads and validates a model or network document from a stream (UTF-8), read to its end.</summary>

@@ -25,12 +25,13 @@ namespace KernelCompiler
         /// <param name="head">What the network is meant to produce.</param>
         /// <param name="outputTransform">The source graph's trailing normalisation, recorded only.</param>
         /// <param name="producer">Free text naming what produced the network, or null.</param>
+        /// <param name="source">Where the exact network this one approximates came from, or null.</param>
         /// <exception cref="ArgumentNullException">An argument or a layer is null.</exception>
         /// <exception cref="LutModelException">The layers do not chain, or a count, name or enum is invalid; the
         /// message names the field as it stands in the network file, e.g. <c>$.layers[2].inputDimension</c>.</exception>
         public LutNetwork(string name, NetworkInput input, IReadOnlyList<NetworkLayer> layers,
             NetworkHead head = NetworkHead.Logits, NetworkOutputTransform outputTransform = NetworkOutputTransform.None,
-            string? producer = null)
+            string? producer = null, NetworkSource? source = null)
         {
             if (name is null) throw new ArgumentNullException(nameof(name));
             if (input is null) throw new ArgumentNullException(nameof(input));
@@ -44,6 +45,7 @@ namespace KernelCompiler
             Validate(null, name, producer, input, _layers, head, outputTransform);
             Name = name;
             Producer = producer;
+            Source = source;
             Input = input;
             Head = head;
             OutputTransform = outputTransform;
@@ -54,6 +56,11 @@ namespace KernelCompiler
 
         /// <summary>Free text naming what produced the network, e.g. <c>kernelc 0.1.0 from model.onnx</c>, or null.</summary>
         public string? Producer { get; }
+
+        /// <summary>The ONNX file the exact network came from, with its SHA-256, or null when not recorded (a network
+        /// read from a stream, or a file written before the field existed). <see cref="OnnxImporter.Import(string)"/>
+        /// sets it; calibration keeps it; <c>kernelc eval</c> compares with it when no exact network is given.</summary>
+        public NetworkSource? Source { get; }
 
         /// <summary>The input adapter: the source input's shape and how a batch entry flattens to a row.</summary>
         public NetworkInput Input { get; }
@@ -103,14 +110,20 @@ namespace KernelCompiler
         /// <param name="producer">The new producer text, or null to keep this one's.</param>
         /// <returns>The new network.</returns>
         public LutNetwork WithLayers(IReadOnlyList<NetworkLayer> layers, string? producer = null)
-            => new LutNetwork(Name, Input, layers, Head, OutputTransform, producer ?? Producer);
+            => new LutNetwork(Name, Input, layers, Head, OutputTransform, producer ?? Producer, Source);
 
         /// <summary>The same network with another head.</summary>
         /// <param name="head">The new head.</param>
         /// <returns>The new network.</returns>
-        public LutNetwork WithHead(NetworkHead head) => new LutNetwork(Name, Input, _layers, head, OutputTransform, Producer);
+        public LutNetwork WithHead(NetworkHead head) => new LutNetwork(Name, Input, _layers, head, OutputTransform, Producer, Source);
 
-        /// <summary>Reads and validates a network file; a version-1 (single-layer) file becomes a one-layer network.</summary>
+        /// <summary>The same network recording another source.</summary>
+        /// <param name="source">Where the exact network came from, or null to record none.</param>
+        /// <returns>The new network.</returns>
+        public LutNetwork WithSource(NetworkSource? source) => new LutNetwork(Name, Input, _layers, Head, OutputTransform, Producer, source);
+
+        /// <summary>Reads and validates a network file; a version-1 (single-layer) file becomes a one-layer network. A
+        /// relative <see cref="NetworkSource.OnnxPath"/> is resolved against the file's folder.</summary>
         /// <param name="path">The file.</param>
         /// <returns>The network.</returns>
         /// <exception cref="LutModelException">The file is missing, unreadable, too large, malformed or invalid.</exception>
@@ -135,9 +148,14 @@ namespace KernelCompiler
         public string ToJson() => LutNetworkWriter.Write(this);
 
         /// <summary>Writes the network document to <paramref name="path"/> through a temporary file, so a reader never
-        /// sees half a network.</summary>
+        /// sees half a network. A <see cref="Source"/> in the file's folder or below it is written relative to the folder.</summary>
         /// <param name="path">The file to create or replace.</param>
-        public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
+        public void Save(string path)
+        {
+            if (path is null) throw new ArgumentNullException(nameof(path));
+            string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "";
+            AtomicFile.WriteAllText(path, LutNetworkWriter.Write(this, folder));
+        }
 
         /// <summary>Writes the network document to <paramref name="stream"/> as UTF-8 without a byte-order mark.</summary>
         /// <param name="stream">A writable stream; left open.</param>

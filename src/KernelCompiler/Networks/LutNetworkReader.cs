@@ -16,7 +16,7 @@ namespace KernelCompiler
 
         private static readonly string[] KnownProperties =
         {
-            "format", "version", "kind", "name", "producer", "input", "head", "outputTransform", "layers",
+            "format", "version", "kind", "name", "producer", "source", "input", "head", "outputTransform", "layers",
         };
 
         private static readonly string[] DenseProperties =
@@ -57,6 +57,7 @@ namespace KernelCompiler
 
             string name = r.String(root, "name", "$.name");
             string? producer = root.Property("producer") is null ? null : r.String(root, "producer", "$.producer");
+            NetworkSource? source = root.Property("source") is JsonNode sourceNode ? ReadSource(r, sourceNode, file) : null;
             NetworkInput input = ReadInput(r, r.Required(root, "input", "$.input"), file);
             NetworkHead head = NetworkHead.Logits;
             if (root.Property("head") is not null)
@@ -99,7 +100,17 @@ namespace KernelCompiler
             }
 
             LutNetwork.Validate(file, name, producer, input, layers, head, transform);
-            return new LutNetwork(name, input, layers, head, transform, producer);
+            return new LutNetwork(name, input, layers, head, transform, producer, source);
+        }
+
+        private static NetworkSource ReadSource(Fields r, JsonNode node, string? file)
+        {
+            r.Expect(node, JsonKind.Object, "$.source");
+            r.Known(node, "$.source", new[] { "onnx", "sha256" }, "the source");
+            string onnx = r.String(node, "onnx", "$.source.onnx");
+            string sha256 = r.String(node, "sha256", "$.source.sha256");
+            NetworkSource.Validate(file, onnx, sha256);
+            return new NetworkSource(onnx, sha256);
         }
 
         private static NetworkInput ReadInput(Fields r, JsonNode node, string? file)

@@ -8,7 +8,10 @@ namespace KernelCompiler
     /// its version-1 model document unchanged, a dense layer its weights and bias as base64 float32.</summary>
     internal static class LutNetworkWriter
     {
-        public static string Write(LutNetwork network)
+        /// <param name="network">The network.</param>
+        /// <param name="folder">The folder of the file being written, to write the source path relative to it; or null
+        /// to write it as it is.</param>
+        public static string Write(LutNetwork network, string? folder = null)
         {
             var sb = new StringBuilder();
             sb.Append("{\n");
@@ -19,6 +22,13 @@ namespace KernelCompiler
             if (network.Producer is not null)
             {
                 sb.Append("  \"producer\": ").Append(LutModelWriter.Quote(network.Producer)).Append(",\n");
+            }
+
+            if (network.Source is NetworkSource source)
+            {
+                string onnx = folder is null ? source.OnnxPath : source.PathForFolder(folder);
+                sb.Append("  \"source\": { \"onnx\": ").Append(LutModelWriter.Quote(onnx))
+                    .Append(", \"sha256\": \"").Append(source.Sha256).Append("\" },\n");
             }
 
             sb.Append("  \"input\": { \"name\": ").Append(LutModelWriter.Quote(network.Input.Name))

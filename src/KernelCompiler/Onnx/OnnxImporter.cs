@@ -19,7 +19,8 @@ namespace KernelCompiler
     {
         /// <summary>Imports the network in an ONNX file.</summary>
         /// <param name="path">The <c>.onnx</c> file.</param>
-        /// <returns>The exact network.</returns>
+        /// <returns>The exact network; its <see cref="LutNetwork.Source"/> records the file's full path and the SHA-256 of
+        /// the bytes read (networks calibrated from it keep that record).</returns>
         /// <exception cref="OnnxImportException">The file is missing, unreadable, larger than
         /// <see cref="OnnxImportLimits.MaxFileBytes"/>, not a valid ONNX model, or outside the supported forms.</exception>
         public static LutNetwork Import(string path)
@@ -47,13 +48,14 @@ namespace KernelCompiler
                 throw new OnnxImportException(path, "file", "cannot be read: " + e.Message, innerException: e);
             }
 
-            return Import(bytes, path, Path.GetFileNameWithoutExtension(path));
+            LutNetwork network = Import(bytes, path, Path.GetFileNameWithoutExtension(path));
+            return NetworkSource.ForFile(path, bytes) is NetworkSource source ? network.WithSource(source) : network;
         }
 
         /// <summary>Imports the network in an ONNX model read from <paramref name="stream"/> to its end.</summary>
         /// <param name="stream">The serialized <c>ModelProto</c>.</param>
         /// <param name="sourceName">Named in error messages and used as the network's name when the graph has none.</param>
-        /// <returns>The exact network.</returns>
+        /// <returns>The exact network, with no <see cref="LutNetwork.Source"/> (a stream names no file to record).</returns>
         /// <exception cref="OnnxImportException">The stream is longer than <see cref="OnnxImportLimits.MaxFileBytes"/>,
         /// cannot be read, or holds no valid ONNX model in the supported forms.</exception>
         public static LutNetwork Import(Stream stream, string? sourceName = null)

@@ -1,19 +1,12 @@
 namespace KernelCompiler.Tests.Networks;
 
-/// <summary>Finds shared/data/mnist-mlp-net above the test assembly, or null where the real data is absent (a fresh
-/// clone): the tests that use it then return early. To become a skip once the suite has one.</summary>
+/// <summary>The shared MNIST network's folder (shared/data/mnist-mlp-net) through <see cref="SharedData"/>: a test that
+/// asks for it is reported as skipped where the real data is absent (a fresh clone), and fails instead under
+/// <see cref="SharedData.RequireVariable"/>=1.</summary>
 internal static class RealNetworkData
 {
-    public static string? Directory { get; } = Find();
+    public const string Set = "mnist-mlp-net";
 
-    private static string? Find()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "data", "mnist-mlp-net");
-            if (File.Exists(Path.Combine(candidate, "model.onnx"))) return candidate;
-        }
-
-        return null;
-    }
+    /// <summary>The folder holding model.onnx, X_train/y_train and X_test/y_test; skips the calling test without it.</summary>
+    public static string Directory => Path.GetDirectoryName(SharedData.File(Set, "model.onnx"))!;
 }
