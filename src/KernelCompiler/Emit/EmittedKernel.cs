@@ -4,12 +4,6 @@ using KernelCompiler.Runtime;
 
 namespace KernelCompiler
 {
-    /// <summary>One row group's codes for every codebook (see EncodeGroup in the generated source).</summary>
-    internal delegate void EncodeGroupStep(ref float slots, ref byte block, nint row, ref float lanes, ref int slotOf);
-
-    /// <summary>One output's sums for a block of rows (see AggregateBlock in the generated source).</summary>
-    internal delegate void AggregateBlockStep(ref byte block, ref byte table, ref int sums);
-
     /// <summary>The fused path's EncodeColumns (see FusedSteps in the generated source).</summary>
     internal delegate void FusedEncodeColumnsStep(ref float x, nint stride, ref uint packed, nint tiles);
 
@@ -22,7 +16,8 @@ namespace KernelCompiler
     /// <summary>
     /// A kernel whose model-specific steps were emitted as IL by <see cref="IlKernelEmitter"/>; the block loop and the
     /// tile loop are the runtime's (<see cref="BlockKernelRuntime"/>, <see cref="FusedKernelRuntime"/>), the same ones
-    /// every generated kernel calls, here with structs of delegates for the steps.
+    /// every generated kernel calls: over an emitted struct of steps per block path (as generated kernels do), and over
+    /// a struct of delegates for the fused path (called once per chunk of up to four tiles).
     /// </summary>
     internal sealed class EmittedKernel : LutKernel
     {
@@ -108,57 +103,24 @@ namespace KernelCompiler
 
             foreach (EmittedPath path in _paths)
             {
-                row = BlockKernelRuntime.Run(path.Steps, _model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = path.Run(_model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
         }
     }
 
-    /// <summary>The emitted steps of one path.</summary>
+    /// <summary>The emitted steps of one block path: the path and its entry point into the runtime.</summary>
     internal sealed class EmittedPath
     {
-        public EmittedPath(KernelPath path, EmittedBlockSteps steps)
+        public EmittedPath(KernelPath path, BlockStepsRun run)
         {
             Path = path;
-            Steps = steps;
+            Run = run;
         }
 
         public KernelPath Path { get; }
 
-        public EmittedBlockSteps Steps { get; }
-    }
-
-    /// <summary>
-    /// A block path's emitted steps, as the runtime takes them: <see cref="BlockKernelRuntime"/> is generic over this
-    /// struct, so its block loop is compiled once for emitted kernels and calls each delegate once per group or block.
-    /// Holds the data the table-driven steps read (IL has no static data).
-    /// </summary>
-    internal readonly struct EmittedBlockSteps : IBlockKernelSteps
-    {
-        private readonly EncodeGroupStep _encodeGroup;
-        private readonly AggregateBlockStep _aggregateBlock;
-        private readonly float[] _lanes;
-        private readonly int[] _slotOf;
-
-        /// <summary>The two emitted steps of <paramref name="path"/> and the plan's threshold lanes and slots.</summary>
-        public EmittedBlockSteps(KernelPath path, KernelPlan plan, EncodeGroupStep encodeGroup, AggregateBlockStep aggregateBlock)
-        {
-            BlockRows = path.RowsPerBlock;
-            GroupRows = path.IsScalar ? 1 : path.FloatLanes;
-            _encodeGroup = encodeGroup;
-            _aggregateBlock = aggregateBlock;
-            _lanes = plan.ThresholdLanes;
-            _slotOf = plan.SlotOfLevel;
-        }
-
-        public int BlockRows { get; }
-
-        public int GroupRows { get; }
-
-        public void EncodeGroup(ref float slots, ref byte block, nint row)
-            => _encodeGroup(ref slots, ref block, row, ref MemoryMarshal.GetArrayDataReference(_lanes), ref MemoryMarshal.GetArrayDataReference(_slotOf));
-
-        public void AggregateBlock(ref byte block, ref byte table, ref int sums)
-            => _aggregateBlock(ref block, ref table, ref sums);
+        /// <summary><see cref="BlockKernelRuntime.Run"/> over the path's emitted steps type.</summary>
+        public BlockStepsRun Run { get; }
     }
 
     /// <summary>

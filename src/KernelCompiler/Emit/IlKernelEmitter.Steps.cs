@@ -22,11 +22,11 @@ namespace KernelCompiler
         // AggregateBlock(ref byte block, ref byte table, ref int sums)
         private const int CodesArg = 0, TableArg = 1, SumsArg = 2;
 
-        private static DynamicMethod EmitEncodeGroup(KernelPlan plan, KernelPath path)
+        // The bodies below are static methods of the path's steps type (IlKernelEmitter.BlockSteps.cs), with the
+        // threshold lanes and slots as arguments where the generated struct reads its static data.
+        private static void EmitEncodeGroup(ILGenerator generator, KernelPlan plan, KernelPath path)
         {
-            DynamicMethod method = NewMethod(plan, path.Name + "Steps.EncodeGroup",
-                new[] { FloatRef, ByteRef, typeof(nint), FloatRef, IntRef });
-            var il = new Il(method);
+            var il = new Il(generator);
             if (path.IsScalar)
             {
                 WriteScalarEncodeGroup(il, plan);
@@ -37,13 +37,11 @@ namespace KernelCompiler
             }
 
             il.Return();
-            return method;
         }
 
-        private static DynamicMethod EmitAggregateBlock(KernelPlan plan, KernelPath path)
+        private static void EmitAggregateBlock(ILGenerator generator, KernelPlan plan, KernelPath path)
         {
-            DynamicMethod method = NewMethod(plan, path.Name + "Steps.AggregateBlock", new[] { ByteRef, ByteRef, IntRef });
-            var il = new Il(method);
+            var il = new Il(generator);
             if (path.IsScalar)
             {
                 WriteScalarAggregateBlock(il, plan);
@@ -54,7 +52,6 @@ namespace KernelCompiler
             }
 
             il.Return();
-            return method;
         }
 
         private static void WriteVectorEncodeGroup(Il il, KernelPlan plan, KernelPath path)

@@ -44,6 +44,7 @@ namespace KernelCompiler
         {
             if (plan is null) throw new ArgumentNullException(nameof(plan));
             var paths = new List<EmittedPath>();
+            BlockStepsModule? module = null;
             byte[] tables = plan.Model.Tables.ToArray();
             EmittedFusedSteps? fused = null;
             foreach (KernelPath path in plan.Paths)
@@ -60,9 +61,8 @@ namespace KernelCompiler
                     continue;
                 }
 
-                var encode = (EncodeGroupStep)EmitEncodeGroup(plan, path).CreateDelegate(typeof(EncodeGroupStep));
-                var aggregate = (AggregateBlockStep)EmitAggregateBlock(plan, path).CreateDelegate(typeof(AggregateBlockStep));
-                paths.Add(new EmittedPath(path, new EmittedBlockSteps(path, plan, encode, aggregate)));
+                module ??= new BlockStepsModule(plan);
+                paths.Add(new EmittedPath(path, module.EmitBlockSteps(path)));
             }
 
             return new EmittedKernel(plan, tables, fused, paths.ToArray());
@@ -148,8 +148,13 @@ namespace KernelCompiler
             private readonly Dictionary<string, LocalBuilder> _locals = new Dictionary<string, LocalBuilder>();
 
             public Il(DynamicMethod method)
+                : this(method.GetILGenerator())
             {
-                G = method.GetILGenerator();
+            }
+
+            public Il(ILGenerator generator)
+            {
+                G = generator;
             }
 
             public ILGenerator G { get; }
