@@ -9,12 +9,12 @@ namespace KernelCompiler
             w.Line("if (" + KernelPath.Avx512Vbmi.Guard + ")");
             w.Open();
             w.Line("// The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.");
-            w.Line("row = " + Runtime + "FusedKernelRuntime.Run(default(FusedSteps), Model, operation, x, codesIn, rows, columnMajor, codes, sums, destination);");
+            w.Line("row = " + Runtime + "FusedKernelRuntime.Run(default(FusedSteps), operation, x, codesIn, rows, columnMajor, codes, sums, destination);");
             w.Close();
             w.Line();
         }
 
-        private static void WriteFusedSteps(SourceText w, KernelPlan plan)
+        private static void WriteFusedSteps(SourceText w, KernelPlan plan, string core)
         {
             int g = plan.FusedGroups;
             w.Line("// The fused path's steps: tiles of 16 rows; codebooks in groups of four, a group's codes one vector of dwords");
@@ -23,6 +23,7 @@ namespace KernelCompiler
             w.Open();
             w.Line("private const int Groups = " + Int(g) + ";");
             w.Line();
+            WriteStepsModel(w, core);
             w.Line("// Scan's tables on a 64-byte boundary, so each vpermb operand is one cache line.");
             w.Line("private static readonly global::KernelCompiler.Runtime.AlignedBytes s_tables = new global::KernelCompiler.Runtime.AlignedBytes(FusedTables);");
             w.Line();

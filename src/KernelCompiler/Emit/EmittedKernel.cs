@@ -27,16 +27,10 @@ namespace KernelCompiler
         private readonly KernelRuntimeModel _model;
 
         /// <param name="plan">The plan the steps were emitted from.</param>
-        /// <param name="tables">The model's tables, [output][codebook][bucket].</param>
+        /// <param name="model">The model as the runtime reads it (the one the steps carry).</param>
         /// <param name="fused">The fused path's steps, or null where the plan or the CPU has no fused path.</param>
         /// <param name="paths">The other paths this CPU runs, widest first.</param>
-        internal EmittedKernel(KernelPlan plan, byte[] tables, EmittedFusedSteps? fused, EmittedPath[] paths)
-            : this(plan, new KernelRuntimeModel(KernelRuntimeModel.ContractVersion, plan.InputDimension, plan.Codebooks,
-                plan.OutputDimension, plan.Model.Aggregation, plan.SlotDimensions, tables, plan.Model.Steps, plan.Model.Offsets), fused, paths)
-        {
-        }
-
-        private EmittedKernel(KernelPlan plan, KernelRuntimeModel model, EmittedFusedSteps? fused, EmittedPath[] paths)
+        internal EmittedKernel(KernelPlan plan, KernelRuntimeModel model, EmittedFusedSteps? fused, EmittedPath[] paths)
             : base(plan.Model)
         {
             _plan = plan;
@@ -98,12 +92,12 @@ namespace KernelCompiler
             int row = 0;
             if (_fused is { } fused)
             {
-                row = FusedKernelRuntime.Run(fused, _model, operation, x, codesIn, rows, columnMajor, codes, sums, destination);
+                row = FusedKernelRuntime.Run(fused, operation, x, codesIn, rows, columnMajor, codes, sums, destination);
             }
 
             foreach (EmittedPath path in _paths)
             {
-                row = path.Run(_model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = path.Run(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
         }
     }
@@ -135,16 +129,19 @@ namespace KernelCompiler
         private readonly FusedScanStep _scan;
         private readonly AlignedBytes _tables;
 
-        /// <summary>The three emitted steps and the tables Scan reads: [output][group of four codebooks][64], the last
-        /// group padded with zeros, M · G · 64 bytes, read in full; copied to a 64-byte boundary (see AlignedBytes).</summary>
-        public EmittedFusedSteps(FusedEncodeColumnsStep encodeColumns, FusedEncodeRowsStep encodeRows, FusedScanStep scan,
+        /// <summary>The model, the three emitted steps and the tables Scan reads: [output][group of four codebooks][64],
+        /// the last group padded with zeros, M · G · 64 bytes, read in full; copied to a 64-byte boundary (see AlignedBytes).</summary>
+        public EmittedFusedSteps(KernelRuntimeModel model, FusedEncodeColumnsStep encodeColumns, FusedEncodeRowsStep encodeRows, FusedScanStep scan,
             ReadOnlySpan<byte> tables)
         {
+            Model = model;
             _encodeColumns = encodeColumns;
             _encodeRows = encodeRows;
             _scan = scan;
             _tables = new AlignedBytes(tables);
         }
+
+        public KernelRuntimeModel Model { get; }
 
         public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)
             => _encodeColumns(ref x, stride, ref packed, tiles);

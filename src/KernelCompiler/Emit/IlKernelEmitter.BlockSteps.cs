@@ -11,7 +11,7 @@ namespace KernelCompiler
 {
     /// <summary>A block path's entry point: <see cref="BlockKernelRuntime.Run"/> closed over the path's emitted steps
     /// type (the arguments after <c>steps</c>), returning the first row it did not do.</summary>
-    internal delegate int BlockStepsRun(KernelRuntimeModel model, KernelOperation operation, ReadOnlySpan<float> x,
+    internal delegate int BlockStepsRun(KernelOperation operation, ReadOnlySpan<float> x,
         ReadOnlySpan<byte> codesIn, int rows, int row, bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination);
 
     internal static partial class IlKernelEmitter
@@ -35,12 +35,14 @@ namespace KernelCompiler
                 typeof(BlockStepsRun).GetMethod("Invoke")!.GetParameters(), p => p.ParameterType);
 
             private readonly KernelPlan _plan;
+            private readonly KernelRuntimeModel _model;
             private readonly ModuleBuilder _module;
             private readonly string _namespace;
 
-            public BlockStepsModule(KernelPlan plan)
+            public BlockStepsModule(KernelPlan plan, KernelRuntimeModel model)
             {
                 _plan = plan;
+                _model = model;
                 // Named for the model, as the generated source's class is, so a profiler or a stack trace says which
                 // kernel a frame belongs to (e.g. "digits_3f2a9c1e.Avx2Steps.EncodeGroup").
                 _namespace = Identifier(plan.Model.Name) + "_" + plan.ModelHash.Substring(0, 8);
@@ -57,6 +59,7 @@ namespace KernelCompiler
                     typeof(ValueType), new[] { typeof(IBlockKernelSteps) });
                 FieldBuilder lanes = type.DefineField("ThresholdLanes", typeof(float[]), FieldAttributes.Public | FieldAttributes.Static);
                 FieldBuilder slotOf = type.DefineField("SlotOfLevel", typeof(int[]), FieldAttributes.Public | FieldAttributes.Static);
+                FieldBuilder model = type.DefineField("s_model", typeof(KernelRuntimeModel), FieldAttributes.Public | FieldAttributes.Static);
 
                 // The step bodies, static with the data as arguments (IlKernelEmitter.Steps.cs).
                 MethodBuilder encodeCore = type.DefineMethod("EncodeGroupCore", MethodAttributes.Private | MethodAttributes.Static,
@@ -89,6 +92,16 @@ namespace KernelCompiler
                 encodeIl.Emit(OpCodes.Ret);
                 type.DefineMethodOverride(encode, typeof(IBlockKernelSteps).GetMethod(nameof(IBlockKernelSteps.EncodeGroup))!);
 
+                // KernelRuntimeModel Model => s_model;
+                MethodBuilder modelGetter = type.DefineMethod("get_Model", InterfaceMethod | MethodAttributes.SpecialName,
+                    typeof(KernelRuntimeModel), Type.EmptyTypes);
+                ILGenerator modelIl = modelGetter.GetILGenerator();
+                modelIl.Emit(OpCodes.Ldsfld, model);
+                modelIl.Emit(OpCodes.Ret);
+                type.DefineMethodOverride(modelGetter, typeof(IBlockKernelSteps).GetProperty(nameof(IBlockKernelSteps.Model))!.GetMethod!);
+                type.DefineProperty(nameof(IBlockKernelSteps.Model), PropertyAttributes.None, typeof(KernelRuntimeModel), Type.EmptyTypes)
+                    .SetGetMethod(modelGetter);
+
                 Constant(type, "BlockRows", path.RowsPerBlock);
                 Constant(type, "GroupRows", path.IsScalar ? 1 : path.FloatLanes);
 
@@ -110,6 +123,7 @@ namespace KernelCompiler
                 Type created = type.CreateType();
                 created.GetField(lanes.Name)!.SetValue(null, _plan.ThresholdLanes);
                 created.GetField(slotOf.Name)!.SetValue(null, _plan.SlotOfLevel);
+                created.GetField(model.Name)!.SetValue(null, _model);
                 return created.GetMethod(run.Name)!.CreateDelegate<BlockStepsRun>();
             }
 

@@ -4,6 +4,7 @@ using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Runtime;
 
 namespace KernelCompiler
 {
@@ -28,7 +29,7 @@ namespace KernelCompiler
 
         /// <summary>The three steps of the fused path, and the tables Scan reads (the model's own when C is a
         /// multiple of 4, as the C# writer's <c>FusedTables =&gt; Tables</c>).</summary>
-        private static EmittedFusedSteps EmitFusedSteps(KernelPlan plan, byte[] tables)
+        private static EmittedFusedSteps EmitFusedSteps(KernelPlan plan, KernelRuntimeModel model, byte[] tables)
         {
             int g = plan.FusedGroups;
 
@@ -76,7 +77,7 @@ namespace KernelCompiler
                 WriteFusedScan(new Il(scan), plan);
             }
 
-            return new EmittedFusedSteps(
+            return new EmittedFusedSteps(model,
                 (FusedEncodeColumnsStep)columns.CreateDelegate(typeof(FusedEncodeColumnsStep)),
                 (FusedEncodeRowsStep)rows.CreateDelegate(typeof(FusedEncodeRowsStep)),
                 (FusedScanStep)scan.CreateDelegate(typeof(FusedScanStep)),

@@ -50,7 +50,7 @@ namespace KernelCompiler
             il.Declare("r", typeof(nint));
             il.Declare("row", FloatRef);
             il.Declare("rowSlots", FloatRef);
-            int[] phases = RowGather.Phases(plan.InputDimension);
+            int[] phases = RowPhases.All(plan.InputDimension);
             if (phases.Length > 0)
             {
                 il.Declare("line", FloatRef);

@@ -46,6 +46,8 @@ namespace KernelCompiler
             var paths = new List<EmittedPath>();
             BlockStepsModule? module = null;
             byte[] tables = plan.Model.Tables.ToArray();
+            var model = new KernelRuntimeModel(KernelRuntimeModel.ContractVersion, plan.InputDimension, plan.Codebooks,
+                plan.OutputDimension, plan.Model.Aggregation, plan.SlotDimensions, tables, plan.Model.Steps, plan.Model.Offsets);
             EmittedFusedSteps? fused = null;
             foreach (KernelPath path in plan.Paths)
             {
@@ -57,15 +59,15 @@ namespace KernelCompiler
                 if (path.IsFused)
                 {
                     // The fused path's tables are the model's own when C is a multiple of 4 (as in the C# writer).
-                    fused = EmitFusedSteps(plan, plan.Codebooks % 4 == 0 ? tables : plan.FusedTables());
+                    fused = EmitFusedSteps(plan, model, plan.Codebooks % 4 == 0 ? tables : plan.FusedTables());
                     continue;
                 }
 
-                module ??= new BlockStepsModule(plan);
+                module ??= new BlockStepsModule(plan, model);
                 paths.Add(new EmittedPath(path, module.EmitBlockSteps(path)));
             }
 
-            return new EmittedKernel(plan, tables, fused, paths.ToArray());
+            return new EmittedKernel(plan, model, fused, paths.ToArray());
         }
 
         /// <summary>The guard of <see cref="KernelPath.Guard"/>, evaluated now.</summary>

@@ -36,7 +36,7 @@ namespace KernelCompiler.Runtime
         /// <summary>S' (N × M) of row-major codes (N × C, each below 16) of an average model.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int AggregateAverage<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
+        internal static unsafe int AggregateAverage<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
             int rows, Span<int> sums)
             where TSteps : struct, IFusedKernelSteps
         {
@@ -49,7 +49,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Outputs (N × M) of row-major codes of an average model.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int MultiplyCodesAverage<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
+        internal static unsafe int MultiplyCodesAverage<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
             int rows, ReadOnlySpan<float> step, ReadOnlySpan<float> offset, Span<float> destination)
             where TSteps : struct, IFusedKernelSteps
         {
@@ -64,7 +64,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Outputs (N × M) of input rows of an average model.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int MultiplyAverage<TSteps>(TSteps steps, int inputDimension, int codebooks, int outputs,
+        internal static unsafe int MultiplyAverage<TSteps>(TSteps steps, int inputDimension, int codebooks, int outputs,
             ReadOnlySpan<float> x, int rows, bool columnMajor, ReadOnlySpan<float> step, ReadOnlySpan<float> offset,
             Span<float> destination)
             where TSteps : struct, IFusedKernelSteps

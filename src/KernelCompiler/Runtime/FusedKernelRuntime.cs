@@ -56,7 +56,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Encodes rows into row-major codes (N × C).</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int Encode<TSteps>(TSteps steps, int inputDimension, int codebooks, ReadOnlySpan<float> x,
+        internal static unsafe int Encode<TSteps>(TSteps steps, int inputDimension, int codebooks, ReadOnlySpan<float> x,
             int rows, bool columnMajor, Span<byte> codes)
             where TSteps : struct, IFusedKernelSteps
         {
@@ -100,7 +100,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Exact sums (N × M) of row-major codes (N × C, each below 16).</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int Aggregate<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
+        internal static unsafe int Aggregate<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
             int rows, Span<int> sums)
             where TSteps : struct, IFusedKernelSteps
         {
@@ -113,7 +113,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Outputs (N × M), one fused multiply-add each, of row-major codes.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int MultiplyCodes<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
+        internal static unsafe int MultiplyCodes<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
             int rows, ReadOnlySpan<float> step, ReadOnlySpan<float> offset, Span<float> destination)
             where TSteps : struct, IFusedKernelSteps
         {
@@ -129,7 +129,7 @@ namespace KernelCompiler.Runtime
         /// sums never leave the core's caches.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int Multiply<TSteps>(TSteps steps, int inputDimension, int codebooks, int outputs,
+        internal static unsafe int Multiply<TSteps>(TSteps steps, int inputDimension, int codebooks, int outputs,
             ReadOnlySpan<float> x, int rows, bool columnMajor, ReadOnlySpan<float> step, ReadOnlySpan<float> offset,
             Span<float> destination)
             where TSteps : struct, IFusedKernelSteps
@@ -337,13 +337,13 @@ namespace KernelCompiler.Runtime
         }
 
         /// <summary>How many floats after a 64-byte line every row of row-major x starts: a phase the steps plan for
-        /// (<see cref="RowGather.Phases"/>), else 0. Steps from another build of the planner that lack the phase
+        /// (<see cref="RowPhases.IsLinePhase"/>), else 0. Steps from another build of the planner that lack the phase
         /// take their switch's default, the phase-0 gather, which reads only inside each row.</summary>
         private static unsafe int RowPhase(float* x, int inputDimension)
         {
             nint address = (nint)x;
             int phase = (int)(address & 63) / sizeof(float);
-            return (address & 3) == 0 && RowGather.IsPlannedPhase(inputDimension, phase) ? phase : 0;
+            return (address & 3) == 0 && RowPhases.IsLinePhase(inputDimension, phase) ? phase : 0;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
