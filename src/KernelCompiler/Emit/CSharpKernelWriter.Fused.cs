@@ -4,9 +4,9 @@ namespace KernelCompiler
     /// tile loop; these are the model-specific parts, mirrored by IlKernelEmitter.Fused.cs.</summary>
     internal static partial class CSharpKernelWriter
     {
-        private static void WriteFusedDispatch(SourceText w)
+        private static void WriteFusedDispatch(SourceText w, KernelPlan plan)
         {
-            w.Line("if (" + KernelPath.Avx512Vbmi.Guard + ")");
+            w.Line("if (" + plan.Guard(KernelPath.Avx512Vbmi) + ")");
             w.Open();
             w.Line("// The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.");
             w.Line("row = " + Runtime + "FusedKernelRuntime.Run(default(FusedSteps), operation, x, codesIn, rows, columnMajor, codes, sums, destination);");

@@ -228,7 +228,7 @@ namespace KernelCompiler
             {
                 if (path.IsFused)
                 {
-                    WriteFusedDispatch(w);
+                    WriteFusedDispatch(w, plan);
                     continue;
                 }
 
@@ -240,7 +240,7 @@ namespace KernelCompiler
                 }
                 else
                 {
-                    w.Line("if (" + path.Guard + ")");
+                    w.Line("if (" + plan.Guard(path) + ")");
                     w.Open();
                     w.Line(call);
                     w.Close();

@@ -51,7 +51,7 @@ namespace KernelCompiler
             EmittedFusedSteps? fused = null;
             foreach (KernelPath path in plan.Paths)
             {
-                if (!IsSupported(path))
+                if (!plan.IsSupported(path))
                 {
                     continue;
                 }
@@ -68,24 +68,6 @@ namespace KernelCompiler
             }
 
             return new EmittedKernel(plan, model, fused, paths.ToArray());
-        }
-
-        /// <summary>The guard of <see cref="KernelPath.Guard"/>, evaluated now.</summary>
-        internal static bool IsSupported(KernelPath path)
-        {
-            switch (path.InstructionSet)
-            {
-                case KernelInstructionSet.Avx512Vbmi:
-                    return FusedKernelRuntime.IsSupported;
-                case KernelInstructionSet.Avx512:
-                    return Avx512BW.IsSupported;
-                case KernelInstructionSet.Avx2:
-                    return Avx2.IsSupported;
-                case KernelInstructionSet.Vector128:
-                    return Ssse3.IsSupported || AdvSimd.Arm64.IsSupported;
-                default:
-                    return true;
-            }
         }
 
         // Named for the model and the step (as the generated source names them, e.g. "digits 3f2a9c1e: Avx2Steps.EncodeGroup"),

@@ -116,18 +116,18 @@ namespace Snapshots
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int row = 0;
-            if (global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)
+            if (Vector512.IsHardwareAccelerated && global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)
             {
                 // The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.
                 row = global::KernelCompiler.Runtime.FusedKernelRuntime.Run(default(FusedSteps), operation, x, codesIn, rows, columnMajor, codes, sums, destination);
             }
 
-            if (Avx512BW.IsSupported)
+            if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
             {
                 row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx512Steps), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
-            if (Avx2.IsSupported)
+            if (Avx2.IsSupported && Fma.IsSupported)
             {
                 row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx2Steps), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }

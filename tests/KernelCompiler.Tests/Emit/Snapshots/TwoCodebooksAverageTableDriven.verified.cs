@@ -112,7 +112,7 @@ namespace Snapshots
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int row = 0;
-            if (Avx2.IsSupported)
+            if (Avx2.IsSupported && Fma.IsSupported)
             {
                 row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx2Steps), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
