@@ -127,7 +127,8 @@ namespace KernelCompiler
         /// <summary>Whether the plan has the fused path (it is then the first path).</summary>
         public bool HasFusedPath => Paths.Count > 0 && Paths[0].IsFused;
 
-        /// <summary>G of the fused path: codebooks in groups of four, the last one padded.</summary>
+        /// <summary>P = ⌈C / 4⌉, the fused path's packed groups of four codebooks, the last one padded (G is the average
+        /// group size, <see cref="GroupSize"/>).</summary>
         public int FusedGroups => (Codebooks + 3) / 4;
 
         /// <summary>The fused encoder's integer constants, named as both emitters declare them: each codebook j of a

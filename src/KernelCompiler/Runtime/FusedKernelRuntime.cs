@@ -30,7 +30,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Rows per tile.</summary>
         public const int TileRows = 16;
 
-        /// <summary>The largest C the fused path supports (G = C / 4 groups of 16 dwords per tile).</summary>
+        /// <summary>The largest C the fused path supports (P = C / 4 packed groups of 16 dwords per tile).</summary>
         public const int MaxCodebooks = 128;
 
         /// <summary>The largest M the fused path supports (a tile's sums are M · 64 bytes of stack).</summary>
@@ -39,7 +39,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Whether this CPU runs the fused path: AVX-512 F, BW and VBMI (vpermb).</summary>
         public static bool IsSupported => Avx512Vbmi.IsSupported && Avx512BW.IsSupported && Avx512F.IsSupported;
 
-        /// <summary>Groups of four codebooks: G = ⌈C / 4⌉.</summary>
+        /// <summary>Packed groups of four codebooks: P = ⌈C / 4⌉ (not G, which names the average group size, min(16, C)).</summary>
         public static int Groups(int codebooks) => (codebooks + 3) / 4;
 
         /// <summary>Tiles scanned per call: their sums (M · 64 bytes a tile) stay in L1.</summary>

@@ -8,10 +8,10 @@ namespace KernelCompiler.Runtime
     /// writes (see docs/kernel-design.md).
     /// </summary>
     /// <remarks>
-    /// A tile is 16 rows. Codebooks are taken four at a time (G = ⌈C / 4⌉ groups, missing codebooks encode as 0 and
+    /// A tile is 16 rows. Codebooks are taken four at a time (P = ⌈C / 4⌉ packed groups, missing codebooks encode as 0 and
     /// look up 0); a group's codes for a tile are one vector of 16 dwords, byte j of row r's dword being
     /// <c>16 · j + code</c>, i.e. the index of that code in the group's 64-byte table for <c>vpermb</c>. Packed codes
-    /// of tile t, group g start at element <c>(t · G + g) · 16</c>; sums of tile t, output m at
+    /// of tile t, group g start at element <c>(t · P + g) · 16</c>; sums of tile t, output m at
     /// <c>(t · M + m) · 16</c>.
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
