@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using KernelCompiler.Runtime;
 
@@ -48,6 +49,9 @@ namespace KernelCompiler
         internal string PathNames
             => (_fused.HasValue ? KernelPath.Avx512Vbmi.Name + (_paths.Length > 0 ? ", " : "") : "") +
                string.Join(", ", Array.ConvertAll(_paths, p => p.Path.Name));
+
+        /// <summary>The block paths this CPU runs, widest first (tests read the emitted steps types through them).</summary>
+        internal IReadOnlyList<EmittedPath> BlockPaths => _paths;
 
         /// <summary>The fused path's steps, or null.</summary>
         internal EmittedFusedSteps? Fused => _fused;
