@@ -64,6 +64,9 @@ namespace KernelCompiler
                 // The step bodies, static with the data as arguments (IlKernelEmitter.Steps.cs).
                 MethodBuilder encodeCore = type.DefineMethod("EncodeGroupCore", MethodAttributes.Private | MethodAttributes.Static,
                     typeof(void), new[] { FloatRef, ByteRef, typeof(nint), FloatRef, IntRef });
+                // Fully optimised at once, as DynamicMethods and the generated steps ([AggressiveOptimization]) are: methods
+                // of an emitted assembly are otherwise tiered, and a tier-up can allocate on the calling thread.
+                encodeCore.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
                 EmitEncodeGroup(encodeCore.GetILGenerator(), _plan, path);
                 MethodBuilder aggregate = type.DefineMethod(nameof(IBlockKernelSteps.AggregateBlock), InterfaceMethod,
                     typeof(void), new[] { ByteRef, ByteRef, IntRef });
@@ -107,6 +110,7 @@ namespace KernelCompiler
 
                 // static int Run(...) => BlockKernelRuntime.Run(default(ThisType), ...)
                 MethodBuilder run = type.DefineMethod("Run", MethodAttributes.Public | MethodAttributes.Static, typeof(int), RunParameters);
+                run.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
                 ILGenerator runIl = run.GetILGenerator();
                 LocalBuilder steps = runIl.DeclareLocal(type);
                 runIl.Emit(OpCodes.Ldloca, steps);
@@ -134,6 +138,7 @@ namespace KernelCompiler
             {
                 MethodBuilder core = type.DefineMethod("AggregateBlockCore", MethodAttributes.Private | MethodAttributes.Static,
                     typeof(void), new[] { ByteRef, ByteRef, IntRef });
+                core.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
                 EmitAggregateBlock(core.GetILGenerator(), _plan, path);
                 return core;
             }
