@@ -4,17 +4,17 @@ namespace KernelCompiler
     /// tile loop; these are the model-specific parts, mirrored by IlKernelEmitter.Fused.cs.</summary>
     internal static partial class CSharpKernelWriter
     {
-        private static void WriteFusedDispatch(SourceText w)
+        private static void WriteFusedDispatch(SourceText w, KernelPlan plan)
         {
-            w.Line("if (" + KernelPath.Avx512Vbmi.Guard + ")");
+            w.Line("if (" + plan.Guard(KernelPath.Avx512Vbmi) + ")");
             w.Open();
             w.Line("// The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.");
-            w.Line("row = " + Runtime + "FusedKernelRuntime.Run(default(FusedSteps), Model, operation, x, codesIn, rows, columnMajor, codes, sums, destination);");
+            w.Line("row = " + Runtime + "FusedKernelRuntime.Run(default(FusedSteps), operation, x, codesIn, rows, columnMajor, codes, sums, destination);");
             w.Close();
             w.Line();
         }
 
-        private static void WriteFusedSteps(SourceText w, KernelPlan plan)
+        private static void WriteFusedSteps(SourceText w, KernelPlan plan, string core)
         {
             int g = plan.FusedGroups;
             w.Line("// The fused path's steps: tiles of 16 rows; codebooks in groups of four, a group's codes one vector of dwords");
@@ -23,6 +23,7 @@ namespace KernelCompiler
             w.Open();
             w.Line("private const int Groups = " + Int(g) + ";");
             w.Line();
+            WriteStepsModel(w, core);
             w.Line("// Scan's tables on a 64-byte boundary, so each vpermb operand is one cache line.");
             w.Line("private static readonly global::KernelCompiler.Runtime.AlignedBytes s_tables = new global::KernelCompiler.Runtime.AlignedBytes(FusedTables);");
             w.Line();

@@ -1,4 +1,5 @@
 using System.Text;
+using KernelCompiler.Runtime;
 
 namespace KernelCompiler
 {
@@ -46,7 +47,7 @@ namespace KernelCompiler
             w.Line("ref float row = ref Unsafe.Add(ref tile, r * InputDimension);");
             w.Line("ref float rowSlots = ref Unsafe.Add(ref slots, r * 16);");
             w.Line("Vector512<float> v;");
-            int[] phases = RowGather.Phases(plan.InputDimension);
+            int[] phases = RowPhases.All(plan.InputDimension);
             if (phases.Length == 0)
             {
                 WriteRowGather(w, plan, gather, "row");

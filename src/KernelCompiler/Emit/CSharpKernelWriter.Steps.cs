@@ -310,7 +310,7 @@ namespace KernelCompiler
             w.Close();
         }
 
-        // Codebooks in groups of G (G = 1 for exact aggregation), in codebook order.
+        // Codebooks in average groups of G = min(16, C) (1 for exact aggregation), in codebook order.
         private static void ForEachGroup(SourceText w, KernelPlan plan, System.Action<Codebook> body)
         {
             int g = plan.GroupSize;

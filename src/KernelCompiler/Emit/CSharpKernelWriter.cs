@@ -24,7 +24,7 @@ namespace KernelCompiler
 
         /// <summary>The runtime contract generated code is written for (KernelRuntimeModel.ContractVersion; the runtime
         /// is not linked into the generator, so it is repeated here and a test keeps the two equal).</summary>
-        public const int RuntimeContractVersion = 1;
+        public const int RuntimeContractVersion = 2;
 
         public static string Write(KernelPlan plan, KernelSourceInfo info)
         {
@@ -71,11 +71,11 @@ namespace KernelCompiler
             {
                 if (path.IsFused)
                 {
-                    WriteFusedSteps(w, plan);
+                    WriteFusedSteps(w, plan, CoreName(info));
                 }
                 else
                 {
-                    WriteBlockSteps(w, plan, path);
+                    WriteBlockSteps(w, plan, path, CoreName(info));
                 }
             }
 
@@ -228,19 +228,19 @@ namespace KernelCompiler
             {
                 if (path.IsFused)
                 {
-                    WriteFusedDispatch(w);
+                    WriteFusedDispatch(w, plan);
                     continue;
                 }
 
                 string call = "row = " + Runtime + "BlockKernelRuntime.Run(default(" + StepsName(path) +
-                    "), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);";
+                    "), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);";
                 if (path.IsScalar)
                 {
                     w.Line(call);
                 }
                 else
                 {
-                    w.Line("if (" + path.Guard + ")");
+                    w.Line("if (" + plan.Guard(path) + ")");
                     w.Open();
                     w.Line(call);
                     w.Close();
@@ -255,12 +255,13 @@ namespace KernelCompiler
         // The name of the struct holding a block path's steps.
         private static string StepsName(KernelPath path) => path.Name + "Steps";
 
-        private static void WriteBlockSteps(SourceText w, KernelPlan plan, KernelPath path)
+        private static void WriteBlockSteps(SourceText w, KernelPlan plan, KernelPath path, string core)
         {
             w.Line("// " + (path.IsScalar ? "Scalar path: blocks of one row." : path.Name + " path: blocks of " + Int(path.RowsPerBlock) +
                 " rows, groups of " + Int(path.FloatLanes) + "."));
             w.Line("private readonly struct " + StepsName(path) + " : " + Runtime + "IBlockKernelSteps");
             w.Open();
+            WriteStepsModel(w, core);
             w.Line("public int BlockRows => " + Int(path.RowsPerBlock) + ";");
             w.Line();
             w.Line("public int GroupRows => " + Int(path.IsScalar ? 1 : path.FloatLanes) + ";");
@@ -278,6 +279,13 @@ namespace KernelCompiler
 
             w.DropBlankLine();
             w.Close();
+            w.Line();
+        }
+
+        // Steps carry their model, so the runtime loops over the shape they were written for.
+        private static void WriteStepsModel(SourceText w, string core)
+        {
+            w.Line("public " + Runtime + "KernelRuntimeModel Model => " + core + ".Model;");
             w.Line();
         }
 

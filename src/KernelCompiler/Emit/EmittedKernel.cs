@@ -1,15 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using KernelCompiler.Runtime;
 
 namespace KernelCompiler
 {
-    /// <summary>One row group's codes for every codebook (see EncodeGroup in the generated source).</summary>
-    internal delegate void EncodeGroupStep(ref float slots, ref byte block, nint row, ref float lanes, ref int slotOf);
-
-    /// <summary>One output's sums for a block of rows (see AggregateBlock in the generated source).</summary>
-    internal delegate void AggregateBlockStep(ref byte block, ref byte table, ref int sums);
-
     /// <summary>The fused path's EncodeColumns (see FusedSteps in the generated source).</summary>
     internal delegate void FusedEncodeColumnsStep(ref float x, nint stride, ref uint packed, nint tiles);
 
@@ -22,7 +17,8 @@ namespace KernelCompiler
     /// <summary>
     /// A kernel whose model-specific steps were emitted as IL by <see cref="IlKernelEmitter"/>; the block loop and the
     /// tile loop are the runtime's (<see cref="BlockKernelRuntime"/>, <see cref="FusedKernelRuntime"/>), the same ones
-    /// every generated kernel calls, here with structs of delegates for the steps.
+    /// every generated kernel calls: over an emitted struct of steps per block path (as generated kernels do), and over
+    /// a struct of delegates for the fused path (called once per chunk of up to four tiles).
     /// </summary>
     internal sealed class EmittedKernel : LutKernel
     {
@@ -32,16 +28,10 @@ namespace KernelCompiler
         private readonly KernelRuntimeModel _model;
 
         /// <param name="plan">The plan the steps were emitted from.</param>
-        /// <param name="tables">The model's tables, [output][codebook][bucket].</param>
+        /// <param name="model">The model as the runtime reads it (the one the steps carry).</param>
         /// <param name="fused">The fused path's steps, or null where the plan or the CPU has no fused path.</param>
         /// <param name="paths">The other paths this CPU runs, widest first.</param>
-        internal EmittedKernel(KernelPlan plan, byte[] tables, EmittedFusedSteps? fused, EmittedPath[] paths)
-            : this(plan, new KernelRuntimeModel(KernelRuntimeModel.ContractVersion, plan.InputDimension, plan.Codebooks,
-                plan.OutputDimension, plan.Model.Aggregation, plan.SlotDimensions, tables, plan.Model.Steps, plan.Model.Offsets), fused, paths)
-        {
-        }
-
-        private EmittedKernel(KernelPlan plan, KernelRuntimeModel model, EmittedFusedSteps? fused, EmittedPath[] paths)
+        internal EmittedKernel(KernelPlan plan, KernelRuntimeModel model, EmittedFusedSteps? fused, EmittedPath[] paths)
             : base(plan.Model)
         {
             _plan = plan;
@@ -59,6 +49,9 @@ namespace KernelCompiler
         internal string PathNames
             => (_fused.HasValue ? KernelPath.Avx512Vbmi.Name + (_paths.Length > 0 ? ", " : "") : "") +
                string.Join(", ", Array.ConvertAll(_paths, p => p.Path.Name));
+
+        /// <summary>The block paths this CPU runs, widest first (tests read the emitted steps types through them).</summary>
+        internal IReadOnlyList<EmittedPath> BlockPaths => _paths;
 
         /// <summary>The fused path's steps, or null.</summary>
         internal EmittedFusedSteps? Fused => _fused;
@@ -103,62 +96,29 @@ namespace KernelCompiler
             int row = 0;
             if (_fused is { } fused)
             {
-                row = FusedKernelRuntime.Run(fused, _model, operation, x, codesIn, rows, columnMajor, codes, sums, destination);
+                row = FusedKernelRuntime.Run(fused, operation, x, codesIn, rows, columnMajor, codes, sums, destination);
             }
 
             foreach (EmittedPath path in _paths)
             {
-                row = BlockKernelRuntime.Run(path.Steps, _model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = path.Run(operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
         }
     }
 
-    /// <summary>The emitted steps of one path.</summary>
+    /// <summary>The emitted steps of one block path: the path and its entry point into the runtime.</summary>
     internal sealed class EmittedPath
     {
-        public EmittedPath(KernelPath path, EmittedBlockSteps steps)
+        public EmittedPath(KernelPath path, BlockStepsRun run)
         {
             Path = path;
-            Steps = steps;
+            Run = run;
         }
 
         public KernelPath Path { get; }
 
-        public EmittedBlockSteps Steps { get; }
-    }
-
-    /// <summary>
-    /// A block path's emitted steps, as the runtime takes them: <see cref="BlockKernelRuntime"/> is generic over this
-    /// struct, so its block loop is compiled once for emitted kernels and calls each delegate once per group or block.
-    /// Holds the data the table-driven steps read (IL has no static data).
-    /// </summary>
-    internal readonly struct EmittedBlockSteps : IBlockKernelSteps
-    {
-        private readonly EncodeGroupStep _encodeGroup;
-        private readonly AggregateBlockStep _aggregateBlock;
-        private readonly float[] _lanes;
-        private readonly int[] _slotOf;
-
-        /// <summary>The two emitted steps of <paramref name="path"/> and the plan's threshold lanes and slots.</summary>
-        public EmittedBlockSteps(KernelPath path, KernelPlan plan, EncodeGroupStep encodeGroup, AggregateBlockStep aggregateBlock)
-        {
-            BlockRows = path.RowsPerBlock;
-            GroupRows = path.IsScalar ? 1 : path.FloatLanes;
-            _encodeGroup = encodeGroup;
-            _aggregateBlock = aggregateBlock;
-            _lanes = plan.ThresholdLanes;
-            _slotOf = plan.SlotOfLevel;
-        }
-
-        public int BlockRows { get; }
-
-        public int GroupRows { get; }
-
-        public void EncodeGroup(ref float slots, ref byte block, nint row)
-            => _encodeGroup(ref slots, ref block, row, ref MemoryMarshal.GetArrayDataReference(_lanes), ref MemoryMarshal.GetArrayDataReference(_slotOf));
-
-        public void AggregateBlock(ref byte block, ref byte table, ref int sums)
-            => _aggregateBlock(ref block, ref table, ref sums);
+        /// <summary><see cref="BlockKernelRuntime.Run"/> over the path's emitted steps type.</summary>
+        public BlockStepsRun Run { get; }
     }
 
     /// <summary>
@@ -173,16 +133,19 @@ namespace KernelCompiler
         private readonly FusedScanStep _scan;
         private readonly AlignedBytes _tables;
 
-        /// <summary>The three emitted steps and the tables Scan reads: [output][group of four codebooks][64], the last
-        /// group padded with zeros, M · G · 64 bytes, read in full; copied to a 64-byte boundary (see AlignedBytes).</summary>
-        public EmittedFusedSteps(FusedEncodeColumnsStep encodeColumns, FusedEncodeRowsStep encodeRows, FusedScanStep scan,
+        /// <summary>The model, the three emitted steps and the tables Scan reads: [output][group of four codebooks][64],
+        /// the last group padded with zeros, M · G · 64 bytes, read in full; copied to a 64-byte boundary (see AlignedBytes).</summary>
+        public EmittedFusedSteps(KernelRuntimeModel model, FusedEncodeColumnsStep encodeColumns, FusedEncodeRowsStep encodeRows, FusedScanStep scan,
             ReadOnlySpan<byte> tables)
         {
+            Model = model;
             _encodeColumns = encodeColumns;
             _encodeRows = encodeRows;
             _scan = scan;
             _tables = new AlignedBytes(tables);
         }
+
+        public KernelRuntimeModel Model { get; }
 
         public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)
             => _encodeColumns(ref x, stride, ref packed, tiles);

@@ -4,6 +4,7 @@ using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Runtime;
 
 namespace KernelCompiler
 {
@@ -28,7 +29,7 @@ namespace KernelCompiler
 
         /// <summary>The three steps of the fused path, and the tables Scan reads (the model's own when C is a
         /// multiple of 4, as the C# writer's <c>FusedTables =&gt; Tables</c>).</summary>
-        private static EmittedFusedSteps EmitFusedSteps(KernelPlan plan, byte[] tables)
+        private static EmittedFusedSteps EmitFusedSteps(KernelPlan plan, KernelRuntimeModel model, byte[] tables)
         {
             int g = plan.FusedGroups;
 
@@ -37,7 +38,7 @@ namespace KernelCompiler
             DynamicMethod columns = NewMethod(plan, "FusedSteps.EncodeColumns", new[] { FloatRef, typeof(nint), UintRef, typeof(nint) });
             var il = new Il(columns);
             DeclareFusedLocals(il);
-            StoreFusedConstants(il);
+            WriteFusedConstants(il);
             for (int group = 0; group < g; group++)
             {
                 int current = group;
@@ -64,7 +65,7 @@ namespace KernelCompiler
 
             il.Return();
 
-            DynamicMethod rows = EmitFusedEncodeRows(plan);
+            DynamicMethod rows = WriteFusedEncodeRows(plan);
 
             DynamicMethod scan = NewMethod(plan, "FusedSteps.Scan", new[] { UintRef, ByteRef, IntRef, typeof(nint) });
             if (plan.IsAverage)
@@ -73,10 +74,10 @@ namespace KernelCompiler
             }
             else
             {
-                WriteFusedScan(new Il(scan), plan);
+                WriteFusedExactScan(new Il(scan), plan);
             }
 
-            return new EmittedFusedSteps(
+            return new EmittedFusedSteps(model,
                 (FusedEncodeColumnsStep)columns.CreateDelegate(typeof(FusedEncodeColumnsStep)),
                 (FusedEncodeRowsStep)rows.CreateDelegate(typeof(FusedEncodeRowsStep)),
                 (FusedScanStep)scan.CreateDelegate(typeof(FusedScanStep)),
@@ -84,7 +85,7 @@ namespace KernelCompiler
         }
 
         /// <summary>The locals of both encode steps, in the C# compiler's order: the nodes n0..n3 and the constants of
-        /// <see cref="StoreFusedConstants"/> (declared before the tile loop), then the tile counter, the tile's input and
+        /// <see cref="WriteFusedConstants"/> (declared before the tile loop), then the tile counter, the tile's input and
         /// codes.</summary>
         private static void DeclareFusedLocals(Il il)
         {
@@ -97,7 +98,7 @@ namespace KernelCompiler
 
         /// <summary>Vector512&lt;int&gt; start0 = Vector512.Create(0), right0 = Vector512.Create(8), ..., bit1 = Vector512.Create(1);
         /// before the tile loops, so the JIT keeps them in registers.</summary>
-        private static void StoreFusedConstants(Il il)
+        private static void WriteFusedConstants(Il il)
         {
             MethodInfo createInt = Method(typeof(Vector512), "Create", null, typeof(int));
             foreach ((string name, int value) in KernelPlan.FusedConstants)
@@ -157,7 +158,7 @@ namespace KernelCompiler
 
         /// <summary>The tree walk of one group's four codebooks for one tile, level by level across the four;
         /// <paramref name="load"/> pushes the values of one input dimension for the tile's 16 rows (a
-        /// Vector512&lt;float&gt;). Reads the locals of <see cref="StoreFusedConstants"/>.</summary>
+        /// Vector512&lt;float&gt;). Reads the locals of <see cref="WriteFusedConstants"/>.</summary>
         private static void WriteFusedGroup(Il il, KernelPlan plan, int group, Action<int> load)
         {
             Type vi = typeof(Vector512<int>), vf = typeof(Vector512<float>);
@@ -241,7 +242,7 @@ namespace KernelCompiler
             il.Call(typeof(EmittedFusedHelpers).GetMethod(nameof(EmittedFusedHelpers.RowValues))!);
         }
 
-        private static void WriteFusedScan(Il il, KernelPlan plan)
+        private static void WriteFusedExactScan(Il il, KernelPlan plan)
         {
             int g = plan.FusedGroups, m = plan.OutputDimension;
             Type vb = typeof(Vector512<byte>), vs = typeof(Vector512<short>), vsb = typeof(Vector512<sbyte>);

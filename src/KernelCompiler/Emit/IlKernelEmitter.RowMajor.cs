@@ -14,7 +14,7 @@ namespace KernelCompiler
     internal static partial class IlKernelEmitter
     {
         /// <summary>EncodeRows(ref float x, ref uint packed, nint tiles, int phase): row r of tile t at x[(16 · t + r) · D ..].</summary>
-        private static DynamicMethod EmitFusedEncodeRows(KernelPlan plan)
+        private static DynamicMethod WriteFusedEncodeRows(KernelPlan plan)
         {
             int g = plan.FusedGroups;
             DynamicMethod rows = NewMethod(plan, "FusedSteps.EncodeRows", new[] { FloatRef, UintRef, typeof(nint), typeof(int) });
@@ -24,7 +24,7 @@ namespace KernelCompiler
             {
                 // Rows narrower than a vector: each split value of the tile's 16 rows read one by one.
                 DeclareFusedLocals(il);
-                StoreFusedConstants(il);
+                WriteFusedConstants(il);
                 NativeLoop(il, "t", () => il.Arg(RowsTilesArg), () =>
                 {
                     // ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
@@ -50,7 +50,7 @@ namespace KernelCompiler
             il.Declare("r", typeof(nint));
             il.Declare("row", FloatRef);
             il.Declare("rowSlots", FloatRef);
-            int[] phases = RowGather.Phases(plan.InputDimension);
+            int[] phases = RowPhases.All(plan.InputDimension);
             if (phases.Length > 0)
             {
                 il.Declare("line", FloatRef);
@@ -98,7 +98,7 @@ namespace KernelCompiler
                     il.Store("rowSlots");
                     if (phases.Length == 0)
                     {
-                        EmitRowGather(il, gather, "row", load, store);
+                        WriteRowGather(il, gather, "row", load, store);
                         return;
                     }
 
@@ -119,12 +119,12 @@ namespace KernelCompiler
                         NativeConstant(il, -phase);
                         il.Call(add);
                         il.Store("line");
-                        EmitRowGather(il, RowGather.ForPhase(plan, phase), "line", load, store);
+                        WriteRowGather(il, RowGather.ForPhase(plan, phase), "line", load, store);
                         il.G.Emit(OpCodes.Br, done);
                     }
 
                     il.G.MarkLabel(other);
-                    EmitRowGather(il, gather, "row", load, store);
+                    WriteRowGather(il, gather, "row", load, store);
                     il.G.MarkLabel(done);
                 });
 
@@ -133,7 +133,7 @@ namespace KernelCompiler
                 il.Int(gather.SlotVectors);
                 il.Op(OpCodes.Conv_I);
                 il.Call(typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.TransposeSlots))!);
-                StoreFusedConstants(il);
+                WriteFusedConstants(il);
                 for (int group = 0; group < g; group++)
                 {
                     WriteFusedGroup(il, plan, group, d =>
@@ -152,7 +152,7 @@ namespace KernelCompiler
 
         /// <summary>A row's split values into its slot vectors at rowSlots: the prefetches a tile ahead, then a permute
         /// per window of the row (from the local <paramref name="rowName"/>, the row or the line before it).</summary>
-        private static void EmitRowGather(Il il, RowGather gather, string rowName, MethodInfo load, MethodInfo store)
+        private static void WriteRowGather(Il il, RowGather gather, string rowName, MethodInfo load, MethodInfo store)
         {
             // FusedRowTiles.Prefetch(ref row, offset); per prefetched line pair, a tile ahead.
             foreach (int offset in gather.PrefetchOffsets)

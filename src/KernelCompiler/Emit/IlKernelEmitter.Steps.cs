@@ -22,11 +22,11 @@ namespace KernelCompiler
         // AggregateBlock(ref byte block, ref byte table, ref int sums)
         private const int CodesArg = 0, TableArg = 1, SumsArg = 2;
 
-        private static DynamicMethod EmitEncodeGroup(KernelPlan plan, KernelPath path)
+        // The bodies below are static methods of the path's steps type (IlKernelEmitter.BlockSteps.cs), with the
+        // threshold lanes and slots as arguments where the generated struct reads its static data.
+        private static void EmitEncodeGroup(ILGenerator generator, KernelPlan plan, KernelPath path)
         {
-            DynamicMethod method = NewMethod(plan, path.Name + "Steps.EncodeGroup",
-                new[] { FloatRef, ByteRef, typeof(nint), FloatRef, IntRef });
-            var il = new Il(method);
+            var il = new Il(generator);
             if (path.IsScalar)
             {
                 WriteScalarEncodeGroup(il, plan);
@@ -37,13 +37,11 @@ namespace KernelCompiler
             }
 
             il.Return();
-            return method;
         }
 
-        private static DynamicMethod EmitAggregateBlock(KernelPlan plan, KernelPath path)
+        private static void EmitAggregateBlock(ILGenerator generator, KernelPlan plan, KernelPath path)
         {
-            DynamicMethod method = NewMethod(plan, path.Name + "Steps.AggregateBlock", new[] { ByteRef, ByteRef, IntRef });
-            var il = new Il(method);
+            var il = new Il(generator);
             if (path.IsScalar)
             {
                 WriteScalarAggregateBlock(il, plan);
@@ -54,14 +52,19 @@ namespace KernelCompiler
             }
 
             il.Return();
-            return method;
         }
 
         private static void WriteVectorEncodeGroup(Il il, KernelPlan plan, KernelPath path)
         {
             Type vf = Vec(path, typeof(float)), vi = Vec(path, typeof(int)), v = Static(path);
             int r = path.RowsPerBlock;
-            foreach (string name in new[] { "value", "threshold", "mask0", "mask1", "mask2", "mask3" }) il.Declare(name, vf);
+            // The 128-bit path selects deeper thresholds with the earlier levels' masks; the wider ones permute by node.
+            bool masks = path.InstructionSet == KernelInstructionSet.Vector128;
+            if (masks)
+            {
+                foreach (string name in new[] { "mask0", "mask1", "mask2" }) il.Declare(name, vf);
+            }
+
             il.Declare("node", vi);
             MethodInfo load = Method(v, "LoadUnsafe", typeof(float), FloatRef, typeof(nuint));
             MethodInfo compare = Method(v, "GreaterThanOrEqual", typeof(float), vf, vf);
@@ -74,7 +77,11 @@ namespace KernelCompiler
                 il.Store("node");
                 for (int level = 0; level < LutModel.TreeDepth; level++)
                 {
-                    // value = V.LoadUnsafe(ref slots, (nuint)(slot offset + row))
+                    // node = node + node - V.GreaterThanOrEqual(V.LoadUnsafe(ref slots, (nuint)(slot offset + row)),
+                    // threshold).AsInt32(), in the C# compiler's order: node + node first.
+                    il.Load("node");
+                    il.Load("node");
+                    il.Call(add);
                     il.Arg(SlotsArg);
                     SlotOffset(il, plan, c, level, r);
                     il.Op(OpCodes.Conv_I);
@@ -82,19 +89,15 @@ namespace KernelCompiler
                     il.Op(OpCodes.Add);
                     il.Op(OpCodes.Conv_U);
                     il.Call(load);
-                    il.Store("value");
                     SelectThreshold(il, plan, path, c, level);
-                    il.Store("threshold");
-                    string mask = "mask" + level;
-                    il.Load("value");
-                    il.Load("threshold");
                     il.Call(compare);
-                    il.Store(mask);
-                    // node = node + node - mask.AsInt32()
-                    il.Load("node");
-                    il.Load("node");
-                    il.Call(add);
-                    il.Load(mask);
+                    if (masks && level < LutModel.TreeDepth - 1)
+                    {
+                        // (maskN = compare), kept for the next levels' selects
+                        il.Op(OpCodes.Dup);
+                        il.Store("mask" + level);
+                    }
+
                     il.Call(asInt);
                     il.Call(subtract);
                     il.Store("node");

@@ -44,11 +44,14 @@ namespace KernelCompiler
         {
             if (plan is null) throw new ArgumentNullException(nameof(plan));
             var paths = new List<EmittedPath>();
+            BlockStepsModule? module = null;
             byte[] tables = plan.Model.Tables.ToArray();
+            var model = new KernelRuntimeModel(KernelRuntimeModel.ContractVersion, plan.InputDimension, plan.Codebooks,
+                plan.OutputDimension, plan.Model.Aggregation, plan.SlotDimensions, tables, plan.Model.Steps, plan.Model.Offsets);
             EmittedFusedSteps? fused = null;
             foreach (KernelPath path in plan.Paths)
             {
-                if (!IsSupported(path))
+                if (!plan.IsSupported(path))
                 {
                     continue;
                 }
@@ -56,34 +59,15 @@ namespace KernelCompiler
                 if (path.IsFused)
                 {
                     // The fused path's tables are the model's own when C is a multiple of 4 (as in the C# writer).
-                    fused = EmitFusedSteps(plan, plan.Codebooks % 4 == 0 ? tables : plan.FusedTables());
+                    fused = EmitFusedSteps(plan, model, plan.Codebooks % 4 == 0 ? tables : plan.FusedTables());
                     continue;
                 }
 
-                var encode = (EncodeGroupStep)EmitEncodeGroup(plan, path).CreateDelegate(typeof(EncodeGroupStep));
-                var aggregate = (AggregateBlockStep)EmitAggregateBlock(plan, path).CreateDelegate(typeof(AggregateBlockStep));
-                paths.Add(new EmittedPath(path, new EmittedBlockSteps(path, plan, encode, aggregate)));
+                module ??= new BlockStepsModule(plan, model);
+                paths.Add(new EmittedPath(path, module.EmitBlockSteps(path)));
             }
 
-            return new EmittedKernel(plan, tables, fused, paths.ToArray());
-        }
-
-        /// <summary>The guard of <see cref="KernelPath.Guard"/>, evaluated now.</summary>
-        internal static bool IsSupported(KernelPath path)
-        {
-            switch (path.InstructionSet)
-            {
-                case KernelInstructionSet.Avx512Vbmi:
-                    return FusedKernelRuntime.IsSupported;
-                case KernelInstructionSet.Avx512:
-                    return Avx512BW.IsSupported;
-                case KernelInstructionSet.Avx2:
-                    return Avx2.IsSupported;
-                case KernelInstructionSet.Vector128:
-                    return Ssse3.IsSupported || AdvSimd.Arm64.IsSupported;
-                default:
-                    return true;
-            }
+            return new EmittedKernel(plan, model, fused, paths.ToArray());
         }
 
         // Named for the model and the step (as the generated source names them, e.g. "digits 3f2a9c1e: Avx2Steps.EncodeGroup"),
@@ -148,8 +132,13 @@ namespace KernelCompiler
             private readonly Dictionary<string, LocalBuilder> _locals = new Dictionary<string, LocalBuilder>();
 
             public Il(DynamicMethod method)
+                : this(method.GetILGenerator())
             {
-                G = method.GetILGenerator();
+            }
+
+            public Il(ILGenerator generator)
+            {
+                G = generator;
             }
 
             public ILGenerator G { get; }

@@ -107,47 +107,7 @@ namespace KernelCompiler
 
         /// <summary>The widest supported path no wider than <paramref name="requested"/>.</summary>
         internal static KernelInstructionSet ChoosePath(KernelInstructionSet requested)
-        {
-            switch (requested)
-            {
-                case KernelInstructionSet.Auto:
-                    // The runtime reports 512-bit vectors as not accelerated where they cost clock speed (some Intel
-                    // parts); Auto follows it, a forced Avx512 does not.
-                    if (!Vector512.IsHardwareAccelerated)
-                    {
-                        goto case KernelInstructionSet.Avx2;
-                    }
-
-                    goto case KernelInstructionSet.Avx512;
-                case KernelInstructionSet.Avx512Vbmi:
-                    // The generic kernel has no fused path: VBMI adds nothing to its AVX-512 path.
-                case KernelInstructionSet.Avx512:
-                    if (Avx512F.IsSupported && Avx512BW.IsSupported)
-                    {
-                        return KernelInstructionSet.Avx512;
-                    }
-
-                    goto case KernelInstructionSet.Avx2;
-                case KernelInstructionSet.Avx2:
-                    if (Avx2.IsSupported && Fma.IsSupported)
-                    {
-                        return KernelInstructionSet.Avx2;
-                    }
-
-                    goto case KernelInstructionSet.Vector128;
-                case KernelInstructionSet.Vector128:
-                    if (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported)
-                    {
-                        return KernelInstructionSet.Vector128;
-                    }
-
-                    return KernelInstructionSet.Scalar;
-                case KernelInstructionSet.Scalar:
-                    return KernelInstructionSet.Scalar;
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(requested), requested, "Unknown instruction set.");
-            }
-        }
+            => KernelPathPolicy.ChooseBlockPath(requested); // the one Auto policy of every backend (Planning/)
 
         /// <summary>Codes kept per chunk ([c][row] bytes): at most this many, so a chunk fits in L1.</summary>
         private const int ChunkCodeBytes = 16 * 1024;

@@ -27,13 +27,17 @@ namespace KernelCompiler
         /// <summary>Rows per encoder group: float lanes of one vector (16, 8, 4; 1 for scalar).</summary>
         public int FloatLanes { get; }
 
-        /// <summary>The C# condition under which the path runs (the emitters test the same condition).</summary>
+        /// <summary>The C# condition under which the CPU has the path's instructions; what runs is decided with it by
+        /// <see cref="KernelPathPolicy"/> (which the emitters and the generic kernel share).</summary>
         public string Guard { get; }
 
         public bool IsScalar => InstructionSet == KernelInstructionSet.Scalar;
 
         /// <summary>The fused path runs through the runtime's tile loop (FusedKernelRuntime), not its block loop.</summary>
         public bool IsFused => InstructionSet == KernelInstructionSet.Avx512Vbmi;
+
+        /// <summary>Bits per vector: 512, 256, 128, or 0 for scalar.</summary>
+        public int VectorBits => IsScalar ? 0 : FloatLanes * 32;
 
         /// <summary>Vector type name for this path (Vector512, Vector256, Vector128), or null for scalar.</summary>
         public string? VectorType =>
@@ -45,7 +49,7 @@ namespace KernelCompiler
         /// KernelCompiler.Runtime.FusedKernelRuntime, only its steps are emitted.</summary>
         internal static readonly KernelPath Avx512Vbmi = new KernelPath(KernelInstructionSet.Avx512Vbmi, "Avx512Vbmi", 16, 16, "global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported");
         internal static readonly KernelPath Avx512 = new KernelPath(KernelInstructionSet.Avx512, "Avx512", 64, 16, "Avx512BW.IsSupported");
-        internal static readonly KernelPath Avx2 = new KernelPath(KernelInstructionSet.Avx2, "Avx2", 32, 8, "Avx2.IsSupported");
+        internal static readonly KernelPath Avx2 = new KernelPath(KernelInstructionSet.Avx2, "Avx2", 32, 8, "Avx2.IsSupported && Fma.IsSupported");
         internal static readonly KernelPath Vector128 = new KernelPath(KernelInstructionSet.Vector128, "Vector128", 16, 4, "Ssse3.IsSupported || AdvSimd.Arm64.IsSupported");
         internal static readonly KernelPath Scalar = new KernelPath(KernelInstructionSet.Scalar, "Scalar", 1, 1, "true");
     }

@@ -54,12 +54,13 @@ namespace KernelCompiler
         /// <summary>Threshold lanes per level in <see cref="ThresholdLanes"/>: the widest level has 8 nodes.</summary>
         public const int LanesPerLevel = 8;
 
-        internal KernelPlan(LutModel model, KernelPath[] paths,
+        internal KernelPlan(LutModel model, KernelPath[] paths, bool autoPaths,
             KernelStrategy strategy, string? strategyReason, int[] slotDimensions, int[] slotOfLevel,
             float[] thresholdLanes)
         {
             Model = model;
             Paths = paths;
+            AutoPaths = autoPaths;
             Strategy = strategy;
             StrategyReason = strategyReason;
             SlotDimensions = slotDimensions;
@@ -71,6 +72,17 @@ namespace KernelCompiler
 
         /// <summary>Widest first, always ending with the scalar path.</summary>
         public IReadOnlyList<KernelPath> Paths { get; }
+
+        /// <summary>Whether the paths were chosen under <see cref="KernelInstructionSet.Auto"/> (see <see cref="KernelPathPolicy"/>).</summary>
+        public bool AutoPaths { get; }
+
+        /// <summary>The C# condition under which <paramref name="path"/> runs (<see cref="KernelPathPolicy.Guard"/>).</summary>
+        public string Guard(KernelPath path) => KernelPathPolicy.Guard(path, AutoPaths);
+
+#if NET
+        /// <summary>Whether <paramref name="path"/> runs on this CPU (<see cref="KernelPathPolicy.IsSupported"/>).</summary>
+        public bool IsSupported(KernelPath path) => KernelPathPolicy.IsSupported(path, AutoPaths);
+#endif
 
         /// <summary>Unrolled or TableDriven, never Auto.</summary>
         public KernelStrategy Strategy { get; }
@@ -115,7 +127,8 @@ namespace KernelCompiler
         /// <summary>Whether the plan has the fused path (it is then the first path).</summary>
         public bool HasFusedPath => Paths.Count > 0 && Paths[0].IsFused;
 
-        /// <summary>G of the fused path: codebooks in groups of four, the last one padded.</summary>
+        /// <summary>P = ⌈C / 4⌉, the fused path's packed groups of four codebooks, the last one padded (G is the average
+        /// group size, <see cref="GroupSize"/>).</summary>
         public int FusedGroups => (Codebooks + 3) / 4;
 
         /// <summary>The fused encoder's integer constants, named as both emitters declare them: each codebook j of a

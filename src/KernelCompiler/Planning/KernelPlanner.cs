@@ -12,7 +12,7 @@ namespace KernelCompiler
             if (model is null) throw new ArgumentNullException(nameof(model));
             options = options ?? new KernelPlanOptions();
 
-            KernelPath[] paths = PathsFor(options.InstructionSet, CanFuse(model));
+            KernelPath[] paths = KernelPathPolicy.PathsFor(options.InstructionSet, CanFuse(model));
             string? reason;
             KernelStrategy strategy = ChooseStrategy(model, options.Strategy, out reason);
 
@@ -51,7 +51,7 @@ namespace KernelCompiler
                 }
             }
 
-            return new KernelPlan(model, paths, strategy, reason, slotDimensions, slotOfLevel, lanes);
+            return new KernelPlan(model, paths, options.InstructionSet == KernelInstructionSet.Auto, strategy, reason, slotDimensions, slotOfLevel, lanes);
         }
 
         /// <summary>Whether the fused path can run the model: C and M within what its tiles hold
@@ -60,28 +60,6 @@ namespace KernelCompiler
         internal static bool CanFuse(LutModel model)
             => model.Codebooks <= KernelPlan.MaxFusedCodebooks &&
                model.OutputDimension <= (model.Aggregation == LutAggregation.Exact ? KernelPlan.MaxFusedOutputs : KernelPlan.MaxFusedAverageOutputs);
-
-        private static KernelPath[] PathsFor(KernelInstructionSet instructionSet, bool fuse)
-        {
-            switch (instructionSet)
-            {
-                case KernelInstructionSet.Auto:
-                case KernelInstructionSet.Avx512Vbmi:
-                    return fuse
-                        ? new[] { KernelPath.Avx512Vbmi, KernelPath.Avx512, KernelPath.Avx2, KernelPath.Vector128, KernelPath.Scalar }
-                        : new[] { KernelPath.Avx512, KernelPath.Avx2, KernelPath.Vector128, KernelPath.Scalar };
-                case KernelInstructionSet.Avx512:
-                    return new[] { KernelPath.Avx512, KernelPath.Avx2, KernelPath.Vector128, KernelPath.Scalar };
-                case KernelInstructionSet.Avx2:
-                    return new[] { KernelPath.Avx2, KernelPath.Vector128, KernelPath.Scalar };
-                case KernelInstructionSet.Vector128:
-                    return new[] { KernelPath.Vector128, KernelPath.Scalar };
-                case KernelInstructionSet.Scalar:
-                    return new[] { KernelPath.Scalar };
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(instructionSet), instructionSet, "Unknown instruction set.");
-            }
-        }
 
         private static KernelStrategy ChooseStrategy(LutModel model, KernelStrategy requested, out string? reason)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using KernelCompiler.Runtime;
 
 namespace KernelCompiler
 {
@@ -51,29 +52,9 @@ namespace KernelCompiler
         }
 
         /// <summary>Where the row starts from the 64-byte line its windows start on, in floats: 0 (windows start at
-        /// the row's own multiples of 16 and stay inside the row) or one of <see cref="Phases"/> (windows are the
+        /// the row's own multiples of 16 and stay inside the row) or one of the runtime's <see cref="RowPhases"/> (windows are the
         /// row's 64-byte lines, from the line holding its first float to the one holding its last).</summary>
         public int Phase { get; }
-
-        /// <summary>Phases a gather is planned for besides 0, where every row of the input starts the same distance
-        /// from a 64-byte line (D a multiple of 16): the even ones, as a .NET array's data starts 8 or 16 bytes off a
-        /// line. Loads from lines then never straddle two (row-major Multiply measured 18–30 % slower on input 8 or
-        /// 56 bytes off a line than on aligned input, docs/kernel-design.md); other phases read as phase 0 does.</summary>
-        public static int[] Phases(int inputDimension)
-        {
-            var phases = new List<int>();
-            for (int phase = 1; phase < BlockFloats; phase++)
-            {
-                if (IsPlannedPhase(inputDimension, phase)) phases.Add(phase);
-            }
-
-            return phases.ToArray();
-        }
-
-        /// <summary>Whether <paramref name="phase"/> is one of <see cref="Phases"/>: the one rule, asked without
-        /// allocating by the runtime on every row-major call.</summary>
-        public static bool IsPlannedPhase(int inputDimension, int phase)
-            => phase > 0 && phase < BlockFloats && phase % 2 == 0 && inputDimension % BlockFloats == 0 && Applies(inputDimension);
 
         /// <summary>Whether rows of <paramref name="inputDimension"/> floats hold a window (D ≥ 16).</summary>
         public static bool Applies(int inputDimension) => inputDimension >= BlockFloats;
@@ -103,12 +84,12 @@ namespace KernelCompiler
             => Applies(plan.InputDimension) ? Create(plan.InputDimension, plan.SlotDimensions) : null;
 
         /// <summary>The gather of <paramref name="plan"/>'s slots for rows starting <paramref name="phase"/> floats after
-        /// a 64-byte line (one of <see cref="Phases"/>): the windows of a row of D + 16 floats starting at that line,
+        /// a 64-byte line (one of the runtime's <see cref="RowPhases.All"/>): the windows of a row of D + 16 floats starting at that line,
         /// holding dimension d at d + phase. Its loads read up to <paramref name="phase"/> floats before the row and
         /// 16 − phase after it: the caller runs it only on rows that have them inside the input.</summary>
         public static RowGather ForPhase(KernelPlan plan, int phase)
         {
-            if (!IsPlannedPhase(plan.InputDimension, phase))
+            if (!RowPhases.IsLinePhase(plan.InputDimension, phase))
             {
                 throw new ArgumentOutOfRangeException(nameof(phase), phase, "Not a phase planned for D = " + plan.InputDimension + ".");
             }

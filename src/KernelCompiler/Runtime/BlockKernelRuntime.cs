@@ -10,8 +10,8 @@ namespace KernelCompiler.Runtime
     /// The shape-independent half of the block paths (AVX-512, AVX2, 128-bit, scalar): the block loop, and moving
     /// input values, codes, sums and outputs between the caller's row-major spans and the steps' block layout (see
     /// <see cref="IBlockKernelSteps"/>). Generated kernels call it with a struct of their steps per path (so the JIT
-    /// compiles one copy per path with direct calls); emitted kernels with a struct of delegates. Not meant to be
-    /// called by hand.
+    /// compiles one copy per path with direct calls); emitted kernels likewise, with a struct type they emit per path.
+    /// Not meant to be called by hand.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static class BlockKernelRuntime
@@ -28,8 +28,7 @@ namespace KernelCompiler.Runtime
         /// Runs whole blocks of <paramref name="steps"/> from row <paramref name="row"/> while a whole block is left and
         /// returns the first row not done (the caller's next, narrower path takes it from there).
         /// </summary>
-        /// <param name="steps">The path's steps.</param>
-        /// <param name="model">The model's shape and data.</param>
+        /// <param name="steps">The path's steps, which carry the model's shape and data.</param>
         /// <param name="operation">What to compute.</param>
         /// <param name="x">Input rows, N × D (column-major D × N where <paramref name="columnMajor"/>); for Encode and Multiply.</param>
         /// <param name="codesIn">Row-major codes, N × C, each below 16; for Aggregate and MultiplyCodes.</param>
@@ -41,12 +40,13 @@ namespace KernelCompiler.Runtime
         /// <param name="destination">Multiply's and MultiplyCodes' destination, N × M.</param>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static int Run<TSteps>(TSteps steps, KernelRuntimeModel model, KernelOperation operation,
+        public static int Run<TSteps>(TSteps steps, KernelOperation operation,
             ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, int row, bool columnMajor,
             Span<byte> codes, Span<int> sums, Span<float> destination)
             where TSteps : struct, IBlockKernelSteps
         {
-            ArgumentNullException.ThrowIfNull(model);
+            KernelRuntimeModel model = steps.Model;
+            ArgumentNullException.ThrowIfNull(model, nameof(steps) + "." + nameof(steps.Model));
             int blockRows = steps.BlockRows;
             if (rows - row < blockRows)
             {

@@ -14,8 +14,8 @@ namespace KernelCompiler.Runtime
     /// output's S' in the exact models' tile layout, so the stores below are the exact path's.
     /// </summary>
     /// <remarks>
-    /// The average layout of a block: codebook c's 16 dwords start at element <c>c · 16</c> (codebooks 0 .. 4G − 1, G
-    /// groups of four as in the packed layout, so a block has as many dwords as its four tiles of packed codes); byte t
+    /// The average layout of a block: codebook c's 16 dwords start at element <c>c · 16</c> (codebooks 0 .. 4P − 1, P
+    /// packed groups of four as in the packed layout, so a block has as many dwords as its four tiles of packed codes); byte t
     /// of dword r is <c>16 · (c mod 4) + code</c> of row <c>16 · t + r</c>, the index of that code in the group's 64-byte
     /// table. Rows are interleaved by tile so that one <c>vpmaddubsw</c> against a weight at byte t (0, 1) or one shift
     /// and <c>vpmaddubsw</c> (2, 3) widens tile t's averages to dwords in row order, without shuffles.
@@ -36,7 +36,7 @@ namespace KernelCompiler.Runtime
         /// <summary>S' (N × M) of row-major codes (N × C, each below 16) of an average model.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int AggregateAverage<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
+        internal static unsafe int AggregateAverage<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
             int rows, Span<int> sums)
             where TSteps : struct, IFusedKernelSteps
         {
@@ -49,7 +49,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Outputs (N × M) of row-major codes of an average model.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int MultiplyCodesAverage<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
+        internal static unsafe int MultiplyCodesAverage<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
             int rows, ReadOnlySpan<float> step, ReadOnlySpan<float> offset, Span<float> destination)
             where TSteps : struct, IFusedKernelSteps
         {
@@ -64,7 +64,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Outputs (N × M) of input rows of an average model.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int MultiplyAverage<TSteps>(TSteps steps, int inputDimension, int codebooks, int outputs,
+        internal static unsafe int MultiplyAverage<TSteps>(TSteps steps, int inputDimension, int codebooks, int outputs,
             ReadOnlySpan<float> x, int rows, bool columnMajor, ReadOnlySpan<float> step, ReadOnlySpan<float> offset,
             Span<float> destination)
             where TSteps : struct, IFusedKernelSteps
@@ -93,7 +93,7 @@ namespace KernelCompiler.Runtime
             steps.Scan(ref *block, ref *sums, BlockTiles);
         }
 
-        /// <summary>Four tiles of packed codes (tile t, group q at <c>(t · G + q) · 16</c>; byte j of dword r: codebook
+        /// <summary>Four tiles of packed codes (tile t, packed group q at <c>(t · P + q) · 16</c>; byte j of dword r: codebook
         /// 4q + j of row r) into one block of the average layout (codebook 4q + j at <c>(4q + j) · 16</c>; byte t of dword
         /// r: row 16t + r): a 4 × 4 byte transpose inside every dword position of the four tiles, done with shifts and
         /// bitwise selects (vpternlogd), sixteen per group, so it stays off the shuffle units the encoder's vpermps, the

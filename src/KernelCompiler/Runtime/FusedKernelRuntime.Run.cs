@@ -10,8 +10,7 @@ namespace KernelCompiler.Runtime
         /// (exact models through the tile methods, average ones through the <c>*Average</c> methods) and returns the
         /// rows done, from the first: all of them, or 0 where there are fewer than 16 or the CPU lacks AVX-512 VBMI.
         /// </summary>
-        /// <param name="steps">The model's fused steps.</param>
-        /// <param name="model">The model's shape and data.</param>
+        /// <param name="steps">The model's fused steps, which carry its shape and data.</param>
         /// <param name="operation">What to compute.</param>
         /// <param name="x">Input rows, N × D (column-major D × N where <paramref name="columnMajor"/>); for Encode and Multiply.</param>
         /// <param name="codesIn">Row-major codes, N × C, each below 16; for Aggregate and MultiplyCodes.</param>
@@ -21,12 +20,13 @@ namespace KernelCompiler.Runtime
         /// <param name="sums">Aggregate's destination, N × M.</param>
         /// <param name="destination">Multiply's and MultiplyCodes' destination, N × M.</param>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static int Run<TSteps>(TSteps steps, KernelRuntimeModel model, KernelOperation operation,
+        public static int Run<TSteps>(TSteps steps, KernelOperation operation,
             ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn, int rows, bool columnMajor,
             Span<byte> codes, Span<int> sums, Span<float> destination)
             where TSteps : struct, IFusedKernelSteps
         {
-            ArgumentNullException.ThrowIfNull(model);
+            KernelRuntimeModel model = steps.Model;
+            ArgumentNullException.ThrowIfNull(model, nameof(steps) + "." + nameof(steps.Model));
             int d = model.InputDimension, c = model.Codebooks, m = model.OutputDimension;
             if (model.IsAverage)
             {

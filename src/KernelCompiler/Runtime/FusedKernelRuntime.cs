@@ -30,7 +30,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Rows per tile.</summary>
         public const int TileRows = 16;
 
-        /// <summary>The largest C the fused path supports (G = C / 4 groups of 16 dwords per tile).</summary>
+        /// <summary>The largest C the fused path supports (P = C / 4 packed groups of 16 dwords per tile).</summary>
         public const int MaxCodebooks = 128;
 
         /// <summary>The largest M the fused path supports (a tile's sums are M · 64 bytes of stack).</summary>
@@ -39,7 +39,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Whether this CPU runs the fused path: AVX-512 F, BW and VBMI (vpermb).</summary>
         public static bool IsSupported => Avx512Vbmi.IsSupported && Avx512BW.IsSupported && Avx512F.IsSupported;
 
-        /// <summary>Groups of four codebooks: G = ⌈C / 4⌉.</summary>
+        /// <summary>Packed groups of four codebooks: P = ⌈C / 4⌉ (not G, which names the average group size, min(16, C)).</summary>
         public static int Groups(int codebooks) => (codebooks + 3) / 4;
 
         /// <summary>Tiles scanned per call: their sums (M · 64 bytes a tile) stay in L1.</summary>
@@ -56,7 +56,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Encodes rows into row-major codes (N × C).</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int Encode<TSteps>(TSteps steps, int inputDimension, int codebooks, ReadOnlySpan<float> x,
+        internal static unsafe int Encode<TSteps>(TSteps steps, int inputDimension, int codebooks, ReadOnlySpan<float> x,
             int rows, bool columnMajor, Span<byte> codes)
             where TSteps : struct, IFusedKernelSteps
         {
@@ -100,7 +100,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Exact sums (N × M) of row-major codes (N × C, each below 16).</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int Aggregate<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
+        internal static unsafe int Aggregate<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
             int rows, Span<int> sums)
             where TSteps : struct, IFusedKernelSteps
         {
@@ -113,7 +113,7 @@ namespace KernelCompiler.Runtime
         /// <summary>Outputs (N × M), one fused multiply-add each, of row-major codes.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int MultiplyCodes<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
+        internal static unsafe int MultiplyCodes<TSteps>(TSteps steps, int codebooks, int outputs, ReadOnlySpan<byte> codes,
             int rows, ReadOnlySpan<float> step, ReadOnlySpan<float> offset, Span<float> destination)
             where TSteps : struct, IFusedKernelSteps
         {
@@ -129,7 +129,7 @@ namespace KernelCompiler.Runtime
         /// sums never leave the core's caches.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe int Multiply<TSteps>(TSteps steps, int inputDimension, int codebooks, int outputs,
+        internal static unsafe int Multiply<TSteps>(TSteps steps, int inputDimension, int codebooks, int outputs,
             ReadOnlySpan<float> x, int rows, bool columnMajor, ReadOnlySpan<float> step, ReadOnlySpan<float> offset,
             Span<float> destination)
             where TSteps : struct, IFusedKernelSteps
@@ -337,13 +337,13 @@ namespace KernelCompiler.Runtime
         }
 
         /// <summary>How many floats after a 64-byte line every row of row-major x starts: a phase the steps plan for
-        /// (<see cref="RowGather.Phases"/>), else 0. Steps from another build of the planner that lack the phase
+        /// (<see cref="RowPhases.IsLinePhase"/>), else 0. Steps from another build of the planner that lack the phase
         /// take their switch's default, the phase-0 gather, which reads only inside each row.</summary>
         private static unsafe int RowPhase(float* x, int inputDimension)
         {
             nint address = (nint)x;
             int phase = (int)(address & 63) / sizeof(float);
-            return (address & 3) == 0 && RowGather.IsPlannedPhase(inputDimension, phase) ? phase : 0;
+            return (address & 3) == 0 && RowPhases.IsLinePhase(inputDimension, phase) ? phase : 0;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -15,6 +15,10 @@ namespace KernelCompiler.Runtime
     [EditorBrowsable(EditorBrowsableState.Never)]
     public interface IBlockKernelSteps
     {
+        /// <summary>The model these steps were written for (D, C, M, the aggregation and the data the runtime reads):
+        /// carried by the steps, so the shape the runtime loops over is the one the steps were compiled for.</summary>
+        KernelRuntimeModel Model { get; }
+
         /// <summary>Rows per block.</summary>
         int BlockRows { get; }
 

@@ -12,8 +12,10 @@ namespace KernelCompiler.Runtime
     public sealed class KernelRuntimeModel
     {
         /// <summary>The runtime contract this build speaks; generated code passes the one it was written for, and a
-        /// runtime that does not speak it refuses to run the kernel instead of misreading its steps.</summary>
-        public const int ContractVersion = 1;
+        /// runtime that does not speak it refuses to run the kernel instead of misreading its steps. Every path's steps
+        /// carry their model (<see cref="IBlockKernelSteps.Model"/>, <see cref="IFusedKernelSteps.Model"/>), so no kernel
+        /// reaches the runtime without this check. 2: steps carry the model; one entry point per runtime.</summary>
+        public const int ContractVersion = 2;
 
         private readonly int[] _slotDimensions;
         private readonly byte[] _tables;

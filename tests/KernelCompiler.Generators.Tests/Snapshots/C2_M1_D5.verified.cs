@@ -114,28 +114,28 @@ namespace Snapshots
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int row = 0;
-            if (global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)
+            if (Vector512.IsHardwareAccelerated && global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported)
             {
                 // The fused path takes every row where there are 16 or more (tiles of 16, the last one overlapping); the paths below take fewer.
-                row = global::KernelCompiler.Runtime.FusedKernelRuntime.Run(default(FusedSteps), Model, operation, x, codesIn, rows, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.FusedKernelRuntime.Run(default(FusedSteps), operation, x, codesIn, rows, columnMajor, codes, sums, destination);
             }
 
-            if (Avx512BW.IsSupported)
+            if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
             {
-                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx512Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx512Steps), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
-            if (Avx2.IsSupported)
+            if (Avx2.IsSupported && Fma.IsSupported)
             {
-                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx2Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx2Steps), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
             if (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported)
             {
-                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Vector128Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Vector128Steps), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
-            row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(ScalarSteps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+            row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(ScalarSteps), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
         }
 
         // The 128-bit path's two instructions that differ between x86 and Arm64.
@@ -148,6 +148,8 @@ namespace Snapshots
         private readonly struct FusedSteps : global::KernelCompiler.Runtime.IFusedKernelSteps
         {
             private const int Groups = 1;
+
+            public global::KernelCompiler.Runtime.KernelRuntimeModel Model => C2_M1_D5KernelSteps.Model;
 
             // Scan's tables on a 64-byte boundary, so each vpermb operand is one cache line.
             private static readonly global::KernelCompiler.Runtime.AlignedBytes s_tables = new global::KernelCompiler.Runtime.AlignedBytes(FusedTables);
@@ -249,6 +251,8 @@ namespace Snapshots
         // Avx512 path: blocks of 64 rows, groups of 16.
         private readonly struct Avx512Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
+            public global::KernelCompiler.Runtime.KernelRuntimeModel Model => C2_M1_D5KernelSteps.Model;
+
             public int BlockRows => 64;
 
             public int GroupRows => 16;
@@ -302,6 +306,8 @@ namespace Snapshots
         // Avx2 path: blocks of 32 rows, groups of 8.
         private readonly struct Avx2Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
+            public global::KernelCompiler.Runtime.KernelRuntimeModel Model => C2_M1_D5KernelSteps.Model;
+
             public int BlockRows => 32;
 
             public int GroupRows => 8;
@@ -355,6 +361,8 @@ namespace Snapshots
         // Vector128 path: blocks of 16 rows, groups of 4.
         private readonly struct Vector128Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
+            public global::KernelCompiler.Runtime.KernelRuntimeModel Model => C2_M1_D5KernelSteps.Model;
+
             public int BlockRows => 16;
 
             public int GroupRows => 4;
@@ -409,6 +417,8 @@ namespace Snapshots
         // Scalar path: blocks of one row.
         private readonly struct ScalarSteps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
+            public global::KernelCompiler.Runtime.KernelRuntimeModel Model => C2_M1_D5KernelSteps.Model;
+
             public int BlockRows => 1;
 
             public int GroupRows => 1;
@@ -473,6 +483,6 @@ namespace Snapshots
 
         // The model as the runtime reads it; declared after the data it copies (static fields initialise in order).
         internal static readonly global::KernelCompiler.Runtime.KernelRuntimeModel Model = new global::KernelCompiler.Runtime.KernelRuntimeModel(
-            1, InputDimension, Codebooks, OutputDimension, global::KernelCompiler.LutAggregation.Exact, SlotDimensions, Tables, Steps, Offsets);
+            2, InputDimension, Codebooks, OutputDimension, global::KernelCompiler.LutAggregation.Exact, SlotDimensions, Tables, Steps, Offsets);
     }
 }

@@ -108,7 +108,7 @@ public class EmittedFusedPathTests
                 Check<float>((k, o) => k.Multiply(codes, o), m, "Multiply (codes)");
 
                 // Input at every float offset from a 64-byte line: column-major N = 256 gets a head of 0 to 15 rows,
-                // row-major rows of D = 48 or 64 are read by whole lines at even offsets (RowGather.Phases).
+                // row-major rows of D = 48 or 64 are read by whole lines at even offsets (RowPhases.All).
                 for (int shift = 1; shift < 16 && rows == 256; shift++)
                 {
                     var shifted = new float[xt.Length + shift];

@@ -1,3 +1,4 @@
+using KernelCompiler.Runtime;
 namespace KernelCompiler.Tests.Planning;
 
 /// <summary>The row-major gather plan (RowGather): every slot lands in its lane exactly once, from the right float,
@@ -65,9 +66,9 @@ public class RowGatherTests
     [Fact]
     public void PhasedWindowsAreWholeLinesAroundTheRow()
     {
-        Assert.Empty(RowGather.Phases(40));
-        Assert.Empty(RowGather.Phases(8));
-        Assert.Equal(new[] { 2, 4, 6, 8, 10, 12, 14 }, RowGather.Phases(512));
+        Assert.Empty(RowPhases.All(40));
+        Assert.Empty(RowPhases.All(8));
+        Assert.Equal(new[] { 2, 4, 6, 8, 10, 12, 14 }, RowPhases.All(512));
         var rng = new Random(7);
         for (int trial = 0; trial < 200; trial++)
         {
@@ -77,7 +78,7 @@ public class RowGatherTests
             if (trial % 3 == 0) slots[0] = 0;
             if (trial % 4 == 0) slots[^1] = d - 1;
             slots = slots.Distinct().Order().ToArray();
-            foreach (int phase in RowGather.Phases(d))
+            foreach (int phase in RowPhases.All(d))
             {
                 RowGather gather = RowGather.Create(d, slots, phase);
                 string where = "D=" + d + ", phase=" + phase + ", slots=" + string.Join(",", slots);

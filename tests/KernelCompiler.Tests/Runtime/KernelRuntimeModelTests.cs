@@ -27,6 +27,26 @@ public class KernelRuntimeModelTests
         Assert.Contains("[GeneratedCode(\"KernelCompiler\", \"" + version + "\")]", source);
     }
 
+    /// <summary>Every path's steps carry the model, so a kernel written for another contract cannot reach the runtime
+    /// on any path: on rows fewer than a tile (block paths only) as on many (the fused path where the CPU has it).</summary>
+    [Fact]
+    public void GeneratedCodeForAnotherContractIsRefusedOnEveryPath()
+    {
+        LutModel model = RandomModels.Create(3, 32, 3, 4);
+        string source = LutKernel.GenerateSource(model, new LutKernelOptions(), "OldKernel", "Contract");
+        var version = new System.Text.RegularExpressions.Regex(@"(KernelRuntimeModel\(\s+)" + KernelRuntimeModel.ContractVersion + ", ");
+        Assert.Matches(version, source);
+        source = version.Replace(source, "${1}99, ");
+        Type type = GeneratedSource.Compile(new[] { source }, allowUnsafe: true).GetType("Contract.OldKernel")!;
+        var kernel = new GeneratedKernel(model, type);
+        foreach (int rows in new[] { 3, 100 })
+        {
+            var e = Assert.ThrowsAny<Exception>(() => kernel.Multiply(new float[rows * 32], new float[rows * 3]));
+            Assert.IsType<NotSupportedException>(e.InnerException ?? e);
+            Assert.Contains("contract 99", (e.InnerException ?? e).Message);
+        }
+    }
+
     [Fact]
     public void AnotherContractVersionIsRefusedWithAMessageThatSaysWhatToDo()
     {

@@ -16,6 +16,9 @@ public class RowPhaseTests
 
     private readonly struct RecordingSteps : IFusedKernelSteps
     {
+        // Not read: the test calls the runtime's Multiply with the shape directly.
+        public KernelRuntimeModel Model => throw new InvalidOperationException();
+
         public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles) => throw new InvalidOperationException();
 
         public unsafe void EncodeRows(ref float x, ref uint packed, nint tiles, int phase)

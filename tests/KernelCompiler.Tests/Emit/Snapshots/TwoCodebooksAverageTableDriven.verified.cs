@@ -112,17 +112,17 @@ namespace Snapshots
             bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
         {
             int row = 0;
-            if (Avx2.IsSupported)
+            if (Avx2.IsSupported && Fma.IsSupported)
             {
-                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx2Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Avx2Steps), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
             if (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported)
             {
-                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Vector128Steps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+                row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(Vector128Steps), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
             }
 
-            row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(ScalarSteps), Model, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+            row = global::KernelCompiler.Runtime.BlockKernelRuntime.Run(default(ScalarSteps), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
         }
 
         // The 128-bit path's two instructions that differ between x86 and Arm64.
@@ -137,6 +137,8 @@ namespace Snapshots
         // Avx2 path: blocks of 32 rows, groups of 8.
         private readonly struct Avx2Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
+            public global::KernelCompiler.Runtime.KernelRuntimeModel Model => TwoCodebooksAverageKernelSteps.Model;
+
             public int BlockRows => 32;
 
             public int GroupRows => 8;
@@ -187,6 +189,8 @@ namespace Snapshots
         // Vector128 path: blocks of 16 rows, groups of 4.
         private readonly struct Vector128Steps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
+            public global::KernelCompiler.Runtime.KernelRuntimeModel Model => TwoCodebooksAverageKernelSteps.Model;
+
             public int BlockRows => 16;
 
             public int GroupRows => 4;
@@ -238,6 +242,8 @@ namespace Snapshots
         // Scalar path: blocks of one row.
         private readonly struct ScalarSteps : global::KernelCompiler.Runtime.IBlockKernelSteps
         {
+            public global::KernelCompiler.Runtime.KernelRuntimeModel Model => TwoCodebooksAverageKernelSteps.Model;
+
             public int BlockRows => 1;
 
             public int GroupRows => 1;
@@ -303,6 +309,6 @@ namespace Snapshots
 
         // The model as the runtime reads it; declared after the data it copies (static fields initialise in order).
         internal static readonly global::KernelCompiler.Runtime.KernelRuntimeModel Model = new global::KernelCompiler.Runtime.KernelRuntimeModel(
-            1, InputDimension, Codebooks, OutputDimension, global::KernelCompiler.LutAggregation.Average, SlotDimensions, Tables, Steps, Offsets);
+            2, InputDimension, Codebooks, OutputDimension, global::KernelCompiler.LutAggregation.Average, SlotDimensions, Tables, Steps, Offsets);
     }
 }

@@ -1,0 +1,119 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using KernelCompiler.Runtime;
+
+namespace KernelCompiler.Tests.Emit;
+
+/// <summary>
+/// Drift between the two emitters, checked: for the same plan, the IL emitter's block steps (the struct it emits per
+/// path) and Roslyn's compile of the C# writer's steps struct call the same vector and scalar operations in the same
+/// order. Compared is the sequence of methods each step calls, read from the IL of both (the emitted
+/// EncodeGroupCore / AggregateBlockCore against the generated EncodeGroup / AggregateBlock); a step that one emitter
+/// changes alone changes its sequence.
+/// </summary>
+public class EmitterDriftTests
+{
+    public static TheoryData<string, int, int, int, LutAggregation, KernelStrategy> Cases() => new()
+    {
+        { "exact unrolled", 20, 3, 4, LutAggregation.Exact, KernelStrategy.Unrolled },
+        { "exact table-driven", 40, 5, 8, LutAggregation.Exact, KernelStrategy.TableDriven },
+        { "average unrolled", 33, 4, 16, LutAggregation.Average, KernelStrategy.Unrolled },
+        { "average table-driven", 24, 2, 8, LutAggregation.Average, KernelStrategy.TableDriven },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void EmittedAndGeneratedBlockStepsCallTheSameOperationsInTheSameOrder(string name, int d, int m, int c,
+        LutAggregation aggregation, KernelStrategy strategy)
+    {
+        LutModel model = RandomModels.Create(11 + c, d, m, c, aggregation);
+        var options = new LutKernelOptions { Strategy = strategy };
+        var emitted = (EmittedKernel)LutKernel.Compile(model, options);
+        string source = LutKernel.GenerateSource(model, options, "DriftKernel", "Drift");
+        Assembly generated = GeneratedSource.Compile(new[] { source }, allowUnsafe: true);
+        Assert.NotEmpty(emitted.BlockPaths);
+        foreach (EmittedPath path in emitted.BlockPaths)
+        {
+            Type emittedSteps = path.Run.Method.DeclaringType!;
+            Type generatedSteps = generated.GetTypes().Single(t =>
+                t.Name == path.Path.Name + "Steps" && typeof(IBlockKernelSteps).IsAssignableFrom(t));
+            foreach ((string emittedStep, string generatedStep) in new[] { ("EncodeGroupCore", "EncodeGroup"), ("AggregateBlockCore", "AggregateBlock") })
+            {
+                string[] fromIl = Calls(emittedSteps.GetMethod(emittedStep, BindingFlags.NonPublic | BindingFlags.Static)!);
+                string[] fromCSharp = Calls(generatedSteps.GetMethod(generatedStep, BindingFlags.Public | BindingFlags.Instance)!);
+                Assert.True(fromIl.Length > 0 || path.Path.IsScalar, name + ", " + path.Path.Name + "." + generatedStep + ": no calls read");
+                int first = Enumerable.Range(0, Math.Min(fromIl.Length, fromCSharp.Length)).FirstOrDefault(i => fromIl[i] != fromCSharp[i], -1);
+                Assert.True(fromIl.SequenceEqual(fromCSharp), name + ", " + path.Path.Name + "." + generatedStep +
+                    ": the emitters differ" + (first >= 0
+                        ? " at call " + first + ": IL " + fromIl[first] + ", C# " + fromCSharp[first]
+                        : " in length: IL " + fromIl.Length + " calls, C# " + fromCSharp.Length) +
+                    "\nIL: " + string.Join(" ", fromIl.Take(40)) + "\nC#: " + string.Join(" ", fromCSharp.Take(40)));
+            }
+        }
+    }
+
+    /// <summary>The methods a body calls, in IL order, as "Type.Name&lt;T&gt;(parameters)".</summary>
+    private static string[] Calls(MethodInfo method)
+    {
+        byte[] il = method.GetMethodBody()!.GetILAsByteArray()!;
+        var calls = new List<string>();
+        for (int i = 0; i < il.Length;)
+        {
+            OpCode op = il[i] == 0xFE ? TwoByte[il[i + 1]] : OneByte[il[i]];
+            i += op.Size;
+            if (op == OpCodes.Call || op == OpCodes.Callvirt || op == OpCodes.Newobj)
+            {
+                MethodBase callee = method.Module.ResolveMethod(BitConverter.ToInt32(il, i))!;
+                // Addressing differs by nature: C# reads its static data through spans and Unsafe.Add, the IL takes the
+                // data as arguments and adds offsets itself. The operations on values are compared.
+                // The 128-bit path's two x86/Arm64 instructions: C# calls its helpers, which test the CPU when the JIT
+                // compiles them; the IL emitter tests it when it emits and calls the instruction.
+                if (callee.Name is "Lookup128" or "Average128")
+                {
+                    calls.Add(callee.Name);
+                }
+                else if (callee.Module != method.Module && callee.DeclaringType != typeof(System.Runtime.CompilerServices.Unsafe) &&
+                    callee.DeclaringType != typeof(System.Runtime.InteropServices.MemoryMarshal))
+                {
+                    calls.Add(Describe(callee) switch
+                    {
+                        "Ssse3.Shuffle(Vector128`1,Vector128`1)" or "Arm64.VectorTableLookup(Vector128`1,Vector128`1)" => "Lookup128",
+                        "Sse2.Average(Vector128`1,Vector128`1)" or "AdvSimd.FusedAddRoundedHalving(Vector128`1,Vector128`1)" => "Average128",
+                        string other => other,
+                    });
+                }
+            }
+
+            i += OperandSize(op, il, i);
+        }
+
+        return calls.ToArray();
+    }
+
+    private static string Describe(MethodBase callee)
+        => callee.DeclaringType!.Name + "." + callee.Name +
+           (callee.IsGenericMethod ? "<" + string.Join(",", callee.GetGenericArguments().Select(t => t.Name)) + ">" : "") +
+           "(" + string.Join(",", callee.GetParameters().Select(p => p.ParameterType.Name)) + ")";
+
+    private static readonly OpCode[] OneByte = new OpCode[256], TwoByte = new OpCode[256];
+
+    static EmitterDriftTests()
+    {
+        foreach (FieldInfo field in typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            var op = (OpCode)field.GetValue(null)!;
+            if (op.Size == 1) OneByte[(ushort)op.Value] = op;
+            else TwoByte[(ushort)op.Value & 0xFF] = op;
+        }
+    }
+
+    private static int OperandSize(OpCode op, byte[] il, int at) => op.OperandType switch
+    {
+        OperandType.InlineNone => 0,
+        OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
+        OperandType.InlineVar => 2,
+        OperandType.InlineI8 or OperandType.InlineR => 8,
+        OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, at),
+        _ => 4,
+    };
+}

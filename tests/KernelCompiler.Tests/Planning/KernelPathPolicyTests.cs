@@ -1,0 +1,56 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace KernelCompiler.Tests.Planning;
+
+/// <summary>The one policy for which path runs (KernelPathPolicy): the planner's lists, the written guards, and the
+/// emitted and generic kernels choosing the same path on this CPU.</summary>
+public class KernelPathPolicyTests
+{
+    [Fact]
+    public void PlansHoldTheRequestedPathAndEveryNarrowerOne()
+    {
+        string Names(KernelInstructionSet requested, bool fuse)
+            => string.Join(",", KernelPathPolicy.PathsFor(requested, fuse).Select(p => p.Name));
+
+        Assert.Equal("Avx512Vbmi,Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Auto, true));
+        Assert.Equal("Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Auto, false));
+        Assert.Equal("Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx512Vbmi, false));
+        Assert.Equal("Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx512, true));
+        Assert.Equal("Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx2, true));
+        Assert.Equal("Vector128,Scalar", Names(KernelInstructionSet.Vector128, true));
+        Assert.Equal("Scalar", Names(KernelInstructionSet.Scalar, true));
+        Assert.Throws<ArgumentOutOfRangeException>(() => KernelPathPolicy.PathsFor((KernelInstructionSet)99, true));
+    }
+
+    [Fact]
+    public void AutoGuardsHonourVector512AccelerationAndAvx2NeedsFma()
+    {
+        Assert.Equal("Vector512.IsHardwareAccelerated && Avx512BW.IsSupported", KernelPathPolicy.Guard(KernelPath.Avx512, auto: true));
+        Assert.Equal("Avx512BW.IsSupported", KernelPathPolicy.Guard(KernelPath.Avx512, auto: false));
+        Assert.StartsWith("Vector512.IsHardwareAccelerated && ", KernelPathPolicy.Guard(KernelPath.Avx512Vbmi, auto: true));
+        Assert.Equal("Avx2.IsSupported && Fma.IsSupported", KernelPathPolicy.Guard(KernelPath.Avx2, auto: true));
+        Assert.Equal("Avx2.IsSupported && Fma.IsSupported", KernelPathPolicy.Guard(KernelPath.Avx2, auto: false));
+        Assert.Equal("true", KernelPathPolicy.Guard(KernelPath.Scalar, auto: true));
+
+        Assert.Equal(Vector512.IsHardwareAccelerated && Avx512BW.IsSupported, KernelPathPolicy.IsSupported(KernelPath.Avx512, auto: true));
+        Assert.Equal(Avx512BW.IsSupported, KernelPathPolicy.IsSupported(KernelPath.Avx512, auto: false));
+        Assert.Equal(Avx2.IsSupported && Fma.IsSupported, KernelPathPolicy.IsSupported(KernelPath.Avx2, auto: false));
+    }
+
+    /// <summary>For every request, the emitted kernel's widest block path is the generic kernel's path: one policy.</summary>
+    [Fact]
+    public void EmittedAndGenericKernelsRunTheSamePath()
+    {
+        LutModel model = RandomModels.Create(7, 24, 3, 4);
+        foreach (KernelInstructionSet requested in Enum.GetValues<KernelInstructionSet>())
+        {
+            var emitted = (EmittedKernel)LutKernel.Compile(model, new LutKernelOptions { InstructionSet = requested });
+            string firstBlockPath = emitted.PathNames.Split(", ").First(name => name != KernelPath.Avx512Vbmi.Name);
+            Assert.Equal(GenericKernel.ChoosePath(requested).ToString(), firstBlockPath);
+            bool fused = emitted.Fused.HasValue;
+            Assert.Equal((requested == KernelInstructionSet.Auto || requested == KernelInstructionSet.Avx512Vbmi) &&
+                KernelPathPolicy.IsSupported(KernelPath.Avx512Vbmi, requested == KernelInstructionSet.Auto), fused);
+        }
+    }
+}
