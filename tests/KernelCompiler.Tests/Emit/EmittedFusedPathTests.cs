@@ -165,10 +165,19 @@ public class EmittedFusedPathTests
             }
 
             Run(); // compiles everything and warms the array pool of this thread
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Run();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, name + ", " + isa + " (" + ((EmittedKernel)kernel).PathNames + "): " + allocated + " bytes allocated.");
+            // A hot path that allocates does so on every call; a rare one-off (the runtime refilling a pool that a
+            // gen-2 GC from tests running in parallel trimmed, seen as ~1 KB once in a few runs) is not the kernel's.
+            // So: up to three warm calls, and one of them must allocate nothing.
+            var seen = new List<long>();
+            for (int attempt = 0; attempt < 3 && (seen.Count == 0 || seen[^1] != 0); attempt++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                Run();
+                seen.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+
+            Assert.True(seen[^1] == 0, name + ", " + isa + " (" + ((EmittedKernel)kernel).PathNames + "): " +
+                string.Join(", ", seen) + " bytes allocated in " + seen.Count + " warm calls.");
         }
     }
 }
