@@ -37,5 +37,17 @@ namespace KernelCompiler
             if (network is null) throw new ArgumentNullException(nameof(network));
             return new KernelNetworkExecutor(network, "generic", model => LutKernel.CreateGeneric(model, options));
         }
+
+        /// <summary>The whole network as one fused kernel (backend <c>fused</c>, see <see cref="LutNetworkKernel"/>):
+        /// integer hand-off between LUT layers, only the outputs the next layer reads, no code generated. Outputs and
+        /// classes equal the reference network's bit for bit.</summary>
+        /// <param name="network">The network.</param>
+        /// <returns>A kernel, safe to share between threads.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
+        public static LutNetworkKernel CreateFused(LutNetwork network)
+        {
+            if (network is null) throw new ArgumentNullException(nameof(network));
+            return new LutNetworkKernel(network, 512);
+        }
     }
 }

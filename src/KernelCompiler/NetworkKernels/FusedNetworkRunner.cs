@@ -1,0 +1,205 @@
+using System;
+using System.Runtime.Intrinsics.X86;
+
+namespace KernelCompiler
+{
+    /// <summary>
+    /// The managed fused network kernel: carries a tile of 64 rows through every layer of a <see cref="NetworkPlan"/>.
+    /// Per tile it gathers the first layer's columns into a column-major tile, then for each layer encodes (floats, or
+    /// raw sums against folded integer thresholds), aggregates only the planned outputs into 16-bit sums, and hands
+    /// raw sums or floats to the next layer. The model is data: no code is generated.
+    /// </summary>
+    /// <remarks>
+    /// Tile layouts (T = 64 rows, "lane" r = row r of the tile):
+    /// values: slot-major, <c>values[slot · T + r]</c>, floats or ushorts;
+    /// codes: <c>codes[c · T + 2p + h]</c> holds row <c>p + 32h</c> (p &lt; 32), so that in a 16-bit lane p of the
+    /// looked-up bytes the low byte is row p and the high byte row p + 32: widening needs a shift, not a shuffle, and
+    /// the sums come out in row order on every vector width.
+    /// </remarks>
+    internal sealed partial class FusedNetworkRunner
+    {
+        /// <summary>Rows a tile.</summary>
+        public const int TileRows = 64;
+
+        private readonly LayerState[] _layers;
+        private readonly int[] _inputColumns;
+        private readonly int _valueBytes;
+        private readonly int _codeBytes;
+
+        public FusedNetworkRunner(NetworkPlan plan, int maxWidth)
+        {
+            Plan = plan;
+            Width = SupportedWidth(maxWidth);
+            _inputColumns = plan.InputColumns;
+            int maxSlots = plan.InputColumns.Length, maxCodebooks = 1;
+            _layers = new LayerState[plan.Layers.Count];
+            for (int k = 0; k < _layers.Length; k++)
+            {
+                NetworkLayerPlan layer = plan.Layers[k];
+                _layers[k] = new LayerState(layer);
+                maxSlots = Math.Max(maxSlots, layer.Outputs.Length);
+                if (layer.Model is LutModel model)
+                {
+                    maxCodebooks = Math.Max(maxCodebooks, model.Codebooks);
+                }
+            }
+
+            _valueBytes = maxSlots * TileRows * sizeof(float);
+            _codeBytes = maxCodebooks * TileRows;
+        }
+
+        public NetworkPlan Plan { get; }
+
+        /// <summary>The vector width in bits the kernel runs: 512, 256, 128, or 0 for scalar code.</summary>
+        public int Width { get; }
+
+        /// <summary>Bytes of scratch a call needs: two value tiles, the codes, and one row of outputs.</summary>
+        public int WorkspaceBytes => 2 * _valueBytes + _codeBytes + Plan.Network.OutputDimension * sizeof(float) + 64;
+
+        /// <summary>The widest path this CPU runs, at most <paramref name="maxWidth"/> bits.</summary>
+        public static int SupportedWidth(int maxWidth)
+        {
+            if (maxWidth >= 512 && Avx512BW.IsSupported) return 512;
+            if (maxWidth >= 256 && Avx2.IsSupported) return 256;
+            if (maxWidth >= 128 && Ssse3.IsSupported) return 128;
+            return 0;
+        }
+
+        /// <summary>Runs <paramref name="count"/> ≤ 64 rows starting at row <paramref name="row0"/> of
+        /// <paramref name="x"/> (row-major) and returns the last layer's outputs, slot-major floats.</summary>
+        public unsafe float* RunTile(float* x, int row0, int count, byte* workspace)
+        {
+            byte* current = workspace, next = workspace + _valueBytes, codes = workspace + 2 * _valueBytes;
+            Gather(x, row0, count, (float*)current);
+            for (int k = 0; k < _layers.Length; k++)
+            {
+                LayerState layer = _layers[k];
+                if (layer.Model is not null)
+                {
+                    Encode(layer, current, codes);
+                    Aggregate(layer, codes, next);
+                }
+                else
+                {
+                    Dense(layer, (float*)current, (float*)next);
+                }
+
+                byte* swap = current;
+                current = next;
+                next = swap;
+            }
+
+            return (float*)current;
+        }
+
+        /// <summary>Where a row's scratch outputs go inside the workspace (used by the argmax head).</summary>
+        public unsafe float* RowScratch(byte* workspace) => (float*)(workspace + 2 * _valueBytes + _codeBytes);
+
+        private unsafe void Gather(float* x, int row0, int count, float* tile)
+        {
+            int d = Plan.Network.InputDimension;
+            int[] columns = _inputColumns;
+            fixed (int* pc = columns)
+            {
+                for (int r = 0; r < count; r++)
+                {
+                    float* row = x + (nint)(row0 + r) * d;
+                    for (int slot = 0; slot < columns.Length; slot++)
+                    {
+                        tile[slot * TileRows + r] = row[pc[slot]];
+                    }
+                }
+
+                // Lanes past the last row hold whatever the buffer held: every step is lane-wise, so they only
+                // produce ignored results; zeroing keeps them deterministic.
+                if (count < TileRows)
+                {
+                    for (int slot = 0; slot < columns.Length; slot++)
+                    {
+                        new Span<float>(tile + slot * TileRows + count, TileRows - count).Clear();
+                    }
+                }
+            }
+        }
+
+        /// <summary>Everything a layer's tile steps read, flattened once at construction.</summary>
+        private sealed class LayerState
+        {
+            public LayerState(NetworkLayerPlan plan)
+            {
+                Plan = plan;
+                Activation = plan.Layer.Activation;
+                Outputs = plan.Outputs;
+                if (plan.Layer is LutLayer lut)
+                {
+                    LutModel model = lut.Model;
+                    Model = model;
+                    Codebooks = model.Codebooks;
+                    Tables = model.Tables.ToArray();
+                    Steps = model.Steps.ToArray();
+                    Offsets = model.Offsets.ToArray();
+                    RawBias = NetworkPlan.RawBias(model);
+                    GroupSize = model.Aggregation == LutAggregation.Exact ? 0 : model.AverageGroupSize;
+                    SplitSlots = plan.SplitSlots!;
+
+                    // One spare entry so a 16-wide load at the last codebook stays inside the array.
+                    FloatThresholds = new float[model.Thresholds.Length + 1];
+                    model.Thresholds.CopyTo(FloatThresholds);
+                    IntThresholds = new int[model.Thresholds.Length + 1];
+                    plan.FoldedThresholds?.CopyTo(IntThresholds, 0);
+                }
+                else
+                {
+                    var dense = (DenseLayer)plan.Layer;
+                    int d = dense.InputDimension, m = dense.OutputDimension;
+                    DenseInputs = d;
+                    Weights = new float[plan.Outputs.Length * d];
+                    Bias = new float[plan.Outputs.Length];
+                    for (int j = 0; j < plan.Outputs.Length; j++)
+                    {
+                        int unit = plan.Outputs[j];
+                        Bias[j] = dense.Bias[unit];
+                        for (int i = 0; i < d; i++)
+                        {
+                            Weights[j * d + i] = dense.Weights[i * m + unit];
+                        }
+                    }
+                }
+            }
+
+            public NetworkLayerPlan Plan { get; }
+
+            public LayerActivation Activation { get; }
+
+            public int[] Outputs { get; }
+
+            public LutModel? Model { get; }
+
+            public int Codebooks { get; }
+
+            /// <summary>0 for exact aggregation, else G.</summary>
+            public int GroupSize { get; }
+
+            public int RawBias { get; }
+
+            public byte[] Tables { get; } = Array.Empty<byte>();
+
+            public float[] Steps { get; } = Array.Empty<float>();
+
+            public float[] Offsets { get; } = Array.Empty<float>();
+
+            public int[] SplitSlots { get; } = Array.Empty<int>();
+
+            public float[] FloatThresholds { get; } = Array.Empty<float>();
+
+            public int[] IntThresholds { get; } = Array.Empty<int>();
+
+            public int DenseInputs { get; }
+
+            /// <summary>Dense weights transposed to the computed outputs: <c>Weights[j · D + d]</c>.</summary>
+            public float[] Weights { get; } = Array.Empty<float>();
+
+            public float[] Bias { get; } = Array.Empty<float>();
+        }
+    }
+}
