@@ -19,6 +19,12 @@ namespace KernelCompiler
             int c = layer.Codebooks;
             bool floats = layer.Plan.Output == HandOff.Floats;
             ushort* raw = stackalloc ushort[TileRows];
+            if (layer.Quad)
+            {
+                AggregateQuads(layer, codes, output, raw);
+                return;
+            }
+
             fixed (byte* tables = layer.Tables)
             {
                 for (int j = 0; j < outputs.Length; j++)
@@ -45,6 +51,81 @@ namespace KernelCompiler
                     }
                 }
             }
+        }
+
+        /// <summary>The vpermb path: one 64-byte table lookup covers four codebooks of 16 rows; vpmaddubsw adds the
+        /// bytes in pairs into 16-bit lanes (≤ 510 each, and ≤ 510 · C / 4 ≤ 32,640 summed over the codebooks, so
+        /// signed 16 bits hold it), and one vpmaddwd at the end adds the two pairs of each row into its 32-bit sum.
+        /// Two outputs at a time share each load of the codes.</summary>
+        private unsafe void AggregateQuads(LayerState layer, byte* codes, byte* output, ushort* raw)
+        {
+            int[] outputs = layer.Outputs;
+            int quads = (layer.Codebooks + 3) / 4;
+            bool floats = layer.Plan.Output == HandOff.Floats;
+            ushort* raw2 = stackalloc ushort[TileRows];
+            fixed (byte* tables = layer.QuadTables)
+            {
+                int j = 0;
+                for (; j + 1 < outputs.Length; j += 2)
+                {
+                    ushort* s0 = floats ? raw : (ushort*)output + j * TileRows;
+                    ushort* s1 = floats ? raw2 : (ushort*)output + (j + 1) * TileRows;
+                    SumQuadsTwo(tables + (nint)outputs[j] * quads * 64, tables + (nint)outputs[j + 1] * quads * 64, codes, quads, s0, s1);
+                    if (floats)
+                    {
+                        Dequantize(layer, outputs[j], raw, (float*)output + j * TileRows);
+                        Dequantize(layer, outputs[j + 1], raw2, (float*)output + (j + 1) * TileRows);
+                    }
+                }
+
+                if (j < outputs.Length)
+                {
+                    ushort* s0 = floats ? raw : (ushort*)output + j * TileRows;
+                    SumQuadsTwo(tables + (nint)outputs[j] * quads * 64, tables + (nint)outputs[j] * quads * 64, codes, quads, s0, raw2);
+                    if (floats)
+                    {
+                        Dequantize(layer, outputs[j], raw, (float*)output + j * TileRows);
+                    }
+                }
+            }
+        }
+
+        private static unsafe void SumQuadsTwo(byte* table0, byte* table1, byte* codes, int quads, ushort* sums0, ushort* sums1)
+        {
+            Vector512<short> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector512<short> b0 = default, b1 = default, b2 = default, b3 = default;
+            Vector512<sbyte> ones = Vector512.Create((sbyte)1);
+            for (int q = 0; q < quads; q++)
+            {
+                Vector512<byte> t0 = Vector512.Load(table0 + q * 64), t1 = Vector512.Load(table1 + q * 64);
+                byte* block = codes + q * 4 * TileRows;
+                Vector512<byte> c0 = Vector512.Load(block), c1 = Vector512.Load(block + 64);
+                Vector512<byte> c2 = Vector512.Load(block + 128), c3 = Vector512.Load(block + 192);
+                a0 += Avx512BW.MultiplyAddAdjacent(Avx512Vbmi.PermuteVar64x8(t0, c0), ones);
+                a1 += Avx512BW.MultiplyAddAdjacent(Avx512Vbmi.PermuteVar64x8(t0, c1), ones);
+                a2 += Avx512BW.MultiplyAddAdjacent(Avx512Vbmi.PermuteVar64x8(t0, c2), ones);
+                a3 += Avx512BW.MultiplyAddAdjacent(Avx512Vbmi.PermuteVar64x8(t0, c3), ones);
+                b0 += Avx512BW.MultiplyAddAdjacent(Avx512Vbmi.PermuteVar64x8(t1, c0), ones);
+                b1 += Avx512BW.MultiplyAddAdjacent(Avx512Vbmi.PermuteVar64x8(t1, c1), ones);
+                b2 += Avx512BW.MultiplyAddAdjacent(Avx512Vbmi.PermuteVar64x8(t1, c2), ones);
+                b3 += Avx512BW.MultiplyAddAdjacent(Avx512Vbmi.PermuteVar64x8(t1, c3), ones);
+            }
+
+            StoreQuadSums(a0, sums0);
+            StoreQuadSums(a1, sums0 + 16);
+            StoreQuadSums(a2, sums0 + 32);
+            StoreQuadSums(a3, sums0 + 48);
+            StoreQuadSums(b0, sums1);
+            StoreQuadSums(b1, sums1 + 16);
+            StoreQuadSums(b2, sums1 + 32);
+            StoreQuadSums(b3, sums1 + 48);
+        }
+
+        /// <summary>Adds each row's two 16-bit pair sums into its 32-bit sum and stores the 16 rows as 16-bit sums.</summary>
+        private static unsafe void StoreQuadSums(Vector512<short> pairs, ushort* sums)
+        {
+            Vector512<int> rowSums = Avx512BW.MultiplyAddAdjacent(pairs, Vector512.Create((short)1));
+            Avx512F.ConvertToVector256UInt16(rowSums.AsUInt32()).Store(sums);
         }
 
         /// <summary>The reference's value: activation(FusedMultiplyAdd((float)S, step, offset)), S = raw − bias.</summary>

@@ -14,7 +14,12 @@ namespace KernelCompiler
             fixed (int* it = layer.IntThresholds)
             {
                 bool sums = layer.Plan.Input == HandOff.Sums;
-                if (Width >= 512)
+                if (layer.Quad)
+                {
+                    if (sums) EncodeQuads512((ushort*)values, slots, it, layer.Codebooks, codes);
+                    else EncodeQuads512((float*)values, slots, ft, layer.Codebooks, codes);
+                }
+                else if (Width >= 512)
                 {
                     if (sums) EncodeSums512((ushort*)values, slots, it, layer.Codebooks, codes);
                     else EncodeFloats512((float*)values, slots, ft, layer.Codebooks, codes);
@@ -128,6 +133,53 @@ namespace KernelCompiler
         }
 
         private static unsafe Vector512<int> Widen(ushort* p) => Avx512F.ConvertToVector512Int32(Vector256.Load(p));
+
+        // The vpermb layout: for codebooks 4q .. 4q + 3 and rows 16b .. 16b + 15, 64 bytes at (4q + b) · 64 whose
+        // byte 4i + k is 16k + code(row 16b + i, codebook 4q + k): the index into that row's 64-byte table of four
+        // codebooks. One int32 lane per row packs the four bytes. Missing codebooks past C get code 0 (a zero table).
+        private static unsafe void EncodeQuads512(float* values, int* slots, float* thresholds, int codebooks, byte* codes)
+        {
+            for (int q = 0; q < (codebooks + 3) / 4; q++)
+            {
+                for (int b = 0; b < 4; b++)
+                {
+                    Vector512<int> packed = Vector512.Create(0x30201000);
+                    for (int k = 0; k < 4 && 4 * q + k < codebooks; k++)
+                    {
+                        int c = 4 * q + k;
+                        Vector512<float> t = Vector512.Load(thresholds + c * 15);
+                        int o = 16 * b;
+                        Vector512<int> node = Node512(values + slots[c * 4] * TileRows + o, values + slots[c * 4 + 1] * TileRows + o,
+                            values + slots[c * 4 + 2] * TileRows + o, values + slots[c * 4 + 3] * TileRows + o, t);
+                        packed |= node << (8 * k);
+                    }
+
+                    packed.AsByte().Store(codes + (4 * q + b) * TileRows);
+                }
+            }
+        }
+
+        private static unsafe void EncodeQuads512(ushort* values, int* slots, int* thresholds, int codebooks, byte* codes)
+        {
+            for (int q = 0; q < (codebooks + 3) / 4; q++)
+            {
+                for (int b = 0; b < 4; b++)
+                {
+                    Vector512<int> packed = Vector512.Create(0x30201000);
+                    for (int k = 0; k < 4 && 4 * q + k < codebooks; k++)
+                    {
+                        int c = 4 * q + k;
+                        Vector512<int> t = Vector512.Load(thresholds + c * 15);
+                        int o = 16 * b;
+                        Vector512<int> node = Node512(values + slots[c * 4] * TileRows + o, values + slots[c * 4 + 1] * TileRows + o,
+                            values + slots[c * 4 + 2] * TileRows + o, values + slots[c * 4 + 3] * TileRows + o, t);
+                        packed |= node << (8 * k);
+                    }
+
+                    packed.AsByte().Store(codes + (4 * q + b) * TileRows);
+                }
+            }
+        }
 
         // 256 bits: 8 rows a vector; thresholds 0..7 (levels 0–2) in one vector, 7..14 (level 3) in another.
         private static unsafe void EncodeFloats256(float* values, int* slots, float* thresholds, int codebooks, byte* codes)

@@ -26,17 +26,18 @@ namespace KernelCompiler
         private readonly int _valueBytes;
         private readonly int _codeBytes;
 
-        public FusedNetworkRunner(NetworkPlan plan, int maxWidth)
+        public FusedNetworkRunner(NetworkPlan plan, int maxWidth, bool permute = true)
         {
             Plan = plan;
             Width = SupportedWidth(maxWidth);
+            Permute = permute && Width >= 512 && Avx512Vbmi.IsSupported;
             _inputColumns = plan.InputColumns;
             int maxSlots = plan.InputColumns.Length, maxCodebooks = 1;
             _layers = new LayerState[plan.Layers.Count];
             for (int k = 0; k < _layers.Length; k++)
             {
                 NetworkLayerPlan layer = plan.Layers[k];
-                _layers[k] = new LayerState(layer);
+                _layers[k] = new LayerState(layer, Permute);
                 maxSlots = Math.Max(maxSlots, layer.Outputs.Length);
                 if (layer.Model is LutModel model)
                 {
@@ -45,13 +46,17 @@ namespace KernelCompiler
             }
 
             _valueBytes = maxSlots * TileRows * sizeof(float);
-            _codeBytes = maxCodebooks * TileRows;
+            _codeBytes = (maxCodebooks + 3) / 4 * 4 * TileRows;
         }
 
         public NetworkPlan Plan { get; }
 
         /// <summary>The vector width in bits the kernel runs: 512, 256, 128, or 0 for scalar code.</summary>
         public int Width { get; }
+
+        /// <summary>Whether exact-aggregation layers use the 64-byte table path (vpermb over four codebooks, AVX-512
+        /// VBMI) instead of 16-byte shuffles.</summary>
+        public bool Permute { get; }
 
         /// <summary>Bytes of scratch a call needs: two value tiles, the codes, and one row of outputs.</summary>
         public int WorkspaceBytes => 2 * _valueBytes + _codeBytes + Plan.Network.OutputDimension * sizeof(float) + 64;
@@ -125,7 +130,7 @@ namespace KernelCompiler
         /// <summary>Everything a layer's tile steps read, flattened once at construction.</summary>
         private sealed class LayerState
         {
-            public LayerState(NetworkLayerPlan plan)
+            public LayerState(NetworkLayerPlan plan, bool permute)
             {
                 Plan = plan;
                 Activation = plan.Layer.Activation;
@@ -141,6 +146,18 @@ namespace KernelCompiler
                     RawBias = NetworkPlan.RawBias(model);
                     GroupSize = model.Aggregation == LutAggregation.Exact ? 0 : model.AverageGroupSize;
                     SplitSlots = plan.SplitSlots!;
+                    Quad = permute && GroupSize == 0;
+                    if (Quad)
+                    {
+                        // Each output's tables padded to whole groups of four codebooks (64 bytes, one vpermb
+                        // table); the padding entries are 0, so padded codebooks add nothing.
+                        int quads = (Codebooks + 3) / 4;
+                        QuadTables = new byte[model.OutputDimension * quads * 64];
+                        for (int m = 0; m < model.OutputDimension; m++)
+                        {
+                            model.Tables.Slice(m * Codebooks * 16, Codebooks * 16).CopyTo(QuadTables.AsSpan(m * quads * 64));
+                        }
+                    }
 
                     // One spare entry so a 16-wide load at the last codebook stays inside the array.
                     FloatThresholds = new float[model.Thresholds.Length + 1];
@@ -181,6 +198,12 @@ namespace KernelCompiler
             public int GroupSize { get; }
 
             public int RawBias { get; }
+
+            /// <summary>Whether this layer runs the vpermb path: codes in groups of four codebooks
+            /// (EncodeQuads512), tables in <see cref="QuadTables"/>.</summary>
+            public bool Quad { get; }
+
+            public byte[] QuadTables { get; } = Array.Empty<byte>();
 
             public byte[] Tables { get; } = Array.Empty<byte>();
 

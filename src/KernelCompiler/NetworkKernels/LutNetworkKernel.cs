@@ -22,12 +22,18 @@ namespace KernelCompiler
 
         private readonly FusedNetworkRunner _runner;
 
-        internal LutNetworkKernel(LutNetwork network, int maxWidth)
+        /// <param name="network">The network.</param>
+        /// <param name="maxWidth">The widest vectors to use in bits (tests force narrower paths with it).</param>
+        /// <param name="permute">Whether AVX-512 VBMI's 64-byte table lookups may be used.</param>
+        internal LutNetworkKernel(LutNetwork network, int maxWidth, bool permute = true)
             : base(network)
         {
             Plan = NetworkPlan.Create(network);
-            _runner = new FusedNetworkRunner(Plan, maxWidth);
+            _runner = new FusedNetworkRunner(Plan, maxWidth, permute);
         }
+
+        /// <summary>Whether the AVX-512 VBMI table path runs (tests).</summary>
+        internal bool Permutes => _runner.Permute;
 
         /// <inheritdoc />
         public override string Backend => "fused";

@@ -132,9 +132,9 @@ public sealed class FusedNetworkTests
         NetworkKernel.CreateGeneric(network).Multiply(x, layered);
         Assert.True(NetworkTestData.Bits(expected).SequenceEqual(NetworkTestData.Bits(layered)), what + ": the layer-by-layer kernel differs");
 
-        foreach (int width in Widths)
+        foreach ((int width, bool permute) in Widths.Select(w => (w, false)).Append((512, true)))
         {
-            var kernel = new LutNetworkKernel(network, width);
+            var kernel = new LutNetworkKernel(network, width, permute);
             var actual = new float[rows * m];
             var classes = new int[rows];
             kernel.Multiply(x, actual);
@@ -144,7 +144,7 @@ public sealed class FusedNetworkTests
             {
                 if (e[i] != a[i])
                 {
-                    Assert.Fail($"{what}, width {kernel.VectorWidth}: row {i / m} output {i % m} is {actual[i]:R}, reference {expected[i]:R}");
+                    Assert.Fail($"{what}, width {kernel.VectorWidth}{(kernel.Permutes ? " vpermb" : "")}: row {i / m} output {i % m} is {actual[i]:R}, reference {expected[i]:R}");
                 }
             }
 
