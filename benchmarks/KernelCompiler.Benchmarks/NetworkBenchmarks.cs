@@ -37,7 +37,7 @@ public class NetworkBenchmarks
     private float[] _y = null!;
     private int[] _classes = null!;
 
-    [Params("256,256,64", "128,128,32")]
+    [Params("256,256,64", "256,128,64", "128,128,32")]
     public string Codebooks { get; set; } = "256,256,64";
 
     [Params(10_000)]

@@ -1,4 +1,6 @@
 using System;
+using System.Diagnostics;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace KernelCompiler
@@ -75,18 +77,24 @@ namespace KernelCompiler
         public unsafe float* RunTile(float* x, int row0, int count, byte* workspace)
         {
             byte* current = workspace, next = workspace + _valueBytes, codes = workspace + 2 * _valueBytes;
+            long[]? ticks = StageTicks;
+            long time = ticks is null ? 0 : Stopwatch.GetTimestamp();
             Gather(x, row0, count, (float*)current);
+            if (ticks is not null) Lap(ticks, 0, ref time);
             for (int k = 0; k < _layers.Length; k++)
             {
                 LayerState layer = _layers[k];
                 if (layer.Model is not null)
                 {
                     Encode(layer, current, codes);
+                    if (ticks is not null) Lap(ticks, 1 + 2 * k, ref time);
                     Aggregate(layer, codes, next);
+                    if (ticks is not null) Lap(ticks, 2 + 2 * k, ref time);
                 }
                 else
                 {
                     Dense(layer, (float*)current, (float*)next);
+                    if (ticks is not null) Lap(ticks, 2 + 2 * k, ref time);
                 }
 
                 byte* swap = current;
@@ -95,6 +103,18 @@ namespace KernelCompiler
             }
 
             return (float*)current;
+        }
+
+        /// <summary>For measurements only (benchmarks' network profile): when set, each tile adds the Stopwatch ticks
+        /// of its stages: [0] the gather, [1 + 2k] layer k's encode, [2 + 2k] its aggregation or dense product.
+        /// Not thread-safe; null in normal use.</summary>
+        internal long[]? StageTicks { get; set; }
+
+        private static void Lap(long[] ticks, int stage, ref long time)
+        {
+            long now = Stopwatch.GetTimestamp();
+            ticks[stage] += now - time;
+            time = now;
         }
 
         /// <summary>Where a row's scratch outputs go inside the workspace (used by the argmax head).</summary>
@@ -106,6 +126,12 @@ namespace KernelCompiler
             int[] columns = _inputColumns;
             fixed (int* pc = columns)
             {
+                if (count == TileRows && Width >= 256 && (long)(TileRows - 1) * d <= int.MaxValue)
+                {
+                    GatherFull(x + (nint)row0 * d, d, pc, columns.Length, tile);
+                    return;
+                }
+
                 for (int r = 0; r < count; r++)
                 {
                     float* row = x + (nint)(row0 + r) * d;
@@ -123,6 +149,21 @@ namespace KernelCompiler
                     {
                         new Span<float>(tile + slot * TileRows + count, TileRows - count).Clear();
                     }
+                }
+            }
+        }
+
+        /// <summary>A whole tile with hardware gathers: per column, 8 rows a gather (.NET has no 512-bit gather) and one contiguous store,
+        /// instead of one scattered store per value.</summary>
+        private unsafe void GatherFull(float* rows, int d, int* columns, int count, float* tile)
+        {
+            Vector256<int> offsets8 = Vector256.CreateSequence(0, d);
+            for (int slot = 0; slot < count; slot++)
+            {
+                float* column = rows + columns[slot];
+                for (int g = 0; g < TileRows; g += 8)
+                {
+                    Avx2.GatherVector256(column + (nint)g * d, offsets8, 4).Store(tile + slot * TileRows + g);
                 }
             }
         }

@@ -32,6 +32,9 @@ namespace KernelCompiler
             _runner = new FusedNetworkRunner(Plan, maxWidth, permute);
         }
 
+        /// <summary>The tile runner, for the benchmarks' per-stage profile.</summary>
+        internal FusedNetworkRunner Runner => _runner;
+
         /// <summary>Whether the AVX-512 VBMI table path runs (tests).</summary>
         internal bool Permutes => _runner.Permute;
 
