@@ -25,6 +25,7 @@ namespace KernelCompiler
 
         private readonly LayerState[] _layers;
         private readonly int[] _inputColumns;
+        private readonly bool _transpose;
         private readonly int _valueBytes;
         private readonly int _codeBytes;
 
@@ -33,13 +34,18 @@ namespace KernelCompiler
             Plan = plan;
             Width = SupportedWidth(maxWidth);
             Permute = permute && Width >= 512 && Avx512Vbmi.IsSupported;
-            _inputColumns = plan.InputColumns;
-            int maxSlots = plan.InputColumns.Length, maxCodebooks = 1;
+            int d = plan.Network.InputDimension;
+
+            // When the first layer reads most columns, transposing whole 8 × 8 blocks of the input beats gathering
+            // the columns one value at a time; the tile then holds every column and slot = column.
+            _transpose = Width >= 256 && 2 * plan.InputColumns.Length >= d;
+            _inputColumns = _transpose ? AllColumns(d) : plan.InputColumns;
+            int maxSlots = _inputColumns.Length, maxCodebooks = 1;
             _layers = new LayerState[plan.Layers.Count];
             for (int k = 0; k < _layers.Length; k++)
             {
                 NetworkLayerPlan layer = plan.Layers[k];
-                _layers[k] = new LayerState(layer, Permute);
+                _layers[k] = new LayerState(layer, Permute, k == 0 && _transpose);
                 maxSlots = Math.Max(maxSlots, layer.Outputs.Length);
                 if (layer.Model is LutModel model)
                 {
@@ -126,6 +132,12 @@ namespace KernelCompiler
             int[] columns = _inputColumns;
             fixed (int* pc = columns)
             {
+                if (count == TileRows && _transpose)
+                {
+                    TransposeFull(x + (nint)row0 * d, d, tile);
+                    return;
+                }
+
                 if (count == TileRows && Width >= 256 && (long)(TileRows - 1) * d <= int.MaxValue)
                 {
                     GatherFull(x + (nint)row0 * d, d, pc, columns.Length, tile);
@@ -153,6 +165,60 @@ namespace KernelCompiler
             }
         }
 
+        /// <summary>A whole tile, every column, by 8 × 8 transposes (AVX): 8 row loads, 24 shuffles and 8 column stores
+        /// per 64 values; the columns past the last multiple of 8 one value at a time.</summary>
+        private static unsafe void TransposeFull(float* rows, int d, float* tile)
+        {
+            int whole = d & ~7;
+            for (int g = 0; g < TileRows; g += 8)
+            {
+                float* r = rows + (nint)g * d;
+                for (int c = 0; c < whole; c += 8)
+                {
+                    Vector256<float> r0 = Vector256.Load(r + c), r1 = Vector256.Load(r + d + c);
+                    Vector256<float> r2 = Vector256.Load(r + 2 * d + c), r3 = Vector256.Load(r + 3 * d + c);
+                    Vector256<float> r4 = Vector256.Load(r + 4 * d + c), r5 = Vector256.Load(r + 5 * d + c);
+                    Vector256<float> r6 = Vector256.Load(r + 6 * d + c), r7 = Vector256.Load(r + 7 * d + c);
+                    Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+                    Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+                    Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+                    Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+                    Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+                    Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+                    Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+                    Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+                    float* o = tile + c * TileRows + g;
+                    Avx.Permute2x128(u0, u4, 0x20).Store(o);
+                    Avx.Permute2x128(u1, u5, 0x20).Store(o + TileRows);
+                    Avx.Permute2x128(u2, u6, 0x20).Store(o + 2 * TileRows);
+                    Avx.Permute2x128(u3, u7, 0x20).Store(o + 3 * TileRows);
+                    Avx.Permute2x128(u0, u4, 0x31).Store(o + 4 * TileRows);
+                    Avx.Permute2x128(u1, u5, 0x31).Store(o + 5 * TileRows);
+                    Avx.Permute2x128(u2, u6, 0x31).Store(o + 6 * TileRows);
+                    Avx.Permute2x128(u3, u7, 0x31).Store(o + 7 * TileRows);
+                }
+
+                for (int c = whole; c < d; c++)
+                {
+                    for (int i = 0; i < 8; i++)
+                    {
+                        tile[c * TileRows + g + i] = r[(nint)i * d + c];
+                    }
+                }
+            }
+        }
+
+        private static int[] AllColumns(int d)
+        {
+            var all = new int[d];
+            for (int i = 0; i < d; i++)
+            {
+                all[i] = i;
+            }
+
+            return all;
+        }
+
         /// <summary>A whole tile with hardware gathers: per column, 8 rows a gather (.NET has no 512-bit gather) and one contiguous store,
         /// instead of one scattered store per value.</summary>
         private unsafe void GatherFull(float* rows, int d, int* columns, int count, float* tile)
@@ -171,7 +237,7 @@ namespace KernelCompiler
         /// <summary>Everything a layer's tile steps read, flattened once at construction.</summary>
         private sealed class LayerState
         {
-            public LayerState(NetworkLayerPlan plan, bool permute)
+            public LayerState(NetworkLayerPlan plan, bool permute, bool readsColumns = false)
             {
                 Plan = plan;
                 Activation = plan.Layer.Activation;
@@ -186,7 +252,8 @@ namespace KernelCompiler
                     Offsets = model.Offsets.ToArray();
                     RawBias = NetworkPlan.RawBias(model);
                     GroupSize = model.Aggregation == LutAggregation.Exact ? 0 : model.AverageGroupSize;
-                    SplitSlots = plan.SplitSlots!;
+                    // A first layer over a transposed tile of every column reads column = slot.
+                    SplitSlots = readsColumns ? model.SplitDimensions.ToArray() : plan.SplitSlots!;
                     Quad = permute && GroupSize == 0;
                     if (Quad)
                     {
