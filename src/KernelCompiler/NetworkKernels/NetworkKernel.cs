@@ -8,8 +8,8 @@ namespace KernelCompiler
     /// (<see cref="LutKernel.Compile"/>) or generic (<see cref="LutKernel.CreateGeneric"/>) kernel, each exact layer as
     /// the reference network executor runs it, every activation as <see cref="NetworkLayer.Activate(float)"/> defines
     /// it. The outputs equal <see cref="NetworkExecutor.CreateReference"/>'s bit for bit, because every per-layer
-    /// kernel equals the reference kernel bit for bit. Layers still hand each other float rows; a kernel fused over
-    /// the whole network is a later step.
+    /// kernel equals the reference kernel bit for bit. Those layers hand each other float rows;
+    /// <see cref="CreateFused"/> runs the whole network as one kernel instead.
     /// </summary>
     public static class NetworkKernel
     {
