@@ -279,5 +279,12 @@ public sealed class NetworkCommandTests : IDisposable
             Assert.Equal(2, refused.ExitCode);
             Assert.Single(refused.ErrorLines);
         }
+
+        // fused is for network files; a single-layer model says so.
+        string single = _dir.File("single.lut.json");
+        KernelCompiler.Tests.RandomModels.Create(1, 16, 3, 2).Save(single);
+        KernelcResult singleFused = Kernelc.Run("predict", "--model", single, "--input", _xFlat, "--backend", "fused", "--output", _dir.File("s.npy"));
+        Assert.Equal(2, singleFused.ExitCode);
+        Assert.Contains("network files", singleFused.Error);
     }
 }
