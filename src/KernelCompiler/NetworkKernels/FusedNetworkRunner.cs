@@ -16,7 +16,10 @@ namespace KernelCompiler
     /// values: slot-major, <c>values[slot · T + r]</c>, floats or ushorts;
     /// codes: <c>codes[c · T + 2p + h]</c> holds row <c>p + 32h</c> (p &lt; 32), so that in a 16-bit lane p of the
     /// looked-up bytes the low byte is row p and the high byte row p + 32: widening needs a shift, not a shuffle, and
-    /// the sums come out in row order on every vector width.
+    /// the sums come out in row order on every vector width. A layer on the AVX-512 VBMI path (<see cref="Permute"/>)
+    /// lays its codes out in groups of four codebooks instead (EncodeQuads512). The first layer's tile holds either
+    /// the gathered split columns (slot = index into <see cref="NetworkPlan.InputColumns"/>) or, when it reads most
+    /// of them, every column transposed (slot = column).
     /// </remarks>
     internal sealed partial class FusedNetworkRunner
     {
