@@ -11,6 +11,12 @@ public static class Program
 {
     public static void Main(string[] args)
     {
+        if (args.Length >= 2 && args[0] == "network-profile")
+        {
+            NetworkProfile.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 10_000);
+            return;
+        }
+
         IConfig config = DefaultConfig.Instance
             .AddColumn(PerRowColumn.NanosecondsPerRow, PerRowColumn.SpeedupOverBaseline);
         if (NativeBlas.IsAvailable)

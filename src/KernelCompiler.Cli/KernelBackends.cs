@@ -22,6 +22,8 @@ namespace KernelCompiler.Cli
             new("generic", "the table-driven SIMD kernel: the model read as data, no code generation", m => LutKernel.CreateGeneric(m)),
             new("emitted", "the model compiled to IL at run time, thresholds and tables as constants", m => LutKernel.Compile(m)),
             new("generated", "the [LutKernel] class compiled into kernelc for this model, if one ships (kernels/models)", Generated),
+            new("fused", "network files only: the whole network as one kernel, integer hand-off between LUT layers (what auto runs on a network)",
+                _ => throw new UsageException("--backend fused runs network files; for a single-layer model use auto, emitted or generic")),
         };
 
         public static IReadOnlyList<string> Names { get; } = All.Select(b => b.Name).ToArray();

@@ -365,4 +365,70 @@ public sealed class NetworkCommandTests : IDisposable
         string warning = Assert.Single(eval.ErrorLines);
         Assert.Contains("records its exact network as /dev/zero, which is not a regular file of 0 bytes", warning);
     }
+
+    [Fact]
+    public void Bench_on_a_network_times_the_fused_kernel_the_layers_and_ONNX_Runtime()
+    {
+        string net = _dir.File("bench.lut.json");
+        Assert.Equal(0, Kernelc.Run("import", "--onnx", _onnx, "--calibration", _x, "--codebooks", "4", "--output", net).ExitCode);
+        LutNetwork network = LutNetwork.Load(net);
+
+        KernelcResult bench = Kernelc.Run("bench", "-m", net, "--onnx", _onnx, "-i", _xFlat, "-l", _labels, "-r", "200", "--json");
+        Assert.True(bench.ExitCode == 0, bench.Error);
+        var classes = new int[200];
+        NetworkExecutor.CreateReference(network).Predict(_rows.AsSpan(0, 200 * 16), classes);
+        int[] labels = NpyFile.Read(_labels).ToInt32();
+        using (JsonDocument doc = JsonDocument.Parse(bench.Output))
+        {
+            JsonElement root = doc.RootElement;
+            Assert.Equal("fused", root.GetProperty("backend").GetString());
+            Assert.Equal(200, root.GetProperty("rows").GetInt32());
+            Assert.True(root.GetProperty("kernelNsPerRow").GetDouble() > 0);
+            Assert.True(root.GetProperty("exactNsPerRow").GetDouble() > 0);
+            Assert.True(root.GetProperty("layeredNsPerRow").GetDouble() > 0);
+            Assert.True(root.GetProperty("speedup").GetDouble() > 0);
+            Assert.Equal("onnxruntime", root.GetProperty("exactEngineName").GetString());
+            Assert.StartsWith("ONNX Runtime 1.", root.GetProperty("exactEngine").GetString());
+            Assert.Equal(classes.Zip(labels).Count(p => p.First == p.Second) / 200.0, root.GetProperty("accuracy").GetDouble());
+            Assert.Equal(1.0, root.GetProperty("exactAccuracy").GetDouble());
+        }
+
+        KernelcResult executor = Kernelc.Run("bench", "-m", net, "--exact", _onnx, "-r", "100", "--json");
+        Assert.True(executor.ExitCode == 0, executor.Error);
+        using (JsonDocument doc = JsonDocument.Parse(executor.Output))
+        {
+            Assert.Equal("exact-executor", doc.RootElement.GetProperty("exactEngineName").GetString());
+            Assert.Equal("random", doc.RootElement.GetProperty("rowSource").GetString());
+            Assert.False(doc.RootElement.TryGetProperty("accuracy", out _));
+        }
+
+        // auto runs the fused kernel on networks, bit for bit the reference's outputs.
+        string y = _dir.File("y-fused.npy");
+        KernelcResult predict = Kernelc.Run("predict", "--model", net, "--input", _x, "--output", y, "--json");
+        Assert.Equal(0, predict.ExitCode);
+        Assert.Contains("\"fused\"", predict.Output);
+        var reference = new float[Rows * 3];
+        NetworkExecutor.CreateReference(network).Multiply(_rows, reference);
+        Assert.Equal(reference.Select(BitConverter.SingleToInt32Bits), NpyFile.Read(y).ToSingle().Select(BitConverter.SingleToInt32Bits));
+
+        foreach (string[] args in new[]
+        {
+            new[] { "bench", "-m", net },
+            new[] { "bench", "-m", net, "--onnx", _onnx, "--threads", "2" },
+            new[] { "bench", "-m", net, "--onnx", _onnx, "--layout", "col" },
+            new[] { "bench", "-m", net, "--onnx", _onnx, "-l", _labels },
+        })
+        {
+            KernelcResult refused = Kernelc.Run(args);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Single(refused.ErrorLines);
+        }
+
+        // fused is for network files; a single-layer model says so.
+        string single = _dir.File("single.lut.json");
+        KernelCompiler.Tests.RandomModels.Create(1, 16, 3, 2).Save(single);
+        KernelcResult singleFused = Kernelc.Run("predict", "--model", single, "--input", _xFlat, "--backend", "fused", "--output", _dir.File("s.npy"));
+        Assert.Equal(2, singleFused.ExitCode);
+        Assert.Contains("network files", singleFused.Error);
+    }
 }

@@ -41,14 +41,47 @@ namespace KernelCompiler.Cli.Commands
             Option<string> backend = CommonOptions.Backend();
             Option<string> exactEngine = ExactBaseline.CreateOption();
             Option<bool> json = CommonOptions.Json();
-            var command = new Command("bench", "Time a model's kernel (end-to-end Multiply) against the exact product on the same random rows.")
+            Option<string> onnx = new("--onnx")
             {
-                model, rows, layout, threads, backend, exactEngine, json,
+                Description = "For a network file: the ONNX model it was imported from, timed with ONNX Runtime (one thread) as the exact engine.",
+                HelpName = "model.onnx",
             };
-            command.SetAction(parse => Run(context, new Request(
+            Option<string> exact = NetworkOptions.Exact();
+            exact.Description = "For a network file without --onnx: the exact network (.onnx or an all-dense network file), timed with the project's exact executor.";
+            Option<string> input = new("--input", "-i")
+            {
+                Description = "For a network file: real rows (.npy, [N, D] or the network's input shape) instead of random ones; the first --rows of them.",
+                HelpName = "X.npy",
+            };
+            Option<string> labels = CommonOptions.Labels("For a network file with --input: one class per row, to report the accuracy of the kernel and the exact engine.");
+            var command = new Command("bench", "Time a model's kernel (end-to-end Multiply) against the exact product on the same random rows; " +
+                "on a network file, the network kernel against the same layers one by one and the exact network (ONNX Runtime with --onnx).")
+            {
+                model, rows, layout, threads, backend, exactEngine, json, onnx, exact, input, labels,
+            };
+            command.SetAction(parse => NetworkFiles.LoadNetworkOrNull(parse.GetRequiredValue(model)) is LutNetwork network
+                ? RunNetwork(context, parse, network, model, rows, layout, threads, backend, json, onnx, exact, input, labels)
+                : parse.GetValue(onnx) is not null || parse.GetValue(exact) is not null || parse.GetValue(input) is not null || parse.GetValue(labels) is not null
+                ? throw new UsageException("--onnx, --exact, --input and --labels apply to network files; " + parse.GetRequiredValue(model) + " holds one layer")
+                : Run(context, new Request(
                 parse.GetRequiredValue(model), parse.GetValue(rows), parse.GetRequiredValue(layout) == "col",
                 parse.GetValue(threads), parse.GetRequiredValue(backend), parse.GetRequiredValue(exactEngine), parse.GetValue(json))));
             return command;
+        }
+
+        private static int RunNetwork(CliContext context, ParseResult parse, LutNetwork network, Option<string> model, Option<int> rows,
+            Option<string> layout, Option<int> threads, Option<string> backend, Option<bool> json, Option<string> onnx,
+            Option<string> exact, Option<string> input, Option<string> labels)
+        {
+            if (parse.GetValue(threads) != 1) throw new UsageException("--threads applies to single-layer models; a network is timed on one thread");
+            if (parse.GetResult(layout) is { Implicit: false } && parse.GetRequiredValue(layout) == "col")
+            {
+                throw new UsageException("--layout col applies to single-layer models; a network reads row-major rows");
+            }
+
+            return NetworkBench.Run(context, new NetworkBench.Request(parse.GetRequiredValue(model), network, parse.GetValue(rows),
+                parse.GetResult(rows) is { Implicit: false }, parse.GetValue(onnx), parse.GetValue(exact), parse.GetValue(input),
+                parse.GetValue(labels), parse.GetRequiredValue(backend), parse.GetValue(json)));
         }
 
         private sealed record Request(string Model, int Rows, bool ColumnMajor, int Threads, string Backend, string ExactEngine, bool Json);

@@ -12,12 +12,14 @@ namespace KernelCompiler.Cli.Commands
     /// </summary>
     internal static class NetworkCommands
     {
-        /// <summary>The executor a <c>--backend</c> name stands for on a network: LUT layers through that kernel.</summary>
+        /// <summary>The executor a <c>--backend</c> name stands for on a network: LUT layers through that kernel, or
+        /// (<c>fused</c>, and <c>auto</c>: the fastest here, bit-identical to the others) the whole network as one kernel.</summary>
         public static NetworkExecutor CreateExecutor(string backend, LutNetwork network) => backend switch
         {
             "reference" => NetworkExecutor.CreateReference(network),
             "generic" => NetworkKernel.CreateGeneric(network),
-            "emitted" or "auto" => NetworkKernel.Compile(network),
+            "emitted" => NetworkKernel.Compile(network),
+            "fused" or "auto" => NetworkKernel.CreateFused(network),
             "generated" => throw new UsageException("no generated kernels ship for networks; use --backend emitted to " +
                 "compile the network's layers at run time"),
             _ => throw new UsageException(KernelBackends.UnknownMessage(backend)),

@@ -8,8 +8,8 @@ namespace KernelCompiler
     /// (<see cref="LutKernel.Compile"/>) or generic (<see cref="LutKernel.CreateGeneric"/>) kernel, each exact layer as
     /// the reference network executor runs it, every activation as <see cref="NetworkLayer.Activate(float)"/> defines
     /// it. The outputs equal <see cref="NetworkExecutor.CreateReference"/>'s bit for bit, because every per-layer
-    /// kernel equals the reference kernel bit for bit. Layers still hand each other float rows; a kernel fused over
-    /// the whole network is a later step.
+    /// kernel equals the reference kernel bit for bit. Those layers hand each other float rows;
+    /// <see cref="CreateFused"/> runs the whole network as one kernel instead.
     /// </summary>
     public static class NetworkKernel
     {
@@ -36,6 +36,18 @@ namespace KernelCompiler
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
             return new KernelNetworkExecutor(network, "generic", model => LutKernel.CreateGeneric(model, options));
+        }
+
+        /// <summary>The whole network as one fused kernel (backend <c>fused</c>, see <see cref="LutNetworkKernel"/>):
+        /// integer hand-off between LUT layers, only the outputs the next layer reads, no code generated. Outputs and
+        /// classes equal the reference network's bit for bit.</summary>
+        /// <param name="network">The network.</param>
+        /// <returns>A kernel, safe to share between threads.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
+        public static LutNetworkKernel CreateFused(LutNetwork network)
+        {
+            if (network is null) throw new ArgumentNullException(nameof(network));
+            return new LutNetworkKernel(network, 512);
         }
     }
 }
