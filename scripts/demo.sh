@@ -31,10 +31,13 @@ demo digits 16 "digits: 8x8 pixel digits, logistic regression 64 -> 10, 16 codeb
 demo mnist-mlp512 32 "mnist-mlp512: last layer of an MNIST MLP 512 -> 10, 32 codebooks (1000 training rows)"
 
 # A whole network: import the trained ONNX MLP, calibrate every layer into a LUT layer on the sample's calibration
-# rows, then evaluate the LUT network and the exact one (the ONNX file the network records) on the test rows.
+# rows, then evaluate the LUT network and the exact one (the ONNX file the network records) on the test rows, and
+# time the network kernel against ONNX Runtime on them.
 net=samples/mnist-mlp-net
 echo
 echo "== mnist-mlp-net: a whole MNIST network 784 -> 512 -> 512 -> 10 (ONNX), every layer a LUT layer =="
 kernelc import --onnx "$net/model.onnx" --calibration "$net/X_train.npy" --labels "$net/y_train.npy" \
   --codebooks 128 --lambda 10 --output "$out/mnist-mlp-net.lut.json"
 kernelc eval --model "$out/mnist-mlp-net.lut.json" --input "$net/X_test.npy" --labels "$net/y_test.npy" --backend "$backend"
+# The whole network as one fused kernel against ONNX Runtime (one thread each) on the same test rows.
+kernelc bench --model "$out/mnist-mlp-net.lut.json" --input "$net/X_test.npy" --labels "$net/y_test.npy" --backend "$backend"

@@ -402,6 +402,21 @@ public sealed class NetworkCommandTests : IDisposable
             Assert.False(doc.RootElement.TryGetProperty("accuracy", out _));
         }
 
+        // Neither --onnx nor --exact: the ONNX file the network records, timed with ONNX Runtime.
+        KernelcResult recorded = Kernelc.Run("bench", "-m", net, "-r", "100", "--json");
+        Assert.True(recorded.ExitCode == 0, recorded.Error);
+        using (JsonDocument doc = JsonDocument.Parse(recorded.Output))
+        {
+            Assert.Equal("onnxruntime", doc.RootElement.GetProperty("exactEngineName").GetString());
+        }
+
+        // A network that records no source (or whose source is gone) needs one of them, and the error says why.
+        string bare = _dir.File("bare.lut.json");
+        network.WithSource(null).Save(bare);
+        KernelcResult none = Kernelc.Run("bench", "-m", bare, "-r", "100");
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("--onnx model.onnx", Assert.Single(none.ErrorLines));
+
         // auto runs the fused kernel on networks, bit for bit the reference's outputs.
         string y = _dir.File("y-fused.npy");
         KernelcResult predict = Kernelc.Run("predict", "--model", net, "--input", _x, "--output", y, "--json");
@@ -413,7 +428,6 @@ public sealed class NetworkCommandTests : IDisposable
 
         foreach (string[] args in new[]
         {
-            new[] { "bench", "-m", net },
             new[] { "bench", "-m", net, "--onnx", _onnx, "--threads", "2" },
             new[] { "bench", "-m", net, "--onnx", _onnx, "--layout", "col" },
             new[] { "bench", "-m", net, "--onnx", _onnx, "-l", _labels },

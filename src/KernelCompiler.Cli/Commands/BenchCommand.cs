@@ -43,7 +43,7 @@ namespace KernelCompiler.Cli.Commands
             Option<bool> json = CommonOptions.Json();
             Option<string> onnx = new("--onnx")
             {
-                Description = "For a network file: the ONNX model it was imported from, timed with ONNX Runtime (one thread) as the exact engine.",
+                Description = "For a network file: the ONNX model it was imported from, timed with ONNX Runtime (one thread) as the exact engine (default: the ONNX file the network file records, if unchanged).",
                 HelpName = "model.onnx",
             };
             Option<string> exact = NetworkOptions.Exact();

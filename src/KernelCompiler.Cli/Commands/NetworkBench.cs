@@ -8,8 +8,8 @@ namespace KernelCompiler.Cli.Commands
     /// <summary>
     /// <c>kernelc bench</c> on a network file: times the network kernel (the backend chosen, by default the fused
     /// kernel), the same LUT layers one by one (<see cref="NetworkKernel.Compile"/>) and the exact network on the same
-    /// rows in one run, one thread each. The exact engine is ONNX Runtime when <c>--onnx</c> names the source model,
-    /// else the project's exact executor on the network given by <c>--exact</c>. With <c>--input</c> the rows are real
+    /// rows in one run, one thread each. The exact engine is ONNX Runtime when <c>--onnx</c> names the source model
+    /// (by default the ONNX file the network records, when it is unchanged), else the project's exact executor on the network given by <c>--exact</c>. With <c>--input</c> the rows are real
     /// rows (the first N), and with <c>--labels</c> the accuracy of the kernel and of the exact engine is reported.
     /// </summary>
     internal static class NetworkBench
@@ -20,10 +20,22 @@ namespace KernelCompiler.Cli.Commands
         public static int Run(CliContext context, Request request)
         {
             LutNetwork network = request.Network;
-            if (request.Onnx is null && request.Exact is null)
+            string? onnxPath = request.Onnx;
+            if (onnxPath is null && request.Exact is null)
             {
-                throw new UsageException("bench on a network needs the exact network to time against: --onnx model.onnx " +
-                    "(ONNX Runtime) or --exact model.onnx|exact.lut.json (the project's exact executor)");
+                // Without either option: the ONNX file the network was imported from, if it is still there unchanged.
+                string? why = null;
+                if (network.Source is { } source &&
+                    RecordedExact.TryLoad(request.ModelPath, source, out string recorded, out why) is not null)
+                {
+                    onnxPath = recorded;
+                }
+                else
+                {
+                    throw new UsageException("bench on a network needs the exact network to time against: --onnx model.onnx " +
+                        "(ONNX Runtime) or --exact model.onnx|exact.lut.json (the project's exact executor)" +
+                        (why is null ? "" : " (" + why + ")"));
+                }
             }
 
             int d = network.InputDimension, m = network.OutputDimension;
@@ -48,8 +60,8 @@ namespace KernelCompiler.Cli.Commands
 
             NetworkExecutor kernel = NetworkCommands.CreateExecutor(request.Backend, network);
             NetworkExecutor layered = NetworkKernel.Compile(network);
-            using OnnxRuntimeEngine? onnx = request.Onnx is null ? null : new OnnxRuntimeEngine(request.Onnx, network);
-            NetworkExecutor? exactExecutor = request.Onnx is null ? NetworkExecutor.CreateExact(LoadExact(request.Exact!, network)) : null;
+            using OnnxRuntimeEngine? onnx = onnxPath is null ? null : new OnnxRuntimeEngine(onnxPath, network);
+            NetworkExecutor? exactExecutor = onnxPath is null ? NetworkExecutor.CreateExact(LoadExact(request.Exact!, network)) : null;
             var y = new float[rows * m];
             var yLayered = new float[rows * m];
             var yExact = new float[rows * m];
