@@ -271,13 +271,13 @@ namespace KernelCompiler
             switch (InstructionSet)
             {
                 case KernelInstructionSet.Avx512:
-                    EncodeAvx512<TLayout>(x, rows, row0, count, chunk, stride);
+                    EncodeVectors<Avx512Width, Vector512<byte>, TLayout>(x, rows, row0, count, chunk, stride);
                     break;
                 case KernelInstructionSet.Avx2:
-                    EncodeAvx2<TLayout>(x, rows, row0, count, chunk, stride);
+                    EncodeVectors<Avx2Width, Vector256<byte>, TLayout>(x, rows, row0, count, chunk, stride);
                     break;
                 default:
-                    EncodeVector128<TLayout>(x, rows, row0, count, chunk, stride);
+                    EncodeVectors<Vector128Width, Vector128<byte>, TLayout>(x, rows, row0, count, chunk, stride);
                     break;
             }
         }
@@ -313,13 +313,13 @@ namespace KernelCompiler
             switch (InstructionSet)
             {
                 case KernelInstructionSet.Avx512:
-                    ScanBlockAvx512(codes, stride, count, destination, stage, dequantize);
+                    ScanBlock<Avx512Width, Vector512<byte>>(codes, stride, count, destination, stage, dequantize);
                     break;
                 case KernelInstructionSet.Avx2:
-                    ScanBlockAvx2(codes, stride, count, destination, stage, dequantize);
+                    ScanBlock<Avx2Width, Vector256<byte>>(codes, stride, count, destination, stage, dequantize);
                     break;
                 case KernelInstructionSet.Vector128:
-                    ScanBlockVector128(codes, stride, count, destination, stage, dequantize);
+                    ScanBlock<Vector128Width, Vector128<byte>>(codes, stride, count, destination, stage, dequantize);
                     break;
                 default:
                     ScanBlockScalar(codes, stride, count, destination, dequantize);
