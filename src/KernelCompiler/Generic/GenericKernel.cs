@@ -96,9 +96,10 @@ namespace KernelCompiler
         /// than encoding a chunk of up to 1024 rows ahead of its scan. Never true on the scalar path.</summary>
         internal bool FusedTiles { get; }
 
-        /// <summary>The default of <see cref="FusedTiles"/>, chosen by measurement
-        /// (benchmarks/results/2026-12-03-generic-fused.md).</summary>
-        internal const bool FusedTilesByDefault = true;
+        /// <summary>The default of <see cref="FusedTiles"/>, chosen by measurement: off, since with the model read as
+        /// data the per-tile encode (thresholds reloaded, 4 · C short column runs per tile) cost more than the chunk's
+        /// code round trip through L1 saved on every width measured (benchmarks/results/2026-12-03-generic-fused.md).</summary>
+        internal const bool FusedTilesByDefault = false;
 
         /// <summary>Creates the table-driven kernel for <paramref name="model"/>.</summary>
         /// <param name="model">The model to run.</param>
