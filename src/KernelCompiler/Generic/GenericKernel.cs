@@ -27,7 +27,10 @@ namespace KernelCompiler
     /// the cache although only 4 · C of its values are read. Every method on the hot path is AggressiveOptimization:
     /// compiled fully optimised at its first call, as the emitted kernels are (measured: with tiering left to itself,
     /// the kernel ran at half speed after 200 warm-up calls).
-    ///     /// </remarks>
+    /// The loops are written once (GenericKernel.Loops.cs) over one width struct per instruction set (IWidth in
+    /// GenericKernel.Width.cs; GenericKernel.Avx512.cs, .Avx2.cs, .Vector128.cs), so adding a width is adding a struct.
+    /// GenericKernel.Fused.cs holds a fused tile path (encode one block, scan it at once), off by default (FusedTiles).
+    /// </remarks>
     internal sealed partial class GenericKernel : LutKernel
     {
         // Outputs dequantised per pass before they are copied, row by row, into the row-major destination.
