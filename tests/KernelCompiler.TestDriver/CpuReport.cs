@@ -20,7 +20,7 @@ public static class CpuReport
             $"Avx512BW {Avx512BW.IsSupported}, fused (Avx512Vbmi) {FusedKernelRuntime.IsSupported}");
 
         var model = new LutModel(8, 2, new int[8], new float[30], new byte[2 * 2 * 16], [1f, 1f], [0f, 0f], LutAggregation.Exact);
-        output.WriteLine("auto      generic: " + Internal(GenericKernel.Create(model), "InstructionSet") +
+        output.WriteLine("auto      generic: " + Internal(LutKernel.CreateGeneric(model), "InstructionSet") +
             "; emitted: " + Internal(LutKernel.Compile(model), "PathNames"));
         output.WriteLine("generated guards (LutKernel.GenerateSource, in order): " + string.Join("; ", GeneratedGuards(model)));
     }

@@ -27,7 +27,10 @@ namespace KernelCompiler
     /// the cache although only 4 · C of its values are read. Every method on the hot path is AggressiveOptimization:
     /// compiled fully optimised at its first call, as the emitted kernels are (measured: with tiering left to itself,
     /// the kernel ran at half speed after 200 warm-up calls).
-    ///     /// </remarks>
+    /// The loops are written once (GenericKernel.Loops.cs) over one width struct per instruction set (IWidth in
+    /// GenericKernel.Width.cs; GenericKernel.Avx512.cs, .Avx2.cs, .Vector128.cs), so adding a width is adding a struct.
+    /// GenericKernel.Fused.cs holds a fused tile path (encode one block, scan it at once), off by default (FusedTiles).
+    /// </remarks>
     internal sealed partial class GenericKernel : LutKernel
     {
         // Outputs dequantised per pass before they are copied, row by row, into the row-major destination.
@@ -46,7 +49,7 @@ namespace KernelCompiler
         private readonly int _log2Group;
         private readonly int _bias;          // floor(C · log2(G) / 4)
 
-        private GenericKernel(LutModel model, KernelInstructionSet path)
+        private GenericKernel(LutModel model, KernelInstructionSet path, bool fusedTiles)
             : base(model)
         {
             _d = model.InputDimension;
@@ -74,6 +77,7 @@ namespace KernelCompiler
 
             _bias = model.AverageBiasCorrection;
             InstructionSet = path;
+            FusedTiles = fusedTiles && path != KernelInstructionSet.Scalar;
             BlockRows = path switch
             {
                 KernelInstructionSet.Avx512 => 64,
@@ -91,6 +95,15 @@ namespace KernelCompiler
         /// <summary>Rows per block of the chosen path.</summary>
         internal int BlockRows { get; }
 
+        /// <summary>Whether Multiply encodes and scans one tile of rows at a time (GenericKernel.Fused.cs) rather
+        /// than encoding a chunk of up to 1024 rows ahead of its scan. Never true on the scalar path.</summary>
+        internal bool FusedTiles { get; }
+
+        /// <summary>The default of <see cref="FusedTiles"/>, chosen by measurement: off, since with the model read as
+        /// data the per-tile encode (thresholds reloaded, 4 · C short column runs per tile) cost more than the chunk's
+        /// code round trip through L1 saved on every width measured (benchmarks/results/2026-12-03-generic-fused.md).</summary>
+        internal const bool FusedTilesByDefault = false;
+
         /// <summary>Creates the table-driven kernel for <paramref name="model"/>.</summary>
         /// <param name="model">The model to run.</param>
         /// <param name="instructionSet">The widest path to use; a path the CPU lacks falls back to the next
@@ -102,7 +115,21 @@ namespace KernelCompiler
                 throw new ArgumentNullException(nameof(model));
             }
 
-            return new GenericKernel(model, ChoosePath(instructionSet));
+            return new GenericKernel(model, ChoosePath(instructionSet), FusedTilesByDefault);
+        }
+
+        /// <summary>Creates the table-driven kernel with the fused tile path on or off (tests run both).</summary>
+        /// <param name="model">The model to run.</param>
+        /// <param name="instructionSet">The widest path to use, as in <see cref="Create(LutModel, KernelInstructionSet)"/>.</param>
+        /// <param name="fusedTiles">Whether Multiply runs fused tiles (ignored on the scalar path).</param>
+        internal static GenericKernel Create(LutModel model, KernelInstructionSet instructionSet, bool fusedTiles)
+        {
+            if (model is null)
+            {
+                throw new ArgumentNullException(nameof(model));
+            }
+
+            return new GenericKernel(model, ChoosePath(instructionSet), fusedTiles);
         }
 
         /// <summary>The widest supported path no wider than <paramref name="requested"/>.</summary>
@@ -148,23 +175,29 @@ namespace KernelCompiler
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void MultiplyCore(ReadOnlySpan<float> x, int rows, Span<float> destination, bool columnMajor)
-            => MultiplyRows(x, rows, 0, rows, destination, columnMajor);
+            => MultiplyRows(x, rows, 0, rows, MemoryMarshal.Cast<float, int>(destination), columnMajor, dequantize: true);
 
         // Reads the partition's rows of each split column in place (the column stride stays the whole N).
         protected override void MultiplyColumnMajorRange(ReadOnlySpan<float> x, int rows, int row0, int count, Span<float> destination)
-            => MultiplyRows(x, rows, row0, row0 + count, destination, columnMajor: true);
+            => MultiplyRows(x, rows, row0, row0 + count, MemoryMarshal.Cast<float, int>(destination), columnMajor: true, dequantize: true);
 
         /// <summary>Outputs of rows <paramref name="start"/> .. <paramref name="end"/> − 1 of x (N = <paramref name="rows"/>)
-        /// into <paramref name="destination"/>, whose first row is row <paramref name="start"/>.</summary>
+        /// into <paramref name="bits"/> (float bits, or the integer sums unless <paramref name="dequantize"/>), whose
+        /// first row is row <paramref name="start"/>.</summary>
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void MultiplyRows(ReadOnlySpan<float> x, int rows, int start, int end, Span<float> destination, bool columnMajor)
+        private void MultiplyRows(ReadOnlySpan<float> x, int rows, int start, int end, Span<int> bits, bool columnMajor, bool dequantize)
         {
+            if (FusedTiles)
+            {
+                MultiplyTiles(x, rows, start, end, bits, columnMajor, dequantize);
+                return;
+            }
+
             int b = BlockRows;
             int chunkRows = ChunkRows(columnMajor);
             Span<byte> chunk = stackalloc byte[_c * chunkRows];
             Span<int> stage = stackalloc int[OutputChunk * b];
-            Span<int> bits = MemoryMarshal.Cast<float, int>(destination);
             for (int row0 = start; row0 < end; row0 += chunkRows)
             {
                 int count = Math.Min(chunkRows, end - row0);
@@ -173,7 +206,7 @@ namespace KernelCompiler
                 {
                     int blockCount = Math.Min(b, count - sub);
                     ScanBlock(chunk.Slice(sub), chunkRows, blockCount, bits.Slice((row0 - start + sub) * _m, blockCount * _m), stage,
-                        dequantize: true);
+                        dequantize);
                 }
             }
         }
@@ -231,13 +264,13 @@ namespace KernelCompiler
             switch (InstructionSet)
             {
                 case KernelInstructionSet.Avx512:
-                    EncodeAvx512<TLayout>(x, rows, row0, count, chunk, stride);
+                    EncodeVectors<Avx512Width, Vector512<byte>, TLayout>(x, rows, row0, count, chunk, stride);
                     break;
                 case KernelInstructionSet.Avx2:
-                    EncodeAvx2<TLayout>(x, rows, row0, count, chunk, stride);
+                    EncodeVectors<Avx2Width, Vector256<byte>, TLayout>(x, rows, row0, count, chunk, stride);
                     break;
                 default:
-                    EncodeVector128<TLayout>(x, rows, row0, count, chunk, stride);
+                    EncodeVectors<Vector128Width, Vector128<byte>, TLayout>(x, rows, row0, count, chunk, stride);
                     break;
             }
         }
@@ -273,13 +306,13 @@ namespace KernelCompiler
             switch (InstructionSet)
             {
                 case KernelInstructionSet.Avx512:
-                    ScanBlockAvx512(codes, stride, count, destination, stage, dequantize);
+                    ScanBlock<Avx512Width, Vector512<byte>>(codes, stride, count, destination, stage, dequantize);
                     break;
                 case KernelInstructionSet.Avx2:
-                    ScanBlockAvx2(codes, stride, count, destination, stage, dequantize);
+                    ScanBlock<Avx2Width, Vector256<byte>>(codes, stride, count, destination, stage, dequantize);
                     break;
                 case KernelInstructionSet.Vector128:
-                    ScanBlockVector128(codes, stride, count, destination, stage, dequantize);
+                    ScanBlock<Vector128Width, Vector128<byte>>(codes, stride, count, destination, stage, dequantize);
                     break;
                 default:
                     ScanBlockScalar(codes, stride, count, destination, dequantize);
