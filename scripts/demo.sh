@@ -35,9 +35,9 @@ demo mnist-mlp512 32 "mnist-mlp512: last layer of an MNIST MLP 512 -> 10, 32 cod
 # time the network kernel against ONNX Runtime on them.
 net=samples/mnist-mlp-net
 echo
-echo "== mnist-mlp-net: a whole MNIST network 784 -> 512 -> 512 -> 10 (ONNX), every layer a LUT layer =="
+echo "== mnist-mlp-net: a whole MNIST network 784 -> 512 -> 512 -> 10 (ONNX), every layer a LUT layer (C = 128, 128, 32) =="
 kernelc import --onnx "$net/model.onnx" --calibration "$net/X_train.npy" --labels "$net/y_train.npy" \
-  --codebooks 128 --lambda 10 --output "$out/mnist-mlp-net.lut.json"
+  --codebooks 128,128,32 --lambda 10 --output "$out/mnist-mlp-net.lut.json"
 kernelc eval --model "$out/mnist-mlp-net.lut.json" --input "$net/X_test.npy" --labels "$net/y_test.npy" --backend "$backend"
 # The whole network as one fused kernel against ONNX Runtime (one thread each) on the same test rows.
 kernelc bench --model "$out/mnist-mlp-net.lut.json" --input "$net/X_test.npy" --labels "$net/y_test.npy" --backend "$backend"
