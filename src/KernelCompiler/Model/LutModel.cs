@@ -211,41 +211,8 @@ namespace KernelCompiler
                _tables.Length.ToString(CultureInfo.InvariantCulture) + " table bytes, " +
                (HasPrototypes ? "with prototypes" : "no prototypes");
 
-        // deleteTemporary is a parameter so tests can make the cleanup fail: its failure must never replace the
-        // exception that made the cleanup necessary.
-        internal void Save(string path, Action<string> deleteTemporary)
-        {
-            string full = Path.GetFullPath(path);
-            string temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
-            try
-            {
-                File.WriteAllText(temp, ToJson());
-                if (File.Exists(full))
-                {
-                    File.Replace(temp, full, null);
-                }
-                else
-                {
-                    File.Move(temp, full);
-                }
-            }
-            catch
-            {
-                try
-                {
-                    if (File.Exists(temp))
-                    {
-                        deleteTemporary(temp);
-                    }
-                }
-                catch (Exception)
-                {
-                    // The write's own exception says what went wrong; a temporary file left behind is the lesser problem.
-                }
-
-                throw;
-            }
-        }
+        // deleteTemporary is a parameter so tests can make the cleanup fail (see AtomicFile).
+        internal void Save(string path, Action<string> deleteTemporary) => AtomicFile.WriteAllText(path, ToJson(), deleteTemporary);
 
         /// <summary>A model with the same trees and other tables, e.g. refitted for a new B. The new tables are for
         /// weights this model knows nothing of, so the result records no <see cref="WeightsFingerprint"/>.</summary>

@@ -2,12 +2,15 @@ using System;
 using System.IO;
 using System.Text;
 
-namespace KernelCompiler
+namespace KernelCompiler.IO
 {
-    /// <summary>Writes a file through a temporary sibling and a rename, so a reader never sees half a document.</summary>
+    /// <summary>Writes a file through a temporary sibling and a rename, so a reader never sees half a document: model
+    /// and network files both go through it.</summary>
     internal static class AtomicFile
     {
-        public static void WriteAllText(string path, string text)
+        // deleteTemporary is a parameter so tests can make the cleanup fail: its failure must never replace the
+        // exception that made the cleanup necessary.
+        public static void WriteAllText(string path, string text, Action<string>? deleteTemporary = null)
         {
             if (path is null) throw new ArgumentNullException(nameof(path));
             string full = Path.GetFullPath(path);
@@ -30,7 +33,7 @@ namespace KernelCompiler
                 {
                     if (File.Exists(temp))
                     {
-                        File.Delete(temp);
+                        (deleteTemporary ?? File.Delete)(temp);
                     }
                 }
                 catch (Exception)
