@@ -12,9 +12,10 @@ public class CancellationTests
     public async Task Bench_stops_within_seconds_of_cancellation_with_exit_code_130()
     {
         using var dir = new TempDirectory();
-        // Large enough that a full bench takes well over ten seconds: 16 calls of the exact product over 100,000 rows of
-        // D = 256 and M = 64, 1.6 GFLOP each.
-        RandomModels.Create(21, 256, 64, 16).Save(dir.File("m.lut.json"));
+        // Large enough that a full bench takes seconds even on a quiet machine: 16 timed runs of the exact product over
+        // 100,000 rows of D = 512 and M = 64 (3.3 GFLOP each, ~150 ms at the managed product's speed here), plus the
+        // kernel's, after generating the rows and compiling the kernel. Cancelled 300 ms in, well before that.
+        RandomModels.Create(21, 512, 64, 16).Save(dir.File("m.lut.json"));
         using var cancellation = new CancellationTokenSource();
         var output = new StringWriter();
         var error = new StringWriter();
@@ -22,7 +23,7 @@ public class CancellationTests
         Task<int> run = Task.Run(() => KernelcApp.Run(new[] { "bench", "-m", dir.File("m.lut.json"), "--rows", "100000", "--exact-engine", "managed" },
             output, error, cancellation.Token));
 
-        await Task.Delay(1500);
+        await Task.Delay(300);
         Assert.False(run.IsCompleted, "bench finished before it could be cancelled: " + output);
         watch.Start();
         cancellation.Cancel();
