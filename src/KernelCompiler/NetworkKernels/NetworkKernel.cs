@@ -13,6 +13,10 @@ namespace KernelCompiler
     /// </summary>
     public static class NetworkKernel
     {
+        // Rows a block for the layer-by-layer kernels: enough for the kernels' tiles, small enough that the
+        // intermediate rows stay in cache.
+        private const int KernelBlockRows = 256;
+
         /// <summary>An executor whose LUT layers are compiled to IL (backend <c>emitted</c>; a table-driven kernel where
         /// dynamic code is unavailable, as <see cref="LutKernel.Compile"/> does).</summary>
         /// <param name="network">The network.</param>
@@ -23,7 +27,7 @@ namespace KernelCompiler
         public static NetworkExecutor Compile(LutNetwork network, LutKernelOptions? options = null)
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
-            return new KernelNetworkExecutor(network, "emitted", model => LutKernel.Compile(model, options));
+            return new ReferenceNetworkExecutor(network, "emitted", model => LutKernel.Compile(model, options), KernelBlockRows);
         }
 
         /// <summary>An executor whose LUT layers run the generic SIMD kernel (backend <c>generic</c>), which generates
@@ -35,7 +39,7 @@ namespace KernelCompiler
         public static NetworkExecutor CreateGeneric(LutNetwork network, LutKernelOptions? options = null)
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
-            return new KernelNetworkExecutor(network, "generic", model => LutKernel.CreateGeneric(model, options));
+            return new ReferenceNetworkExecutor(network, "generic", model => LutKernel.CreateGeneric(model, options), KernelBlockRows);
         }
 
         /// <summary>The whole network as one fused kernel (backend <c>fused</c>, see <see cref="LutNetworkKernel"/>):

@@ -4,21 +4,29 @@ using System.Numerics;
 namespace KernelCompiler
 {
     /// <summary>
-    /// The exact and reference network: layer by layer over blocks of rows, dense layers in the order
-    /// <see cref="DenseLayer"/> documents, LUT layers through their reference kernels, then each activation.
+    /// A network run layer by layer over blocks of rows: dense layers in the order <see cref="DenseLayer"/> documents,
+    /// LUT layers through one <see cref="LutKernel"/> each (the reference kernel for the exact and reference networks,
+    /// compiled or generic kernels for <see cref="NetworkKernel"/>), then each activation. One loop for all of them, so
+    /// the kernel networks' exact layers are the reference's own arithmetic.
     /// </summary>
     internal sealed class ReferenceNetworkExecutor : NetworkExecutor
     {
-        // Rows carried through the chain at once: bounds the scratch to BlockRows × the widest layer.
-        private const int BlockRows = 64;
+        // Rows carried through the chain at once: bounds the scratch to blockRows × the widest layer.
+        private readonly int _blockRows;
 
         private readonly LutKernel?[] _kernels;
         private readonly int _widest;
 
-        public ReferenceNetworkExecutor(LutNetwork network, string backend)
+        /// <param name="network">The network.</param>
+        /// <param name="backend">The name reports give it.</param>
+        /// <param name="createLut">The kernel of each LUT layer; null for the reference kernel.</param>
+        /// <param name="blockRows">Rows a block: the kernel networks take enough for the kernels' tiles.</param>
+        public ReferenceNetworkExecutor(LutNetwork network, string backend, Func<LutModel, LutKernel>? createLut = null,
+            int blockRows = 64)
             : base(network)
         {
             Backend = backend;
+            _blockRows = blockRows;
             _kernels = new LutKernel?[network.Layers.Count];
             _widest = network.InputDimension;
             for (int i = 0; i < _kernels.Length; i++)
@@ -26,7 +34,7 @@ namespace KernelCompiler
                 NetworkLayer layer = network.Layers[i];
                 if (layer is LutLayer lut)
                 {
-                    _kernels[i] = LutKernel.CreateReference(lut.Model);
+                    _kernels[i] = createLut is null ? LutKernel.CreateReference(lut.Model) : createLut(lut.Model);
                 }
 
                 _widest = Math.Max(_widest, layer.OutputDimension);
@@ -38,7 +46,7 @@ namespace KernelCompiler
         protected override void MultiplyCore(ReadOnlySpan<float> x, int rows, Span<float> destination)
         {
             int d = InputDimension, m = OutputDimension;
-            int block = Math.Min(rows, BlockRows);
+            int block = Math.Min(rows, _blockRows);
             var a = new float[block * _widest];
             var b = new float[block * _widest];
             for (int start = 0; start < rows; start += block)
