@@ -3,6 +3,7 @@ using System.IO;
 using BenchmarkDotNet.Attributes;
 using KernelCompiler.Blas;
 using KernelCompiler.Kernels;
+using KernelCompiler.Generic;
 
 namespace KernelCompiler.Benchmarks;
 

@@ -1,6 +1,7 @@
 using System;
 using BenchmarkDotNet.Attributes;
 using KernelCompiler.Blas;
+using KernelCompiler.Generic;
 
 namespace KernelCompiler.Benchmarks;
 

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using KernelCompiler.IO;
+using KernelCompiler.NetworkKernels;
 
 namespace KernelCompiler.Benchmarks;
 

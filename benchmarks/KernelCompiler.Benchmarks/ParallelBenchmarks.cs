@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using KernelCompiler.Blas;
+using KernelCompiler.Generic;
 
 namespace KernelCompiler.Benchmarks;
 

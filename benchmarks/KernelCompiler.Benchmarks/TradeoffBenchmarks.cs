@@ -7,6 +7,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Running;
 using KernelCompiler.Blas;
+using KernelCompiler.Generic;
 
 namespace KernelCompiler.Benchmarks;
 

@@ -5,6 +5,7 @@ using System.Linq;
 using KernelCompiler.Benchmarks;
 using ScottPlot;
 using ScottPlot.TickGenerators;
+using KernelCompiler.Generic;
 
 namespace KernelCompiler.Plots;
 

@@ -18,6 +18,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Emit;
 using Microsoft.CodeAnalysis.Text;
+using KernelCompiler.Emit;
 
 // Usage: dotnet run -c Release --project generators/KernelCompiler.Generators.Scale [-- --codebooks 16,64 --outputs 10,100 --runs 3]
 // For each C × M: a seeded random model (D = 4 C), the generator run on a one-class compilation (fresh driver each run,

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using KernelCompiler.Generators.Pipeline;
+using KernelCompiler.Emit;
+using KernelCompiler.Planning;
 
 namespace KernelCompiler.Generators
 {

@@ -6,6 +6,7 @@ using KernelCompiler.Generators.Pipeline;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
+using KernelCompiler.Emit;
 
 namespace KernelCompiler.Generators
 {

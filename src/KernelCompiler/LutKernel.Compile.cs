@@ -1,6 +1,9 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using KernelCompiler.Emit;
+using KernelCompiler.Generic;
+using KernelCompiler.Planning;
 
 namespace KernelCompiler
 {

@@ -1,4 +1,5 @@
 using System;
+using KernelCompiler.Reference;
 
 namespace KernelCompiler
 {

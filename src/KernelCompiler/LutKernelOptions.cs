@@ -1,3 +1,4 @@
+using KernelCompiler.Planning;
 namespace KernelCompiler
 {
     /// <summary>Options for <see cref="LutKernel.Compile"/> and <see cref="LutKernel.GenerateSource"/>.</summary>

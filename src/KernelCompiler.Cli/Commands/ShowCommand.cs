@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KernelCompiler.Emit;
 
 namespace KernelCompiler.Cli.Commands
 {

@@ -1,4 +1,5 @@
-namespace KernelCompiler
+using KernelCompiler.Planning;
+namespace KernelCompiler.Emit
 {
     /// <summary>The fused AVX-512 VBMI path's steps (KernelCompiler.Runtime.IFusedKernelSteps): the runtime runs the
     /// tile loop; these are the model-specific parts, mirrored by IlKernelEmitter.Fused.cs.</summary>

@@ -1,4 +1,5 @@
-namespace KernelCompiler
+using KernelCompiler.Planning;
+namespace KernelCompiler.Emit
 {
     /// <summary>The fused path's Scan for average models (FusedKernelRuntime.Average.cs describes the layout it reads),
     /// mirrored by IlKernelEmitter.FusedAverage.cs.</summary>

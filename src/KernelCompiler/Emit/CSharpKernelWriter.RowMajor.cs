@@ -1,7 +1,8 @@
 using System.Text;
 using KernelCompiler.Runtime;
+using KernelCompiler.Planning;
 
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     /// <summary>The fused path's EncodeRows step (row-major input; see <see cref="RowGather"/>), mirrored by
     /// IlKernelEmitter.RowMajor.cs.</summary>

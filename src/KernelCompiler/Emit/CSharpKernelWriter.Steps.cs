@@ -1,6 +1,7 @@
 using System.Text;
+using KernelCompiler.Planning;
 
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     // The per-path steps, EncodeGroup and AggregateBlock: the model-specific code. IlKernelEmitter.Steps.cs emits
     // the same operations in the same order; keep the two files in step.

@@ -1,8 +1,9 @@
 using System;
 using System.Globalization;
 using System.Text;
+using KernelCompiler.Planning;
 
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     /// <summary>
     /// Writes a <see cref="KernelPlan"/> as one readable C# file: a <c>static partial class</c> holding the model's

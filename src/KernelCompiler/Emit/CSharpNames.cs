@@ -1,4 +1,4 @@
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     /// <summary>Just enough of C#'s lexical rules to refuse a class or namespace name that would not compile (the
     /// generator takes its names from real declarations and needs no such check).</summary>

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     /// <summary>
     /// The helpers of the generated FusedSteps (Level, RowValues; see CSharpKernelWriter.Fused.cs), for the fused steps

@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using KernelCompiler.Runtime;
+using KernelCompiler.Planning;
 
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     /// <summary>The fused path's EncodeColumns (see FusedSteps in the generated source).</summary>
     internal delegate void FusedEncodeColumnsStep(ref float x, nint stride, ref uint packed, nint tiles);

@@ -6,8 +6,9 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using KernelCompiler.Runtime;
+using KernelCompiler.Planning;
 
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     /// <summary>A block path's entry point: <see cref="BlockKernelRuntime.Run"/> closed over the path's emitted steps
     /// type (the arguments after <c>steps</c>), returning the first row it did not do.</summary>

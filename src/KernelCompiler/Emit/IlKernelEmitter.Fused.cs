@@ -5,8 +5,9 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using KernelCompiler.Runtime;
+using KernelCompiler.Planning;
 
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     // The fused AVX-512 VBMI path's steps (KernelCompiler.Runtime.IFusedKernelSteps) as IL: the same operations in the
     // same order as CSharpKernelWriter.Fused.cs, down to the IL the C# compiler makes of them (locals for the nodes and

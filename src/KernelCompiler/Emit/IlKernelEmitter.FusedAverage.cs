@@ -4,8 +4,9 @@ using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Planning;
 
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     // The fused path's Scan for average models as IL: the same operations in the same order as
     // CSharpKernelWriter.FusedAverage.cs (the tables an argument, as in the exact Scan). Keep the two files in step.

@@ -6,8 +6,9 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using KernelCompiler.Runtime;
+using KernelCompiler.Planning;
 
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     // The fused path's EncodeRows step (row-major input; see RowGather) as IL: the same operations in the same order as
     // CSharpKernelWriter.RowMajor.cs. Keep the two files in step.

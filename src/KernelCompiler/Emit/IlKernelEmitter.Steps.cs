@@ -5,8 +5,9 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Planning;
 
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     // The per-path steps, EncodeGroup and AggregateBlock, as IL: the same operations in the same order as
     // CSharpKernelWriter.Steps.cs (each method here is named after the one there). Keep the two files in step.

@@ -8,8 +8,9 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using KernelCompiler.Runtime;
+using KernelCompiler.Planning;
 
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     /// <summary>
     /// Emits a <see cref="KernelPlan"/> as IL (one <see cref="DynamicMethod"/> per step and path; no Roslyn at run

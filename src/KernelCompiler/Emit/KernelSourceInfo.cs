@@ -1,6 +1,6 @@
 using System;
 
-namespace KernelCompiler
+namespace KernelCompiler.Emit
 {
     /// <summary>Where the C# writer puts a kernel: namespace, class, accessibility and the model file it names.</summary>
     /// <remarks>Linked into the netstandard2.0 generator: keep it free of APIs newer than netstandard2.0.</remarks>

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace KernelCompiler
+namespace KernelCompiler.Generic
 {
     internal sealed partial class GenericKernel
     {

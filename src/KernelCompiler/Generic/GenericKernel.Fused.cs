@@ -2,7 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace KernelCompiler
+namespace KernelCompiler.Generic
 {
     internal sealed partial class GenericKernel
     {

@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 
-namespace KernelCompiler
+namespace KernelCompiler.Generic
 {
     internal sealed partial class GenericKernel
     {

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
-namespace KernelCompiler
+namespace KernelCompiler.Generic
 {
     internal sealed partial class GenericKernel
     {

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace KernelCompiler
+namespace KernelCompiler.Generic
 {
     internal sealed partial class GenericKernel
     {

@@ -4,8 +4,9 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Planning;
 
-namespace KernelCompiler
+namespace KernelCompiler.Generic
 {
     /// <summary>
     /// The table-driven SIMD kernel: reads the model as data, generates no code, so it runs where dynamic code

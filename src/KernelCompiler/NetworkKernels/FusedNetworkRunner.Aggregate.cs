@@ -2,7 +2,7 @@ using System;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace KernelCompiler
+namespace KernelCompiler.NetworkKernels
 {
     internal sealed partial class FusedNetworkRunner
     {

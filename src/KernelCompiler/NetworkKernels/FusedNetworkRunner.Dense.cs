@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace KernelCompiler
+namespace KernelCompiler.NetworkKernels
 {
     internal sealed partial class FusedNetworkRunner
     {

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace KernelCompiler
+namespace KernelCompiler.NetworkKernels
 {
     /// <summary>
     /// The managed fused network kernel: carries a tile of 64 rows through every layer of a <see cref="NetworkPlan"/>.

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace KernelCompiler
+namespace KernelCompiler.NetworkKernels
 {
     /// <summary>How a layer's values are handed to the next layer inside a fused network kernel.</summary>
     internal enum HandOff

@@ -1,6 +1,6 @@
 using System;
 
-namespace KernelCompiler
+namespace KernelCompiler.NetworkKernels
 {
     /// <summary>
     /// Folds a float threshold of layer k+1 into an integer threshold on layer k's integer sums (the integer

@@ -1,4 +1,4 @@
-namespace KernelCompiler
+namespace KernelCompiler.Planning
 {
     /// <summary>
     /// One instruction-set path of a kernel: how many rows one block holds and how many floats one vector holds.

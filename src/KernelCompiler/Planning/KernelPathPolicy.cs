@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 using KernelCompiler.Runtime;
 #endif
 
-namespace KernelCompiler
+namespace KernelCompiler.Planning
 {
     /// <summary>
     /// The one policy for which instruction-set path runs, shared by every backend: the planner's list of paths for

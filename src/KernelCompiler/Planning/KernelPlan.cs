@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 
-namespace KernelCompiler
+namespace KernelCompiler.Planning
 {
     /// <summary>
-    /// Everything the two emitters (<see cref="CSharpKernelWriter"/> and <see cref="IlKernelEmitter"/>) must agree
+    /// Everything the two emitters (<see cref="Emit.CSharpKernelWriter"/> and <see cref="Emit.IlKernelEmitter"/>) must agree
     /// on, decided once by <see cref="KernelPlanner"/>: the paths and their block sizes, the strategy, the order of
     /// the codebooks and levels, the slot of every split dimension and the constants and data that exist.
     /// </summary>

@@ -1,4 +1,4 @@
-namespace KernelCompiler
+namespace KernelCompiler.Planning
 {
     /// <summary>What a caller may decide about a plan; everything else the planner decides from the model.</summary>
     /// <remarks>Linked into the netstandard2.0 generator: keep it free of newer APIs.</remarks>

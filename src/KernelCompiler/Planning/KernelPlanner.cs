@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace KernelCompiler
+namespace KernelCompiler.Planning
 {
     /// <summary>Makes the one <see cref="KernelPlan"/> both emitters follow.</summary>
     /// <remarks>Linked into the netstandard2.0 generator: keep it free of APIs newer than netstandard2.0.</remarks>

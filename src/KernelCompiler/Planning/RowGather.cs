@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using KernelCompiler.Runtime;
 
-namespace KernelCompiler
+namespace KernelCompiler.Planning
 {
     /// <summary>
     /// How the fused path reads row-major input, decided once for both emitters. A tile's 16 rows are read row by row:

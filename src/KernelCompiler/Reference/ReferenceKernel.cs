@@ -1,6 +1,6 @@
 using System;
 
-namespace KernelCompiler
+namespace KernelCompiler.Reference
 {
     /// <summary>
     /// The scalar oracle, written as docs/algorithm.md §1–2 reads, one row at a time. Speed is not its job.

@@ -1,4 +1,5 @@
 using KernelCompiler.Runtime;
+using KernelCompiler.Emit;
 
 namespace KernelCompiler.Tests.Emit;
 

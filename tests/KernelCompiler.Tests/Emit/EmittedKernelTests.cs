@@ -1,6 +1,7 @@
 using KernelCompiler.Runtime;
 using System.Runtime.Intrinsics.X86;
 using System.Threading.Tasks;
+using KernelCompiler.Emit;
 
 namespace KernelCompiler.Tests.Emit;
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using KernelCompiler.Runtime;
+using KernelCompiler.Emit;
 
 namespace KernelCompiler.Tests.Emit;
 

@@ -3,6 +3,8 @@ using KernelCompiler.Runtime;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using KernelCompiler.Emit;
+using KernelCompiler.Planning;
 
 namespace KernelCompiler.Tests.Emit;
 

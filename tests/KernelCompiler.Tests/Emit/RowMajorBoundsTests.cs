@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using KernelCompiler.Generic;
 
 namespace KernelCompiler.Tests.Emit;
 

@@ -1,3 +1,4 @@
+using KernelCompiler.Planning;
 namespace KernelCompiler.Tests.Emit;
 
 /// <summary>The generated source of two small models, kept as reviewed <c>.verified.cs</c> files so every change

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using KernelCompiler.Generic;
 
 namespace KernelCompiler.Tests.Engines;
 

@@ -1,3 +1,4 @@
+using KernelCompiler.Generic;
 namespace KernelCompiler.Tests.Engines;
 
 /// <summary>The generic kernel runs the path it was asked for when the CPU has it, and otherwise the widest narrower

@@ -1,5 +1,6 @@
 using System.Threading;
 using System.Threading.Tasks;
+using KernelCompiler.Generic;
 
 namespace KernelCompiler.Tests.Engines;
 

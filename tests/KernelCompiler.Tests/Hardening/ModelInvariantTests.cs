@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CsCheck;
 using Xunit.Abstractions;
+using KernelCompiler.Emit;
 
 namespace KernelCompiler.Tests.Hardening;
 

@@ -3,6 +3,7 @@ using KernelCompiler.Calibration;
 using KernelCompiler.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using KernelCompiler.NetworkKernels;
 
 namespace KernelCompiler.Tests.Networks;
 

@@ -1,4 +1,5 @@
 using KernelCompiler;
+using KernelCompiler.NetworkKernels;
 
 namespace KernelCompiler.Tests.Networks;
 

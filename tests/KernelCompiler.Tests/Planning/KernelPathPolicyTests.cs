@@ -1,5 +1,8 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Emit;
+using KernelCompiler.Generic;
+using KernelCompiler.Planning;
 
 namespace KernelCompiler.Tests.Planning;
 

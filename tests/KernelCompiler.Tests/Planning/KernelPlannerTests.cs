@@ -1,3 +1,4 @@
+using KernelCompiler.Planning;
 namespace KernelCompiler.Tests.Planning;
 
 /// <summary>The decisions the planner makes once for both emitters.</summary>

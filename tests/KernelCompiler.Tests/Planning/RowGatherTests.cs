@@ -1,4 +1,5 @@
 using KernelCompiler.Runtime;
+using KernelCompiler.Planning;
 namespace KernelCompiler.Tests.Planning;
 
 /// <summary>The row-major gather plan (RowGather): every slot lands in its lane exactly once, from the right float,

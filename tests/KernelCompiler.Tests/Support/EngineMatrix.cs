@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Generic;
 
 namespace KernelCompiler.Tests;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Threading.Tasks;
+using KernelCompiler.NetworkKernels;
 
 namespace KernelCompiler
 {
