@@ -482,11 +482,11 @@ namespace KernelCompiler.Emit
             return sb.ToString();
         }
 
-        private static string Xml(string text)
+        internal static string Xml(string text)
             => Comment(text).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
         // Model names and paths are free text: keep them on one comment line.
-        private static string Comment(string text)
+        internal static string Comment(string text)
         {
             var sb = new StringBuilder(text.Length);
             foreach (char ch in text)
@@ -498,7 +498,7 @@ namespace KernelCompiler.Emit
         }
 
         /// <summary>Lines with four-space indentation and "\n" endings, whatever the platform.</summary>
-        private sealed class SourceText
+        internal sealed class SourceText
         {
             private readonly StringBuilder _sb = new StringBuilder();
             private int _indent;

@@ -41,10 +41,19 @@ namespace KernelCompiler.NetworkKernels
         public int[] InputColumns { get; }
 
         /// <summary>Plans <paramref name="network"/>.</summary>
-        public static NetworkPlan Create(LutNetwork network)
+        /// <param name="network">The network.</param>
+        /// <param name="foldedThresholds">Per layer, folded thresholds computed ahead of time (a generated kernel's
+        /// literals) to use instead of folding again; null entries (or a null list) are folded here. An entry must be
+        /// given exactly where the layer reads sums and hold one integer per threshold.</param>
+        public static NetworkPlan Create(LutNetwork network, IReadOnlyList<int[]?>? foldedThresholds = null)
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
             int count = network.Layers.Count;
+            if (foldedThresholds is not null && foldedThresholds.Count != count)
+            {
+                throw new ArgumentException("Expected folded thresholds for " + count + " layers, got " + foldedThresholds.Count + ".",
+                    nameof(foldedThresholds));
+            }
 
             // Back to front: what each layer must compute is what the next one reads.
             var outputs = new int[count][];
@@ -66,9 +75,16 @@ namespace KernelCompiler.NetworkKernels
                 if (layer is LutLayer lut)
                 {
                     splitSlots = SplitSlots(lut.Model, inputUnits);
+                    int[]? given = foldedThresholds is null ? null : foldedThresholds[k];
+                    if (given is not null && (!sumsIn || given.Length != lut.Model.Thresholds.Length))
+                    {
+                        throw new ArgumentException("Layer " + k + " has " + given.Length + " folded thresholds; it needs " +
+                            (sumsIn ? lut.Model.Thresholds.Length : 0) + ".", nameof(foldedThresholds));
+                    }
+
                     if (sumsIn)
                     {
-                        folded = Fold((LutLayer)network.Layers[k - 1], lut.Model);
+                        folded = given ?? Fold((LutLayer)network.Layers[k - 1], lut.Model);
                     }
                 }
 

@@ -13,14 +13,15 @@ namespace KernelCompiler.NetworkKernels
     internal static class ThresholdFolding
     {
         /// <summary>The float decision the folded threshold replaces: the reference's dequantisation, activation
-        /// and the encoder's <c>&gt;=</c>, in that order.</summary>
+        /// and the encoder's <c>&gt;=</c>, in that order. The fused multiply-add is computed in software, bit for bit
+        /// <c>MathF.FusedMultiplyAdd</c>, so the source generator (netstandard2.0) folds exactly as the runtime does.</summary>
         /// <param name="sum">The integer sum S (after any average-aggregation bias correction).</param>
         /// <param name="step">The unit's step.</param>
         /// <param name="offset">The unit's offset.</param>
         /// <param name="activation">The layer's activation.</param>
         /// <param name="threshold">The next layer's threshold t.</param>
         public static bool FloatDecision(int sum, float step, float offset, LayerActivation activation, float threshold)
-            => NetworkLayer.Apply(activation, MathF.FusedMultiplyAdd(sum, step, offset)) >= threshold;
+            => NetworkLayer.Apply(activation, SoftwareFusedMultiplyAdd.Compute(sum, step, offset)) >= threshold;
 
         /// <summary>
         /// The largest integer g such that <c>S &gt; g ⟺ value(S) ≥ t</c> for every S in
@@ -41,7 +42,7 @@ namespace KernelCompiler.NetworkKernels
         {
             if (high < low) throw new ArgumentOutOfRangeException(nameof(high), high, "Expected at least low = " + low + ".");
             if (!(step > 0f) || float.IsInfinity(step)) throw new ArgumentOutOfRangeException(nameof(step), step, "Expected a finite step > 0.");
-            if (!float.IsFinite(offset)) throw new ArgumentOutOfRangeException(nameof(offset), offset, "Expected a finite offset.");
+            if (!LutModelValidator.IsFinite(offset)) throw new ArgumentOutOfRangeException(nameof(offset), offset, "Expected a finite offset.");
 
             // Invariant: decision(lo - 1) is false (or lo = low), decision(hi) is true (or hi = high + 1).
             int lo = low, hi = high + 1;

@@ -64,7 +64,7 @@ namespace KernelCompiler
 
             LutFile read = Parse(text, path);
             // A source path relative to the file means relative to its folder, wherever the caller's directory is.
-            return read.Network?.Source is NetworkSource source && !Path.IsPathFullyQualified(source.OnnxPath)
+            return read.Network?.Source is NetworkSource source && !NetworkSource.IsFullyQualified(source.OnnxPath)
                 ? new LutFile(null, read.Network.WithSource(source.Resolved(path)))
                 : read;
         }

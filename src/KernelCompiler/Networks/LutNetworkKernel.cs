@@ -27,11 +27,23 @@ namespace KernelCompiler
         /// <param name="maxWidth">The widest vectors to use in bits (tests force narrower paths with it).</param>
         /// <param name="permute">Whether AVX-512 VBMI's 64-byte table lookups may be used.</param>
         internal LutNetworkKernel(LutNetwork network, int maxWidth, bool permute = true)
-            : base(network)
+            : this(NetworkPlan.Create(network), maxWidth, permute, "fused")
         {
-            Plan = NetworkPlan.Create(network);
+        }
+
+        /// <param name="plan">The network's plan (a generated kernel's carries its folded threshold literals).</param>
+        /// <param name="maxWidth">The widest vectors to use in bits.</param>
+        /// <param name="permute">Whether AVX-512 VBMI's 64-byte table lookups may be used.</param>
+        /// <param name="backend">The backend name to report.</param>
+        internal LutNetworkKernel(NetworkPlan plan, int maxWidth, bool permute, string backend)
+            : base(plan.Network)
+        {
+            Plan = plan;
+            _backend = backend;
             _runner = new FusedNetworkRunner(Plan, maxWidth, permute);
         }
+
+        private readonly string _backend;
 
         /// <summary>The tile runner, for the benchmarks' per-stage profile.</summary>
         internal FusedNetworkRunner Runner => _runner;
@@ -39,8 +51,8 @@ namespace KernelCompiler
         /// <summary>Whether the AVX-512 VBMI table path runs (tests).</summary>
         internal bool Permutes => _runner.Permute;
 
-        /// <inheritdoc />
-        public override string Backend => "fused";
+        /// <summary>"fused", or "generated" for a kernel a generated class built.</summary>
+        public override string Backend => _backend;
 
         /// <summary>The vector width in bits the kernel runs on this CPU: 512, 256, 128, or 0 for scalar code.</summary>
         public int VectorWidth => _runner.Width;

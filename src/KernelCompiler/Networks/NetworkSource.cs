@@ -49,9 +49,13 @@ namespace KernelCompiler
         /// <returns>The digest in hex.</returns>
         public static string ComputeSha256(ReadOnlySpan<byte> bytes)
         {
+#if NETSTANDARD2_0
+            throw new PlatformNotSupportedException(NotInGenerator);
+#else
             Span<byte> hash = stackalloc byte[32];
             SHA256.HashData(bytes, hash);
             return Convert.ToHexStringLower(hash);
+#endif
         }
 
         /// <summary>Whether <paramref name="bytes"/> are the bytes the network was imported from.</summary>
@@ -65,7 +69,7 @@ namespace KernelCompiler
         /// <returns>A full path.</returns>
         public string ResolvePath(string? networkFilePath)
         {
-            if (Path.IsPathFullyQualified(OnnxPath) || networkFilePath is null)
+            if (IsFullyQualified(OnnxPath) || networkFilePath is null)
             {
                 return Path.GetFullPath(OnnxPath);
             }
@@ -78,17 +82,21 @@ namespace KernelCompiler
         /// separators when the ONNX file lies in that folder or below it, else as it is.</summary>
         internal string PathForFolder(string networkFolder)
         {
-            if (!Path.IsPathFullyQualified(OnnxPath))
+            if (!IsFullyQualified(OnnxPath))
             {
                 return OnnxPath;
             }
 
+#if NETSTANDARD2_0
+            throw new PlatformNotSupportedException(NotInGenerator);
+#else
             string full = Path.GetFullPath(OnnxPath);
             string relative = Path.GetRelativePath(networkFolder, full);
-            bool below = !Path.IsPathFullyQualified(relative) && relative != ".." &&
+            bool below = !IsFullyQualified(relative) && relative != ".." &&
                 !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) &&
                 !relative.StartsWith("../", StringComparison.Ordinal);
             return below ? relative.Replace(Path.DirectorySeparatorChar, '/') : OnnxPath;
+#endif
         }
 
         /// <summary>The record of a file read from <paramref name="path"/>: its full path and the digest of
@@ -107,6 +115,17 @@ namespace KernelCompiler
 
             return new NetworkSource(full, ComputeSha256(bytes));
         }
+
+        /// <summary>Whether a path is fully qualified (<c>Path.IsPathFullyQualified</c>; the source generator, built for
+        /// netstandard2.0 where that API is missing, reads network text and never resolves paths).</summary>
+        internal static bool IsFullyQualified(string path)
+#if NETSTANDARD2_0
+            => throw new PlatformNotSupportedException(NotInGenerator);
+
+        private const string NotInGenerator = "File paths and digests are the runtime library's business, not the source generator's.";
+#else
+            => Path.IsPathFullyQualified(path);
+#endif
 
         /// <summary>The same source with its path resolved against the folder of <paramref name="networkFilePath"/>.</summary>
         internal NetworkSource Resolved(string networkFilePath)
