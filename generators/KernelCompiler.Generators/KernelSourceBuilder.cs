@@ -3,12 +3,13 @@ using System.Collections.Generic;
 using System.Threading;
 using KernelCompiler.Generators.Pipeline;
 using KernelCompiler.Emit;
+using KernelCompiler.NetworkKernels;
 using KernelCompiler.Planning;
 
 namespace KernelCompiler.Generators
 {
-    /// <summary>Model text → <see cref="LutModel"/> → <see cref="KernelPlan"/> → C#, with the runtime's own reader,
-    /// planner and writer. Every failure becomes a <see cref="KernelProblem"/>; nothing is thrown to the compiler.</summary>
+    /// <summary>Model text → <see cref="LutModel"/> → <see cref="KernelPlan"/> → C# (or network text →
+    /// <see cref="LutNetwork"/> → <see cref="NetworkPlan"/> → C#), with the runtime's own reader, planners and writers. Every failure becomes a <see cref="KernelProblem"/>; nothing is thrown to the compiler.</summary>
     internal static class KernelSourceBuilder
     {
         public static KernelResult Build(KernelInput input, CancellationToken cancellationToken)
@@ -32,8 +33,19 @@ namespace KernelCompiler.Generators
                 else
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    LutModel model = LutModel.Parse(input.Text, declaration.ModelPath);
+                    // The same attribute on a network file (version 2 with a kind, told apart by content) generates the network kernel.
+                    LutFile file = LutFile.ParseKernelFile(input.Text, declaration.ModelPath);
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (file.Network is LutNetwork network)
+                    {
+                        NetworkPlan networkPlan = NetworkPlan.Create(network);
+                        cancellationToken.ThrowIfCancellationRequested();
+                        source = CSharpNetworkWriter.Write(networkPlan, new KernelSourceInfo(declaration.ClassName,
+                            declaration.Namespace, declaration.Accessibility, declaration.ModelPath, declaration.AllowUnsafeBlocks));
+                        return new KernelResult(declaration, declaration.HintName, source, new EquatableArray<KernelProblem>(problems.ToArray()));
+                    }
+
+                    LutModel model = file.Model!;
                     KernelPlan plan = KernelPlanner.Create(model, new KernelPlanOptions());
                     if (plan.Strategy == KernelStrategy.TableDriven)
                     {

@@ -42,7 +42,7 @@ public class ConsumerProjectTests
 
     // The runtime library and the generator as built for this test run, referenced the way a project references a
     // package's lib and analyzer: nothing in the repository is rebuilt while tests run.
-    private static string ProjectFile()
+    internal static string ProjectFile()
     {
         string runtime = typeof(LutModel).Assembly.Location;
         string generator = typeof(Generator::KernelCompiler.Generators.LutKernelGenerator).Assembly.Location;

@@ -113,6 +113,20 @@ namespace KernelCompiler
             return Parse(text, sourceName);
         }
 
+        /// <summary>Reads a <c>[LutKernel]</c> file as the source generator does: a network when it declares version 2 and
+        /// a kind (the documents the model loader sends to the network loader), else a model, so a broken model file
+        /// keeps the model loader's message (e.g. "version 99 is not supported").</summary>
+        internal static LutFile ParseKernelFile(string json, string? sourceName)
+        {
+            if (json is null) throw new ArgumentNullException(nameof(json));
+            JsonNode root = JsonParser.Parse(json, sourceName);
+            bool network = root.Kind == JsonKind.Object && root.Property("version") is JsonNode v && v.Kind == JsonKind.Number &&
+                v.Text == "2" && root.Property("kind") is not null;
+            return network
+                ? new LutFile(null, LutNetworkReader.Read(root, sourceName))
+                : new LutFile(LutModelReader.Read(root, sourceName), null);
+        }
+
         /// <summary>Parses and validates a model or network document held in a string.</summary>
         /// <param name="json">The document.</param>
         /// <param name="sourceName">Named in error messages, or null.</param>
