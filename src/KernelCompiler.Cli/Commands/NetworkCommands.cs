@@ -2,7 +2,9 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
+using KernelCompiler.Emit;
 using KernelCompiler.IO;
+using KernelCompiler.NetworkKernels;
 
 namespace KernelCompiler.Cli.Commands
 {
@@ -194,25 +196,12 @@ namespace KernelCompiler.Cli.Commands
         }
 
         /// <summary><c>kernelc show</c> on a network: the C# kernel of each LUT layer, each under a header.</summary>
-        public static int Show(CliContext context, LutNetwork network, LutKernelOptions options, string className, string? ns)
+        /// <summary>The network's C# as the <c>[LutKernel]</c> generator writes it for a network file: one class, each
+        /// folded threshold a literal with the float it replaces in a comment.</summary>
+        public static int Show(CliContext context, LutNetwork network, string modelPath, string className, string? ns)
         {
-            TextWriter o = context.Output;
-            for (int i = 0; i < network.Layers.Count; i++)
-            {
-                NetworkLayer layer = network.Layers[i];
-                o.WriteLine("// ==== layer " + i + " of " + network.Layers.Count + ": " + NetworkFiles.Describe(layer) + " ====");
-                if (layer is LutLayer lut)
-                {
-                    o.Write(LutKernel.GenerateSource(lut.Model, options, className + "Layer" + i, ns));
-                }
-                else
-                {
-                    o.WriteLine("// exact dense layer: no lookup-table kernel (float weights and bias, then the activation)");
-                }
-
-                o.WriteLine();
-            }
-
+            var info = new KernelSourceInfo(className, ns, "public", Path.GetFileName(modelPath));
+            context.Output.Write(CSharpNetworkWriter.Write(NetworkPlan.Create(network), info));
             return ExitCodes.Success;
         }
 

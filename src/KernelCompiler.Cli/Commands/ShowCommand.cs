@@ -5,7 +5,8 @@ namespace KernelCompiler.Cli.Commands
 {
     /// <summary>
     /// <c>kernelc show --model model.lut.json [--isa ...]</c> (or <c>kernelc show model.lut.json</c>): prints the C# that the <c>[LutKernel]</c> generator writes for
-    /// the model, which is also what <c>--backend emitted</c> compiles to IL, so the code that runs can be read.
+    /// the model, which is also what <c>--backend emitted</c> compiles to IL, so the code that runs can be read. On a
+    /// network file it prints the network kernel the generator writes (--isa and --strategy apply to single layers).
     /// </summary>
     internal static class ShowCommand
     {
@@ -73,7 +74,7 @@ namespace KernelCompiler.Cli.Commands
 
                 if (network is not null)
                 {
-                    return NetworkCommands.Show(context, network, options, name, space);
+                    return NetworkCommands.Show(context, network, path, name, space);
                 }
 
                 context.Output.Write(LutKernel.GenerateSource(LutModel.Load(path), options, name, space));
