@@ -45,6 +45,46 @@ public class GeneratorFuzzTests(ITestOutputHelper output)
         Assert.True(valid > 0 && invalid > 0, "the mutations should make both valid and invalid models");
     }
 
+    /// <summary>Small valid networks: LUT → LUT (folded thresholds), LUT → exact → LUT, average aggregation.</summary>
+    private static readonly Gen<string> ValidNetworks =
+        from seed in Gen.Int[0, 1_000_000]
+        from shape in Gen.Int[0, 2]
+        select SmallNetwork(seed, shape).ToJson();
+
+    private static LutNetwork SmallNetwork(int seed, int shape)
+    {
+        NetworkLayer[] layers = shape switch
+        {
+            0 => [new LutLayer(RandomModels.Create(seed, 12, 9, 3), LayerActivation.Relu), new LutLayer(RandomModels.Create(seed + 1, 9, 4, 2))],
+            1 => [new LutLayer(RandomModels.Create(seed, 10, 6, 2), LayerActivation.Relu),
+                  new DenseLayer(6, 5, Enumerable.Range(0, 30).Select(i => (i % 7) / 7f - 0.4f).ToArray(), new float[5], LayerActivation.Relu),
+                  new LutLayer(RandomModels.Create(seed + 2, 5, 3, 1))],
+            _ => [new LutLayer(RandomModels.Create(seed, 16, 8, 4, LutAggregation.Average), LayerActivation.Relu),
+                  new LutLayer(RandomModels.Create(seed + 3, 8, 2, 2, LutAggregation.Average))],
+        };
+        return new LutNetwork("fuzz-" + seed, NetworkInput.Flat(layers[0].InputDimension), layers);
+    }
+
+    /// <summary>Network files mutated as the model files above: a network kernel that compiles without a warning, or
+    /// one LUTK002 with the loader's message (the network loader's for documents that still declare version 2 and a
+    /// kind, else the model loader's); never LUTK006.</summary>
+    [Fact]
+    public void MutatedNetworksGiveAKernelThatCompilesOrOneLutk002()
+    {
+        int valid = 0, invalid = 0;
+        FuzzBudget.Run(
+            Gen.Select(ValidNetworks, ModelDocuments.Mutations),
+            t =>
+            {
+                if (Check(JsonMutator.Apply(t.Item1, t.Item2))) Interlocked.Increment(ref valid);
+                else Interlocked.Increment(ref invalid);
+            },
+            ciIterations: 150, output,
+            print: t => JsonMutator.Show(JsonMutator.Apply(t.Item1, t.Item2)));
+        output.WriteLine(valid + " mutated networks were valid and compiled, " + invalid + " gave LUTK002");
+        Assert.True(valid > 0 && invalid > 0, "the mutations should make both valid and invalid networks");
+    }
+
     // Names and producers are free text that the writer puts into comments, XML documentation and string constants.
     private static readonly Gen<string> OddText = Gen.Frequency(
         (2, Gen.OneOfConst("*/", "/*", "// x", "\"", "\\", "\\u0041", "</summary>", "<c>&amp;</c>", "]]>", "a\r\nb", "\u2028", "\u2029",
