@@ -8,7 +8,8 @@ namespace KernelCompiler.Emit
     /// <summary>
     /// Writes a <see cref="NetworkPlan"/> as one readable C# file: a <c>static partial class</c> with
     /// <c>Multiply(x, logits)</c> and <c>Predict(x, classes)</c> (and partitioned overloads), and a file-local class
-    /// holding the network's model-specific parts as data: per LUT layer its split dimensions, float thresholds, the
+    /// holding the network's model-specific parts as data (hidden LUT layers cut to the outputs the next layer reads,
+    /// see WrittenLayer): per LUT layer its split dimensions, float thresholds, the
     /// plan's folded integer thresholds (each a literal with the float it replaces in a comment), tables, steps and
     /// offsets; per exact layer its weights and bias. The model-independent tile loop is the runtime's
     /// (<c>KernelCompiler.Runtime.NetworkKernelBuilder</c> builds a <c>LutNetworkKernel</c> from the data, checking the
@@ -143,7 +144,7 @@ namespace KernelCompiler.Emit
             w.Line("public const int OutputDimension = " + Int(network.OutputDimension) + ";");
             w.Line();
             w.Line("/// <summary>The network kernel these methods run (backend \"generated\"), for code that takes a");
-            w.Line("/// <c>NetworkExecutor</c>.</summary>");
+            w.Line("/// <c>NetworkExecutor</c>. Its network is the file's with hidden LUT layers cut to the outputs the next layer reads.</summary>");
             w.Line("public static " + Lib + "LutNetworkKernel Kernel => " + data + ".Kernel;");
             w.Line();
             w.Line("/// <summary>The network's outputs (logits) for row-major rows: <paramref name=\"logits\"/> is N × M.</summary>");
@@ -198,10 +199,11 @@ namespace KernelCompiler.Emit
                 string activation = Lib + "LayerActivation." + (l.Activation == LayerActivation.Relu ? "Relu" : "Identity");
                 if (layer.Model is LutModel model)
                 {
-                    w.Line("network.AddLutLayer(" + Int(l.InputDimension) + ", " + Int(l.OutputDimension) + ", " + Lib + "LutAggregation." +
+                    var written = new WrittenLayer(plan, layer, model);
+                    w.Line("network.AddLutLayer(" + Int(written.InputDimension) + ", " + Int(written.Units.Length) + ", " + Lib + "LutAggregation." +
                         (model.Aggregation == LutAggregation.Exact ? "Exact" : "Average") + ", " + activation + ",");
                     w.Line("    " + p + "SplitDimensions, " + p + "Thresholds, " + (layer.FoldedThresholds is null ? "default" : p + "FoldedThresholds") +
-                        ", " + Data(p + "Tables", model.Tables.Length > MaxListedBytes) + ", " + p + "Steps, " + p + "Offsets);");
+                        ", " + Data(p + "Tables", written.Tables.Length > MaxListedBytes) + ", " + p + "Steps, " + p + "Offsets);");
                 }
                 else
                 {
@@ -231,9 +233,25 @@ namespace KernelCompiler.Emit
         {
             string p = "Layer" + Int(layer.Index);
             int c = model.Codebooks;
+            var written = new WrittenLayer(plan, layer, model);
             w.Line("// " + LayerSummary(layer));
+            if (written.Trimmed)
+            {
+                w.Line("// Only the " + Int(written.Units.Length) + " outputs layer " + Int(layer.Index + 1) + " reads are kept; the next layer's split dimensions");
+                w.Line("// index them. Output j here is this unit of the file's layer:");
+                for (int start = 0; start < written.Units.Length; start += 32)
+                {
+                    int count = Math.Min(32, written.Units.Length - start);
+                    var units = new int[count];
+                    Array.Copy(written.Units, start, units, 0, count);
+                    w.Line("//   " + Int(start) + ": " + IntList(units));
+                }
+            }
+
             w.Line();
-            w.Line("// Codebook c's tree reads split dimension [4c + level] (slot in the layer's input tile in the comment).");
+            w.Line(written.SplitsOnKept
+                ? "// Codebook c's tree reads split dimension [4c + level]: an output kept of layer " + Int(layer.Index - 1) + " (its unit in the comment)."
+                : "// Codebook c's tree reads split dimension [4c + level] (slot in the layer's input tile in the comment).");
             w.Line("private static ReadOnlySpan<int> " + p + "SplitDimensions => new int[]");
             w.Open();
             for (int cb = 0; cb < c; cb++)
@@ -242,7 +260,8 @@ namespace KernelCompiler.Emit
                 for (int level = 0; level < LutModel.TreeDepth; level++)
                 {
                     int i = cb * LutModel.TreeDepth + level;
-                    sb.Append(Int(model.SplitDimensions[i])).Append(" /* slot ").Append(Int(layer.SplitSlots![i])).Append(" */, ");
+                    sb.Append(Int(written.SplitDimensions[i])).Append(written.SplitsOnKept ? " /* unit " : " /* slot ")
+                      .Append(Int(written.SplitsOnKept ? model.SplitDimensions[i] : layer.SplitSlots![i])).Append(" */, ");
                 }
 
                 w.Line(sb.Append("// codebook ").Append(Int(cb)).ToString());
@@ -258,9 +277,77 @@ namespace KernelCompiler.Emit
                 WriteFolded(w, plan, layer, model, folded);
             }
 
-            WriteBytes(w, p + "Tables", model.Tables.ToArray(), c * LutModel.BucketCount, "// Tables, [output][codebook][bucket].");
-            WriteFloats(w, p + "Steps", model.Steps.ToArray(), 16, "outputs from", "// Dequantisation: output m = activation(FusedMultiplyAdd(S, step[m], offset[m])).");
-            WriteFloats(w, p + "Offsets", model.Offsets.ToArray(), 16, "outputs from", null);
+            WriteBytes(w, p + "Tables", written.Tables, c * LutModel.BucketCount, "// Tables, [output][codebook][bucket].");
+            WriteFloats(w, p + "Steps", written.Steps, 16, "outputs from", "// Dequantisation: output m = activation(FusedMultiplyAdd(S, step[m], offset[m])).");
+            WriteFloats(w, p + "Offsets", written.Offsets, 16, "outputs from", null);
+        }
+
+        /// <summary>
+        /// What the file holds of a LUT layer. A hidden layer that hands raw sums to a LUT layer keeps only the outputs
+        /// that layer reads (<see cref="NetworkLayerPlan.Outputs"/>), and the layer after it splits on positions in that
+        /// list (its <see cref="NetworkLayerPlan.SplitSlots"/>) instead of units: the same network restricted to what
+        /// runs, so the same outputs bit for bit, with every folded threshold unchanged (a threshold folds against its
+        /// unit's step and offset, which move with it). Other layers are written whole.
+        /// </summary>
+        private sealed class WrittenLayer
+        {
+            public WrittenLayer(NetworkPlan plan, NetworkLayerPlan layer, LutModel model)
+            {
+                Trimmed = layer.Output == HandOff.Sums;
+                SplitsOnKept = layer.Input == HandOff.Sums;
+                InputDimension = SplitsOnKept ? plan.Layers[layer.Index - 1].Outputs.Length : model.InputDimension;
+                SplitDimensions = SplitsOnKept ? layer.SplitSlots! : model.SplitDimensions.ToArray();
+                int m = model.OutputDimension, row = model.Codebooks * LutModel.BucketCount;
+                Units = Trimmed ? layer.Outputs : All(m);
+                Tables = new byte[Units.Length * row];
+                Steps = new float[Units.Length];
+                Offsets = new float[Units.Length];
+                ReadOnlySpan<byte> tables = model.Tables;
+                for (int j = 0; j < Units.Length; j++)
+                {
+                    tables.Slice(Units[j] * row, row).CopyTo(new Span<byte>(Tables, j * row, row));
+                    Steps[j] = model.Steps[Units[j]];
+                    Offsets[j] = model.Offsets[Units[j]];
+                }
+            }
+
+            /// <summary>Whether only the outputs the next layer reads are kept.</summary>
+            public bool Trimmed { get; }
+
+            /// <summary>Whether the split dimensions index the previous layer's kept outputs.</summary>
+            public bool SplitsOnKept { get; }
+
+            public int InputDimension { get; }
+
+            public int[] SplitDimensions { get; }
+
+            /// <summary>The file layer's unit of each written output.</summary>
+            public int[] Units { get; }
+
+            public byte[] Tables { get; }
+
+            public float[] Steps { get; }
+
+            public float[] Offsets { get; }
+
+            private static int[] All(int count)
+            {
+                var all = new int[count];
+                for (int i = 0; i < count; i++) all[i] = i;
+                return all;
+            }
+        }
+
+        private static string IntList(int[] values)
+        {
+            var sb = new StringBuilder();
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (i > 0) sb.Append(", ");
+                sb.Append(Int(values[i]));
+            }
+
+            return sb.ToString();
         }
 
         /// <summary>The folded thresholds, one line per codebook: each literal g with the float t it replaces.</summary>

@@ -97,6 +97,16 @@ public sealed class GeneratedNetworkTests
         {
             LutNetwork network = networks[i];
             Type type = assembly.GetType("Generated.Net" + i)!;
+
+            // Hidden LUT layers before LUT layers are written cut to the outputs the next layer reads.
+            var kernel = (LutNetworkKernel)type.GetProperty("Kernel")!.GetValue(null)!;
+            var plan = NetworkPlan.Create(network);
+            for (int k = 0; k < network.Layers.Count; k++)
+            {
+                int expected = plan.Layers[k].Output == HandOff.Sums ? plan.Layers[k].Outputs.Length : network.Layers[k].OutputDimension;
+                Assert.Equal(expected, kernel.Network.Layers[k].OutputDimension);
+            }
+
             foreach (int rows in new[] { 1, 63, 64, 130 })
             {
                 AssertSame(network, type, FusedNetworkTests.Rows(seeds[i] + rows, network, rows), "seed " + seeds[i] + ", " + rows + " rows");
