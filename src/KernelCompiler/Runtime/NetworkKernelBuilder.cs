@@ -59,7 +59,7 @@ namespace KernelCompiler.Runtime
         /// <param name="steps">M dequantisation steps.</param>
         /// <param name="offsets">M dequantisation offsets.</param>
         /// <returns>This builder.</returns>
-        /// <exception cref="ArgumentException">The layer's data is invalid (a <see cref="LutModelException"/> names the field).</exception>
+        /// <exception cref="LutModelException">The layer's data is invalid; the message names the field.</exception>
         public NetworkKernelBuilder AddLutLayer(int inputDimension, int outputDimension, LutAggregation aggregation,
             LayerActivation activation, ReadOnlySpan<int> splitDimensions, ReadOnlySpan<float> thresholds,
             ReadOnlySpan<int> foldedThresholds, ReadOnlySpan<byte> tables, ReadOnlySpan<float> steps, ReadOnlySpan<float> offsets)
