@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf;
 using KernelCompiler.Calibration;
@@ -402,6 +403,15 @@ public sealed class NetworkCommandTests : IDisposable
             Assert.Equal("exact-executor", doc.RootElement.GetProperty("exactEngineName").GetString());
             Assert.Equal("random", doc.RootElement.GetProperty("rowSource").GetString());
             Assert.False(doc.RootElement.TryGetProperty("accuracy", out _));
+        }
+
+        // More --rows than the input holds: the rows it has are timed, and a warning says so.
+        KernelcResult few = Kernelc.Run("bench", "-m", net, "--onnx", _onnx, "-i", _xFlat, "-r", (Rows + 1).ToString(CultureInfo.InvariantCulture), "--json");
+        Assert.True(few.ExitCode == 0, few.Error);
+        Assert.Contains("--rows " + (Rows + 1) + " but " + _xFlat + " holds " + Rows + " rows", Assert.Single(few.ErrorLines));
+        using (JsonDocument doc = JsonDocument.Parse(few.Output))
+        {
+            Assert.Equal(Rows, doc.RootElement.GetProperty("rows").GetInt32());
         }
 
         // Neither --onnx nor --exact: the ONNX file the network records, timed with ONNX Runtime.

@@ -47,6 +47,11 @@ namespace KernelCompiler.Cli.Commands
                 Matrix all = NetworkFiles.ReadRows(request.Input, network, "input rows");
                 int[]? allLabels = request.Labels is null ? null : DataFiles.ReadLabels(request.Labels, all);
                 rows = request.RowsGiven ? Math.Min(request.Rows, all.Rows) : all.Rows;
+                if (request.RowsGiven && request.Rows > all.Rows)
+                {
+                    context.Error.WriteLine("kernelc: warning: --rows " + request.Rows + " but " + request.Input + " holds " +
+                        all.Rows + " rows; timing those " + all.Rows + ".");
+                }
                 x = all.Values.AsSpan(0, rows * d).ToArray();
                 labels = allLabels?.AsSpan(0, rows).ToArray();
             }
