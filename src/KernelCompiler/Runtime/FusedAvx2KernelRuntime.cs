@@ -159,8 +159,8 @@ namespace KernelCompiler.Runtime
 
         /// <summary>A tile's sums ([m][32]) into 32 row-major rows of M outputs, one fused multiply-add each (the
         /// rounding of <see cref="MathF.FusedMultiplyAdd"/>): eight rows and eight outputs at a time, transposed, and
-        /// written whole or with a masked store for the last outputs. Reads sums, steps and offsets of M rounded up to 8
-        /// outputs (the buffers are padded).</summary>
+        /// written whole (M below 8: with a masked store). Reads sums, steps and offsets of M rounded up to 8 outputs
+        /// (the buffers are padded).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void StoreRows(int* sums, int outputs, float* destination, float* step, float* offset)
         {
@@ -176,8 +176,11 @@ namespace KernelCompiler.Runtime
                 return;
             }
 
-            for (int m0 = 0; m0 < outputs; m0 += 8)
+            for (int next = 0; next < outputs; next += 8)
             {
+                // From 8 outputs on, the last group ends at the last output, overlapping the one before (those outputs
+                // are written twice with the same values) instead of a masked store, which is slow on some CPUs.
+                int m0 = outputs >= 8 ? Math.Min(next, outputs - 8) : next;
                 int* s = sums + m0 * TileRows;
                 float* st = step + m0, of = offset + m0;
                 Vector256<float> s0 = Vector256.Create(st[0]), s1 = Vector256.Create(st[1]), s2 = Vector256.Create(st[2]), s3 = Vector256.Create(st[3]);

@@ -168,10 +168,11 @@ namespace KernelCompiler.Runtime
         private static Vector256<int> Node(Vector256<float> x0, Vector256<float> x1, Vector256<float> x2, Vector256<float> x3,
             Vector256<float> root, Vector256<float> l1, Vector256<float> l2, Vector256<float> l3)
         {
-            Vector256<int> node = Vector256<int>.Zero - Vector256.GreaterThanOrEqual(x0, root).AsInt32();
-            node = node + node - Vector256.GreaterThanOrEqual(x1, Avx2.PermuteVar8x32(l1, node)).AsInt32();
-            node = node + node - Vector256.GreaterThanOrEqual(x2, Avx2.PermuteVar8x32(l2, node)).AsInt32();
-            return node + node - Vector256.GreaterThanOrEqual(x3, Avx2.PermuteVar8x32(l3, node)).AsInt32();
+            // Written threshold-first (t <= x, the same decision: false for NaN), so each value's load folds into its compare.
+            Vector256<int> node = Vector256<int>.Zero - Vector256.LessThanOrEqual(root, x0).AsInt32();
+            node = node + node - Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l1, node), x1).AsInt32();
+            node = node + node - Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l2, node), x2).AsInt32();
+            return node + node - Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l3, node), x3).AsInt32();
         }
 
         /// <summary>Four vectors of eight codes (rows 0..7, 8..15, 16..23, 24..31) into 32 bytes in row order: two packs
