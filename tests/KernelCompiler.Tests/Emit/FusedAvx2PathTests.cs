@@ -1,6 +1,8 @@
 using KernelCompiler.Emit;
 using KernelCompiler.Planning;
 using KernelCompiler.Runtime;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace KernelCompiler.Tests.Emit;
 
@@ -76,6 +78,27 @@ public class FusedAvx2PathTests
         Assert.Equal(0, run(KernelOperation.Encode, x, default, 64, 0, false, codes, default, default));
         Assert.Equal(3, run(KernelOperation.Aggregate, default, codes, 64, 3, false, default, new int[64 * 3], default));
         Assert.Equal(0, run(KernelOperation.MultiplyCodes, default, codes, 64, 0, false, default, default, new float[64 * 3]));
+    }
+
+    /// <summary>Auto runs the fused AVX2 path first wherever the CPU has AVX2 and FMA but no usable AVX-512 (run the
+    /// suite with DOTNET_EnableAVX512=0 to see it take it), and after the AVX-512 paths where it has them.</summary>
+    [Fact]
+    public void AutoTakesTheFusedAvx2PathWhereAvx512IsMissing()
+    {
+        string paths = ((EmittedKernel)LutKernel.Compile(RandomModels.Create(6, 40, 3, 8))).PathNames;
+        bool avx512 = Vector512.IsHardwareAccelerated && Avx512BW.IsSupported;
+        if (FusedAvx2KernelRuntime.IsSupported && !avx512)
+        {
+            Assert.StartsWith("Avx2Fused, Avx2, ", paths);
+        }
+        else if (FusedAvx2KernelRuntime.IsSupported)
+        {
+            Assert.Contains("Avx512, Avx2Fused, Avx2, ", paths);
+        }
+        else
+        {
+            Assert.DoesNotContain("Avx2Fused", paths);
+        }
     }
 
     [Fact]
