@@ -70,7 +70,11 @@ namespace KernelCompiler.Emit
             WriteSupport(w, plan);
             foreach (KernelPath path in plan.Paths)
             {
-                if (path.IsFused)
+                if (path.InstructionSet == KernelInstructionSet.Avx2Fused)
+                {
+                    CSharpFusedAvx2Writer.WriteSteps(w, plan, CoreName(info));
+                }
+                else if (path.IsFused)
                 {
                     WriteFusedSteps(w, plan, CoreName(info));
                 }
@@ -227,6 +231,12 @@ namespace KernelCompiler.Emit
             w.Line("int row = 0;");
             foreach (KernelPath path in plan.Paths)
             {
+                if (path.InstructionSet == KernelInstructionSet.Avx2Fused)
+                {
+                    CSharpFusedAvx2Writer.WriteDispatch(w, plan);
+                    continue;
+                }
+
                 if (path.IsFused)
                 {
                     WriteFusedDispatch(w, plan);
@@ -470,7 +480,7 @@ namespace KernelCompiler.Emit
             return sb.ToString();
         }
 
-        private static string FloatList(float[] values)
+        internal static string FloatList(float[] values)
         {
             var sb = new StringBuilder();
             for (int i = 0; i < values.Length; i++)

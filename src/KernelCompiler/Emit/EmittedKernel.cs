@@ -51,7 +51,8 @@ namespace KernelCompiler.Emit
             => (_fused.HasValue ? KernelPath.Avx512Vbmi.Name + (_paths.Length > 0 ? ", " : "") : "") +
                string.Join(", ", Array.ConvertAll(_paths, p => p.Path.Name));
 
-        /// <summary>The block paths this CPU runs, widest first (tests read the emitted steps types through them).</summary>
+        /// <summary>The paths this CPU runs after the fused AVX-512 VBMI one, widest first: the block paths (tests read the
+        /// emitted steps types through them) and the fused AVX2 path, which also starts at any row.</summary>
         internal IReadOnlyList<EmittedPath> BlockPaths => _paths;
 
         /// <summary>The fused path's steps, or null.</summary>

@@ -41,6 +41,7 @@ namespace KernelCompiler.Emit
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(AdvSimd.Arm64))]
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Unsafe))]
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(EmittedFusedHelpers))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(FusedAvx2Tiles))]
         public static EmittedKernel Emit(KernelPlan plan)
         {
             if (plan is null) throw new ArgumentNullException(nameof(plan));
@@ -54,6 +55,12 @@ namespace KernelCompiler.Emit
             {
                 if (!plan.IsSupported(path))
                 {
+                    continue;
+                }
+
+                if (path.InstructionSet == KernelInstructionSet.Avx2Fused)
+                {
+                    paths.Add(new EmittedPath(path, IlFusedAvx2Emitter.Emit(plan, model)));
                     continue;
                 }
 

@@ -34,7 +34,7 @@ namespace KernelCompiler.Planning
         public bool IsScalar => InstructionSet == KernelInstructionSet.Scalar;
 
         /// <summary>The fused path runs through the runtime's tile loop (FusedKernelRuntime), not its block loop.</summary>
-        public bool IsFused => InstructionSet == KernelInstructionSet.Avx512Vbmi;
+        public bool IsFused => InstructionSet == KernelInstructionSet.Avx512Vbmi || InstructionSet == KernelInstructionSet.Avx2Fused;
 
         /// <summary>Bits per vector: 512, 256, 128, or 0 for scalar.</summary>
         public int VectorBits => IsScalar ? 0 : FloatLanes * 32;
@@ -42,12 +42,15 @@ namespace KernelCompiler.Planning
         /// <summary>Vector type name for this path (Vector512, Vector256, Vector128), or null for scalar.</summary>
         public string? VectorType =>
             InstructionSet == KernelInstructionSet.Avx512 || InstructionSet == KernelInstructionSet.Avx512Vbmi ? "Vector512" :
-            InstructionSet == KernelInstructionSet.Avx2 ? "Vector256" :
+            InstructionSet == KernelInstructionSet.Avx2 || InstructionSet == KernelInstructionSet.Avx2Fused ? "Vector256" :
             InstructionSet == KernelInstructionSet.Vector128 ? "Vector128" : null;
 
         /// <summary>The fused path (AVX-512 VBMI): tiles of 16 rows, four codebooks per permute; its loop lives in
         /// KernelCompiler.Runtime.FusedKernelRuntime, only its steps are emitted.</summary>
         internal static readonly KernelPath Avx512Vbmi = new KernelPath(KernelInstructionSet.Avx512Vbmi, "Avx512Vbmi", 16, 16, "global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported");
+        /// <summary>The fused AVX2 path: tiles of 32 rows, one in-lane shuffle per codebook; its loop lives in
+        /// KernelCompiler.Runtime.FusedAvx2KernelRuntime, only its steps are emitted.</summary>
+        internal static readonly KernelPath Avx2Fused = new KernelPath(KernelInstructionSet.Avx2Fused, "Avx2Fused", 32, 8, "global::KernelCompiler.Runtime.FusedAvx2KernelRuntime.IsSupported");
         internal static readonly KernelPath Avx512 = new KernelPath(KernelInstructionSet.Avx512, "Avx512", 64, 16, "Avx512BW.IsSupported");
         internal static readonly KernelPath Avx2 = new KernelPath(KernelInstructionSet.Avx2, "Avx2", 32, 8, "Avx2.IsSupported && Fma.IsSupported");
         internal static readonly KernelPath Vector128 = new KernelPath(KernelInstructionSet.Vector128, "Vector128", 16, 4, "Ssse3.IsSupported || AdvSimd.Arm64.IsSupported");

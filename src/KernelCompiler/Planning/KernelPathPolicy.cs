@@ -25,7 +25,7 @@ namespace KernelCompiler.Planning
         /// <summary>Every path, widest first; each plan holds a suffix of this list (the fused path only where the model
         /// fits it).</summary>
         private static readonly KernelPath[] Widest =
-            { KernelPath.Avx512Vbmi, KernelPath.Avx512, KernelPath.Avx2, KernelPath.Vector128, KernelPath.Scalar };
+            { KernelPath.Avx512Vbmi, KernelPath.Avx512, KernelPath.Avx2Fused, KernelPath.Avx2, KernelPath.Vector128, KernelPath.Scalar };
 
         /// <summary>The paths a plan holds for <paramref name="requested"/>, widest first, ending with scalar: from the
         /// requested path down (Auto from the widest); the fused path only where <paramref name="fuse"/>.</summary>
@@ -38,14 +38,16 @@ namespace KernelCompiler.Planning
                 throw new ArgumentOutOfRangeException(nameof(requested), requested, "Unknown instruction set.");
             }
 
-            if (!fuse && Widest[start].IsFused)
+            var paths = new System.Collections.Generic.List<KernelPath>();
+            for (int i = start; i < Widest.Length; i++)
             {
-                start++;
+                if (fuse || !Widest[i].IsFused)
+                {
+                    paths.Add(Widest[i]);
+                }
             }
 
-            var paths = new KernelPath[Widest.Length - start];
-            Array.Copy(Widest, start, paths, 0, paths.Length);
-            return paths;
+            return paths.ToArray();
         }
 
         /// <summary>The C# condition under which <paramref name="path"/> runs: its hardware guard, under Auto with
@@ -68,6 +70,8 @@ namespace KernelCompiler.Planning
                     return FusedKernelRuntime.IsSupported;
                 case KernelInstructionSet.Avx512:
                     return Avx512BW.IsSupported;
+                case KernelInstructionSet.Avx2Fused:
+                    return FusedAvx2KernelRuntime.IsSupported;
                 case KernelInstructionSet.Avx2:
                     return Avx2.IsSupported && Fma.IsSupported;
                 case KernelInstructionSet.Vector128:

@@ -124,8 +124,9 @@ namespace KernelCompiler.Planning
         /// <summary>Whether the C# writer embeds the tables as base64 text (see <see cref="MaxListedTableBytes"/>).</summary>
         public bool TablesAsBase64 => (long)Codebooks * OutputDimension * LutModel.BucketCount > MaxListedTableBytes;
 
-        /// <summary>Whether the plan has the fused path (it is then the first path).</summary>
-        public bool HasFusedPath => Paths.Count > 0 && Paths[0].IsFused;
+        /// <summary>Whether the plan has the fused AVX-512 VBMI path (it is then the first path), whose tables are
+        /// <see cref="FusedTables"/>.</summary>
+        public bool HasFusedPath => Paths.Count > 0 && Paths[0].InstructionSet == KernelInstructionSet.Avx512Vbmi;
 
         /// <summary>P = ⌈C / 4⌉, the fused path's packed groups of four codebooks, the last one padded (G is the average
         /// group size, <see cref="GroupSize"/>).</summary>

@@ -16,10 +16,12 @@ public class KernelPathPolicyTests
         string Names(KernelInstructionSet requested, bool fuse)
             => string.Join(",", KernelPathPolicy.PathsFor(requested, fuse).Select(p => p.Name));
 
-        Assert.Equal("Avx512Vbmi,Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Auto, true));
+        Assert.Equal("Avx512Vbmi,Avx512,Avx2Fused,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Auto, true));
         Assert.Equal("Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Auto, false));
         Assert.Equal("Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx512Vbmi, false));
-        Assert.Equal("Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx512, true));
+        Assert.Equal("Avx512,Avx2Fused,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx512, true));
+        Assert.Equal("Avx2Fused,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx2Fused, true));
+        Assert.Equal("Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx2Fused, false));
         Assert.Equal("Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx2, true));
         Assert.Equal("Vector128,Scalar", Names(KernelInstructionSet.Vector128, true));
         Assert.Equal("Scalar", Names(KernelInstructionSet.Scalar, true));
@@ -34,6 +36,8 @@ public class KernelPathPolicyTests
         Assert.StartsWith("Vector512.IsHardwareAccelerated && ", KernelPathPolicy.Guard(KernelPath.Avx512Vbmi, auto: true));
         Assert.Equal("Avx2.IsSupported && Fma.IsSupported", KernelPathPolicy.Guard(KernelPath.Avx2, auto: true));
         Assert.Equal("Avx2.IsSupported && Fma.IsSupported", KernelPathPolicy.Guard(KernelPath.Avx2, auto: false));
+        Assert.Equal("global::KernelCompiler.Runtime.FusedAvx2KernelRuntime.IsSupported", KernelPathPolicy.Guard(KernelPath.Avx2Fused, auto: true));
+        Assert.Equal(Avx2.IsSupported && Fma.IsSupported, KernelPathPolicy.IsSupported(KernelPath.Avx2Fused, auto: true));
         Assert.Equal("true", KernelPathPolicy.Guard(KernelPath.Scalar, auto: true));
 
         Assert.Equal(Vector512.IsHardwareAccelerated && Avx512BW.IsSupported, KernelPathPolicy.IsSupported(KernelPath.Avx512, auto: true));
@@ -49,7 +53,7 @@ public class KernelPathPolicyTests
         foreach (KernelInstructionSet requested in Enum.GetValues<KernelInstructionSet>())
         {
             var emitted = (EmittedKernel)LutKernel.Compile(model, new LutKernelOptions { InstructionSet = requested });
-            string firstBlockPath = emitted.PathNames.Split(", ").First(name => name != KernelPath.Avx512Vbmi.Name);
+            string firstBlockPath = emitted.PathNames.Split(", ").First(name => name != KernelPath.Avx512Vbmi.Name && name != KernelPath.Avx2Fused.Name);
             Assert.Equal(GenericKernel.ChoosePath(requested).ToString(), firstBlockPath);
             bool fused = emitted.Fused.HasValue;
             Assert.Equal((requested == KernelInstructionSet.Auto || requested == KernelInstructionSet.Avx512Vbmi) &&

@@ -1,0 +1,115 @@
+using KernelCompiler.Emit;
+using KernelCompiler.Planning;
+using KernelCompiler.Runtime;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace KernelCompiler.Tests.Emit;
+
+/// <summary>A fact that needs the fused AVX2 path (AVX2 and FMA); skipped elsewhere.</summary>
+public sealed class FusedAvx2FactAttribute : FactAttribute
+{
+    public FusedAvx2FactAttribute()
+    {
+        if (!FusedAvx2KernelRuntime.IsSupported) Skip = "This CPU lacks AVX2 and FMA: no fused AVX2 path to run.";
+    }
+}
+
+/// <summary>The fused AVX2 path (FusedAvx2KernelRuntime over emitted steps) on its own: it does every row from its
+/// first one on wherever a tile is left, bit for bit as the reference, and leaves fewer rows and the other operations
+/// to the next path. The engine matrix runs it through every entry point and backend besides.</summary>
+public class FusedAvx2PathTests
+{
+    private static BlockStepsRun FusedRun(LutModel model)
+    {
+        var kernel = (EmittedKernel)LutKernel.Compile(model, new LutKernelOptions { InstructionSet = KernelInstructionSet.Avx2Fused });
+        Assert.StartsWith("Avx2Fused, Avx2, ", kernel.PathNames);
+        return kernel.BlockPaths.Single(p => p.Path.InstructionSet == KernelInstructionSet.Avx2Fused).Run;
+    }
+
+    [FusedAvx2Fact]
+    public void EveryRowFromTheFirstIsTheReferences()
+    {
+        var exact = LutAggregation.Exact;
+        var average = LutAggregation.Average;
+        foreach (var (d, m, c, aggregation) in new[] { (70, 9, 32, exact), (13, 3, 5, exact), (40, 17, 18, exact), (300, 20, 64, exact),
+            (64, 1, 16, exact), (9, 8, 1, exact), (70, 9, 32, average), (13, 3, 2, average), (40, 17, 16, average), (300, 20, 64, average),
+            (48, 1, 8, average), (5, 2, 1, average), (200, 2, 128, exact) })
+        {
+            LutModel model = RandomModels.Create(70 + c + m, d, m, c, aggregation);
+            BlockStepsRun run = FusedRun(model);
+            LutKernel reference = LutKernel.CreateReference(model);
+            foreach (int rows in new[] { 31, 32, 33, 64, 95, 100, 333 })
+            {
+                float[] x = RandomModels.Rows(rows + c, model, rows);
+                float[] xt = RandomModels.Transpose(x, rows, d);
+                var expected = new float[rows * m];
+                reference.Multiply(x, expected);
+                foreach (bool columnMajor in new[] { false, true })
+                {
+                    foreach (int first in new[] { 0, 1, 7 })
+                    {
+                        string where = aggregation + ", C=" + c + ", M=" + m + ", rows=" + rows + ", first=" + first + (columnMajor ? ", column-major" : ", row-major");
+                        var actual = new float[rows * m];
+                        int done = run(KernelOperation.Multiply, columnMajor ? xt : x, default, rows, first, columnMajor, default, default, actual);
+                        if (rows - first < FusedAvx2KernelRuntime.TileRows)
+                        {
+                            Assert.True(done == first, where + ": fewer rows than a tile are the next path's.");
+                            Assert.All(actual, v => Assert.Equal(0f, v));
+                            continue;
+                        }
+
+                        Assert.True(done == rows, where + ": the fused path left rows.");
+                        Assert.True(actual.AsSpan(0, first * m).IndexOfAnyExcept(0f) < 0, where + ": rows before the first were written.");
+                        Assert.True(expected.AsSpan(first * m).SequenceEqual(actual.AsSpan(first * m)), where + ": outputs differ from the reference.");
+                    }
+                }
+            }
+        }
+    }
+
+    [FusedAvx2Fact]
+    public void OtherOperationsAreLeftToTheNextPath()
+    {
+        LutModel model = RandomModels.Create(5, 40, 3, 8);
+        BlockStepsRun run = FusedRun(model);
+        float[] x = RandomModels.Rows(1, model, 64);
+        var codes = new byte[64 * 8];
+        Assert.Equal(0, run(KernelOperation.Encode, x, default, 64, 0, false, codes, default, default));
+        Assert.Equal(3, run(KernelOperation.Aggregate, default, codes, 64, 3, false, default, new int[64 * 3], default));
+        Assert.Equal(0, run(KernelOperation.MultiplyCodes, default, codes, 64, 0, false, default, default, new float[64 * 3]));
+    }
+
+    /// <summary>Auto runs the fused AVX2 path first wherever the CPU has AVX2 and FMA but no usable AVX-512 (run the
+    /// suite with DOTNET_EnableAVX512=0 to see it take it), and after the AVX-512 paths where it has them.</summary>
+    [Fact]
+    public void AutoTakesTheFusedAvx2PathWhereAvx512IsMissing()
+    {
+        string paths = ((EmittedKernel)LutKernel.Compile(RandomModels.Create(6, 40, 3, 8))).PathNames;
+        bool avx512 = Vector512.IsHardwareAccelerated && Avx512BW.IsSupported;
+        if (FusedAvx2KernelRuntime.IsSupported && !avx512)
+        {
+            Assert.StartsWith("Avx2Fused, Avx2, ", paths);
+        }
+        else if (FusedAvx2KernelRuntime.IsSupported)
+        {
+            Assert.Contains("Avx512, Avx2Fused, Avx2, ", paths);
+        }
+        else
+        {
+            Assert.DoesNotContain("Avx2Fused", paths);
+        }
+    }
+
+    [Fact]
+    public void TheFusedAvx2PathIsPlannedWithinTheFusedLimitsOnly()
+    {
+        bool Has(LutModel model) => KernelPlanner.Create(model).Paths.Contains(KernelPath.Avx2Fused);
+        Assert.True(Has(RandomModels.Create(1, 8, 2, 2)));
+        Assert.True(Has(RandomModels.Create(2, 8, 2, 2, LutAggregation.Average)));
+        Assert.False(Has(RandomModels.Create(4, 300, 3, KernelPlan.MaxFusedCodebooks + 1)));
+        Assert.False(Has(RandomModels.Create(5, 8, KernelPlan.MaxFusedOutputs + 1, 2)));
+        Assert.DoesNotContain(KernelPath.Avx2Fused,
+            KernelPlanner.Create(RandomModels.Create(1, 8, 2, 2), new KernelPlanOptions { InstructionSet = KernelInstructionSet.Avx2 }).Paths);
+    }
+}
