@@ -40,7 +40,7 @@ namespace KernelCompiler.Emit
 
         internal static void WriteVectorEncodeGroup(Il il, KernelPlan plan, IlVectorPathEmitter path)
         {
-            IlVectorMembers v = path.Members;
+            IlVectorMembers v = path.VectorType;
             int r = path.Path.RowsPerBlock;
             // A path without an eight-lane permute selects deeper thresholds with the earlier levels' masks.
             bool masks = path.KeepsLevelMasks;
@@ -114,7 +114,7 @@ namespace KernelCompiler.Emit
             if (level == 0)
             {
                 Lane(il, plan, c, 0, 0);
-                il.Call(path.Members.CreateFloat);
+                il.Call(path.VectorType.CreateFloat);
                 return;
             }
 
@@ -135,7 +135,7 @@ namespace KernelCompiler.Emit
 
         internal static void WriteVectorAggregateBlock(Il il, KernelPlan plan, IlVectorPathEmitter path)
         {
-            IlVectorMembers v = path.Members;
+            IlVectorMembers v = path.VectorType;
             int r = path.Path.RowsPerBlock, g = plan.GroupSize;
             il.Declare("low", v.OfUShort);
             il.Declare("high", v.OfUShort);

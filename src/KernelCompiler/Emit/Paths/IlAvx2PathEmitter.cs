@@ -43,7 +43,7 @@ namespace KernelCompiler.Emit.Paths
         {
         }
 
-        public override IlVectorMembers Members => IlVectorMembers.Vector256;
+        public override IlVectorMembers VectorType => IlVectorMembers.Vector256;
 
         public override void SelectThreshold(IlKernelEmitter.Il il, KernelPlan plan, IlKernelEmitter.Codebook c, int level)
         {
@@ -76,7 +76,7 @@ namespace KernelCompiler.Emit.Paths
             il.Call(IlVectorMembers.Vector128.LoadByte);
             il.Call(BroadcastTable);
             codes();
-            il.Call(Members.LoadByte);
+            il.Call(VectorType.LoadByte);
             il.Call(Shuffle);
         }
 

@@ -40,7 +40,7 @@ namespace KernelCompiler.Emit.Paths
         {
         }
 
-        public override IlVectorMembers Members => IlVectorMembers.Vector512;
+        public override IlVectorMembers VectorType => IlVectorMembers.Vector512;
 
         // Nodes are below 8, so the permute reads only the low eight lanes.
         public override void SelectThreshold(IlKernelEmitter.Il il, KernelPlan plan, IlKernelEmitter.Codebook c, int level)
@@ -67,7 +67,7 @@ namespace KernelCompiler.Emit.Paths
             il.Call(IlVectorMembers.Vector128.LoadByte);
             il.Call(BroadcastTable);
             codes();
-            il.Call(Members.LoadByte);
+            il.Call(VectorType.LoadByte);
             il.Call(Shuffle);
         }
 

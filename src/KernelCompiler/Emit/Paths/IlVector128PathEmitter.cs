@@ -49,7 +49,7 @@ namespace KernelCompiler.Emit.Paths
         {
         }
 
-        public override IlVectorMembers Members => IlVectorMembers.Vector128;
+        public override IlVectorMembers VectorType => IlVectorMembers.Vector128;
 
         public override bool KeepsLevelMasks => true;
 
@@ -93,7 +93,7 @@ namespace KernelCompiler.Emit.Paths
             table();
             il.Call(IlVectorMembers.Vector128.LoadByte);
             codes();
-            il.Call(Members.LoadByte);
+            il.Call(VectorType.LoadByte);
             il.Call(Ssse3.IsSupported ? ShuffleX86 : TableLookupArm64);
         }
 

@@ -8,7 +8,7 @@ namespace KernelCompiler.Emit.Paths
     /// <summary>
     /// The members of one vector width (Vector512, Vector256, Vector128) the block steps call whatever the path: loads,
     /// compares, integer arithmetic, widening and stores. One instance per width, each member looked up once when the
-    /// instance is made; a path's emitter picks its width's (<see cref="IlVectorPathEmitter.Members"/>).
+    /// instance is made; a path's emitter picks its width's (<see cref="IlVectorPathEmitter.VectorType"/>).
     /// </summary>
     [RequiresDynamicCode("Emits IL.")]
     [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "Vector types are closed over primitive element types only.")]

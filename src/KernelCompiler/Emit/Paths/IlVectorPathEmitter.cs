@@ -20,8 +20,8 @@ namespace KernelCompiler.Emit.Paths
         {
         }
 
-        /// <summary>The members of the path's vector width (its <c>VectorType</c> and the types over it).</summary>
-        public abstract IlVectorMembers Members { get; }
+        /// <summary>The members of the path's vector width (the static class and the types over it, as the writer's VectorType names the class).</summary>
+        public abstract IlVectorMembers VectorType { get; }
 
         /// <summary>Whether EncodeGroup keeps the comparison masks of levels 0..2 (locals <c>mask0..2</c>) for
         /// <see cref="SelectThreshold"/>.</summary>
