@@ -37,7 +37,7 @@ namespace KernelCompiler.Emit
                     w.Line("node = node + node - " + compare + ".AsInt32();");
                 }
 
-                w.Line(path.StoreNodes(c.Scaled(r, 0) + " + row") + ";");
+                w.Line(path.StoreNodes(c.Scaled(r, 0)) + ";");
             });
             w.Close();
             w.Line();

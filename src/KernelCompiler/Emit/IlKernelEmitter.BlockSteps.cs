@@ -30,9 +30,6 @@ namespace KernelCompiler.Emit
         [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Reads members of the type it has just emitted.")]
         private sealed class BlockStepsModule
         {
-            private static readonly Type[] RunParameters = Array.ConvertAll(
-                typeof(BlockStepsRun).GetMethod(nameof(BlockStepsRun.Invoke))!.GetParameters(), p => p.ParameterType);
-
             private readonly KernelPlan _plan;
             private readonly KernelRuntimeModel _model;
             private readonly ModuleBuilder _module;
@@ -109,14 +106,14 @@ namespace KernelCompiler.Emit
                 Constant(type, nameof(IBlockKernelSteps.GroupRows), IlMembers.StepsGroupRows, path.FloatLanes);
 
                 // static int Run(...) => BlockKernelRuntime.Run(default(ThisType), ...)
-                MethodBuilder run = type.DefineMethod("Run", MethodAttributes.Public | MethodAttributes.Static, typeof(int), RunParameters);
+                MethodBuilder run = type.DefineMethod("Run", MethodAttributes.Public | MethodAttributes.Static, typeof(int), IlMembers.BlockRunParameters);
                 run.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
                 ILGenerator runIl = run.GetILGenerator();
                 LocalBuilder steps = runIl.DeclareLocal(type);
                 runIl.Emit(OpCodes.Ldloca, steps);
                 runIl.Emit(OpCodes.Initobj, type);
                 runIl.Emit(OpCodes.Ldloc, steps);
-                for (short i = 0; i < RunParameters.Length; i++)
+                for (short i = 0; i < IlMembers.BlockRunParameters.Length; i++)
                 {
                     runIl.Emit(OpCodes.Ldarg, i);
                 }

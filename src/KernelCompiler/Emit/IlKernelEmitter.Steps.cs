@@ -87,8 +87,6 @@ namespace KernelCompiler.Emit
                 {
                     c.Scaled(il, r, 0);
                     il.Op(OpCodes.Conv_I);
-                    il.Arg(RowArg);
-                    il.Op(OpCodes.Add);
                 });
             });
         }

@@ -29,6 +29,11 @@ namespace KernelCompiler.Emit
         public static readonly MethodInfo BlockRun = Required(
             typeof(BlockKernelRuntime).GetMethod(nameof(BlockKernelRuntime.Run)), "BlockKernelRuntime.Run<TSteps>");
 
+        /// <summary>The parameter types of <see cref="BlockStepsRun"/>: the steps type's static Run takes them.</summary>
+        public static readonly Type[] BlockRunParameters = Array.ConvertAll(
+            Required(typeof(BlockStepsRun).GetMethod(nameof(BlockStepsRun.Invoke)), "BlockStepsRun.Invoke").GetParameters(),
+            p => p.ParameterType);
+
         public static readonly MethodInfo StepsEncodeGroup = Required(
             typeof(IBlockKernelSteps).GetMethod(nameof(IBlockKernelSteps.EncodeGroup)), "IBlockKernelSteps.EncodeGroup");
 

@@ -21,7 +21,7 @@ namespace KernelCompiler.Emit.Paths
         // Eight int lanes narrowed twice to eight bytes, written as one ulong.
         public override string StoreNodes(string offset)
             => "Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, " + offset +
-                "), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar())";
+                " + row), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar())";
 
         public override string Lookup(string table, string codes)
             => "Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref " + table + ")), Vector256.LoadUnsafe(ref " + codes + "))";

@@ -20,7 +20,7 @@ namespace KernelCompiler.Emit.Paths
             => "Avx512F.PermuteVar16x32(Vector512.Create(" + ThresholdLanes(plan, c, level) + "), node)";
 
         public override string StoreNodes(string offset)
-            => "Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(" + offset + "))";
+            => "Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(" + offset + " + row))";
 
         public override string Lookup(string table, string codes)
             => "Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref " + table + ")), Vector512.LoadUnsafe(ref " + codes + "))";

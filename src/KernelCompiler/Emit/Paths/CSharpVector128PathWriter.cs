@@ -37,7 +37,7 @@ namespace KernelCompiler.Emit.Paths
         // Four int lanes narrowed twice to four bytes, written as one uint.
         public override string StoreNodes(string offset)
             => "Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, " + offset +
-                "), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar())";
+                " + row), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar())";
 
         public override string Lookup(string table, string codes)
             => "Lookup128(Vector128.LoadUnsafe(ref " + table + "), Vector128.LoadUnsafe(ref " + codes + "))";

@@ -32,7 +32,7 @@ namespace KernelCompiler.Emit.Paths
         public abstract string SelectThreshold(KernelPlan plan, CSharpKernelWriter.Codebook c, int level);
 
         /// <summary>A statement storing the codes 0..15 in <c>node</c>'s int lanes as bytes at
-        /// <c>block[offset ..]</c>.</summary>
+        /// <c>block[offset + row ..]</c> (<paramref name="offset"/>: where the codebook's codes start, c · rows).</summary>
         public abstract string StoreNodes(string offset);
 
         /// <summary>The in-lane 16-entry byte lookup of the table by the codes, both given as the

@@ -58,6 +58,8 @@ namespace KernelCompiler.Emit.Paths
             il.Arg(IlKernelEmitter.BlockArg);
             offset();
             il.Op(OpCodes.Add);
+            il.Arg(IlKernelEmitter.RowArg);
+            il.Op(OpCodes.Add);
             il.Load("node");
             il.Call(GetLower);
             il.Load("node");

@@ -57,6 +57,8 @@ namespace KernelCompiler.Emit.Paths
             il.Call(ConvertToVector128Byte);
             il.Arg(IlKernelEmitter.BlockArg);
             offset();
+            il.Arg(IlKernelEmitter.RowArg);
+            il.Op(OpCodes.Add);
             il.Op(OpCodes.Conv_U);
             il.Call(StoreBytes);
         }

@@ -37,8 +37,8 @@ namespace KernelCompiler.Emit.Paths
         /// (1..3), one per row, picked by the row's node so far (the local <c>node</c>, or the masks).</summary>
         public abstract void SelectThreshold(IlKernelEmitter.Il il, KernelPlan plan, IlKernelEmitter.Codebook c, int level);
 
-        /// <summary>Stores the codes 0..15 in <c>node</c>'s int lanes as bytes at <c>block[offset ..]</c>;
-        /// <paramref name="offset"/> pushes the offset as a native int.</summary>
+        /// <summary>Stores the codes 0..15 in <c>node</c>'s int lanes as bytes at <c>block[offset + row ..]</c>;
+        /// <paramref name="offset"/> pushes where the codebook's codes start (c · rows) as a native int.</summary>
         public abstract void StoreNodes(IlKernelEmitter.Il il, Action offset);
 
         /// <summary>Pushes the in-lane 16-entry byte lookup of the table by the codes; <paramref name="table"/> and
