@@ -1,23 +1,25 @@
 using System.Text;
+using KernelCompiler.Emit.Paths;
 using KernelCompiler.Planning;
 
 namespace KernelCompiler.Emit
 {
-    // The per-path steps, EncodeGroup and AggregateBlock: the model-specific code. IlKernelEmitter.Steps.cs emits
+    // The block steps, EncodeGroup and AggregateBlock: the model-specific code, written once for the vector paths, which
+    // supply their instructions (Paths/CSharp*PathWriter.cs), and once for the scalar path. IlKernelEmitter.Steps.cs emits
     // the same operations in the same order; keep the two files in step.
     internal static partial class CSharpKernelWriter
     {
-        private static void WriteVectorEncodeGroup(SourceText w, KernelPlan plan, KernelPath path)
+        internal static void WriteVectorEncodeGroup(SourceText w, KernelPlan plan, CSharpVectorPathWriter path)
         {
-            string v = path.VectorType!;
-            int r = path.RowsPerBlock;
-            bool masks = path.InstructionSet == KernelInstructionSet.Vector128;
-            w.Line("// EncodeGroup: codes of " + Int(path.FloatLanes) + " rows (from row 'row' of the block) for every codebook; a row's");
+            string v = path.VectorType;
+            int r = path.Path.RowsPerBlock;
+            bool masks = path.KeepsLevelMasks;
+            w.Line("// EncodeGroup: codes of " + Int(path.Path.FloatLanes) + " rows (from row 'row' of the block) for every codebook; a row's");
             w.Line("// code is the binary number of its four decisions (x[d] >= threshold, the threshold picked by the decisions so far).");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             w.Line("public void EncodeGroup(ref float slots, ref byte block, nint row)");
             w.Open();
-            // The 128-bit path selects deeper thresholds with the earlier levels' masks; the wider ones permute by node.
+            // A path without an eight-lane permute selects deeper thresholds with the earlier levels' masks.
             w.Line(v + "<int> node;");
             if (masks) w.Line(v + "<float> mask0, mask1, mask2;");
             ForEachCodebook(w, plan, c =>
@@ -35,7 +37,7 @@ namespace KernelCompiler.Emit
                     w.Line("node = node + node - " + compare + ".AsInt32();");
                 }
 
-                w.Line(StoreNodes(path, c.Scaled(r, 0) + " + row") + ";");
+                w.Line(path.StoreNodes(c.Scaled(r, 0)) + ";");
             });
             w.Close();
             w.Line();
@@ -46,46 +48,16 @@ namespace KernelCompiler.Emit
                 ? Int(plan.SlotOf(c.Value, level) * rows)
                 : "Unsafe.Add(ref slotOf, " + c.Scaled(LutModel.TreeDepth, level) + ") * " + Int(rows);
 
-        // Level 0 has one threshold; deeper levels pick one per row by the node so far: a permute of the level's
-        // lanes on AVX2/AVX-512, a tree of selects on the earlier masks at 128 bits (no 8-lane permute there).
-        private static string SelectThreshold(KernelPlan plan, KernelPath path, Codebook c, int level)
-        {
-            string v = path.VectorType!;
-            if (level == 0)
-            {
-                return v + ".Create(" + Lane(plan, c, 0, 0) + ")";
-            }
+        // Level 0 has one threshold; deeper levels pick one per row by the node so far, as the path does it.
+        private static string SelectThreshold(KernelPlan plan, CSharpVectorPathWriter path, Codebook c, int level)
+            => level == 0 ? path.VectorType + ".Create(" + Lane(plan, c, 0, 0) + ")" : path.SelectThreshold(plan, c, level);
 
-            if (path.InstructionSet == KernelInstructionSet.Vector128)
-            {
-                return SelectTree(plan, c, level, 0, 0);
-            }
-
-            string lanes = c.IsConstant
-                ? "Vector256.Create(" + LaneList(plan, c.Value, level) + ")"
-                : "Vector256.LoadUnsafe(ref lanes, (nuint)(" + c.Scaled(32, level * 8) + "))";
-            return path.InstructionSet == KernelInstructionSet.Avx512
-                ? "Avx512F.PermuteVar16x32(Vector512.Create(" + lanes + "), node)"
-                : "Avx2.PermuteVar8x32(" + lanes + ", node)";
-        }
-
-        private static string SelectTree(KernelPlan plan, Codebook c, int level, int depth, int prefix)
-        {
-            if (depth == level)
-            {
-                return "Vector128.Create(" + Lane(plan, c, level, prefix) + ")";
-            }
-
-            return "Vector128.ConditionalSelect(mask" + Int(depth) + ", " + SelectTree(plan, c, level, depth + 1, prefix * 2 + 1) +
-                ", " + SelectTree(plan, c, level, depth + 1, prefix * 2) + ")";
-        }
-
-        private static string Lane(KernelPlan plan, Codebook c, int level, int node)
+        internal static string Lane(KernelPlan plan, Codebook c, int level, int node)
             => c.IsConstant
                 ? Float(plan.Threshold(c.Value, level, node))
                 : "Unsafe.Add(ref lanes, " + c.Scaled(32, level * 8 + node) + ")";
 
-        private static string LaneList(KernelPlan plan, int c, int level)
+        internal static string LaneList(KernelPlan plan, int c, int level)
         {
             var sb = new StringBuilder();
             for (int j = 0; j < KernelPlan.LanesPerLevel; j++)
@@ -97,26 +69,10 @@ namespace KernelCompiler.Emit
             return sb.ToString();
         }
 
-        // Codes 0..15 narrowed from int lanes to bytes and stored at block[offset .. offset + FloatLanes).
-        private static string StoreNodes(KernelPath path, string offset)
+        internal static void WriteVectorAggregateBlock(SourceText w, KernelPlan plan, CSharpVectorPathWriter path)
         {
-            switch (path.InstructionSet)
-            {
-                case KernelInstructionSet.Avx512:
-                    return "Avx512F.ConvertToVector128Byte(node).StoreUnsafe(ref block, (nuint)(" + offset + "))";
-                case KernelInstructionSet.Avx2:
-                    return "Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, " + offset +
-                        "), Vector128.Narrow(Vector128.Narrow(node.GetLower(), node.GetUpper()), Vector128<short>.Zero).AsUInt64().ToScalar())";
-                default:
-                    return "Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, " + offset +
-                        "), Vector128.Narrow(Vector128.Narrow(node, node), Vector128<short>.Zero).AsUInt32().ToScalar())";
-            }
-        }
-
-        private static void WriteVectorAggregateBlock(SourceText w, KernelPlan plan, KernelPath path)
-        {
-            string v = path.VectorType!;
-            int r = path.RowsPerBlock;
+            string v = path.VectorType;
+            int r = path.Path.RowsPerBlock;
             int g = plan.GroupSize;
             w.Line("// AggregateBlock: the sums of one output for the block's " + Int(r) + " rows; each codebook is one in-lane");
             w.Line("// 16-entry byte lookup for all rows, widened into 16-bit sums (C · 255 fits).");
@@ -133,21 +89,21 @@ namespace KernelCompiler.Emit
                 for (int i = 0; i < g; i++)
                 {
                     Codebook ci = c.Plus(i);
-                    w.Line("looked" + Int(i) + " = " + Lookup(path, "table, (nuint)(" + ci.Scaled(16, 0) + ")", "block, (nuint)(" + ci.Scaled(r, 0) + ")") + ";");
+                    w.Line("looked" + Int(i) + " = " + path.Lookup("table, (nuint)(" + ci.Scaled(16, 0) + ")", "block, (nuint)(" + ci.Scaled(r, 0) + ")") + ";");
                 }
 
                 for (int width = g; width > 1; width /= 2)
                 {
                     for (int i = 0; i < width / 2; i++)
                     {
-                        w.Line("looked" + Int(i) + " = " + Average(path) + "(looked" + Int(2 * i) + ", looked" + Int(2 * i + 1) + ");");
+                        w.Line("looked" + Int(i) + " = " + path.Average + "(looked" + Int(2 * i) + ", looked" + Int(2 * i + 1) + ");");
                     }
                 }
 
                 w.Line("low += " + v + ".WidenLower(looked0);");
                 w.Line("high += " + v + ".WidenUpper(looked0);");
             });
-            int lanes = path.FloatLanes;
+            int lanes = path.Path.FloatLanes;
             string[] parts = { "WidenLower(low)", "WidenUpper(low)", "WidenLower(high)", "WidenUpper(high)" };
             w.Line("// Rows 0.." + Int(r - 1) + " in order: low holds the first half, high the second.");
             for (int k = 0; k < 4; k++)
@@ -165,24 +121,7 @@ namespace KernelCompiler.Emit
             w.Line();
         }
 
-        private static string Lookup(KernelPath path, string table, string codes)
-        {
-            switch (path.InstructionSet)
-            {
-                case KernelInstructionSet.Avx512:
-                    return "Avx512BW.Shuffle(Vector512.Create(Vector128.LoadUnsafe(ref " + table + ")), Vector512.LoadUnsafe(ref " + codes + "))";
-                case KernelInstructionSet.Avx2:
-                    return "Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref " + table + ")), Vector256.LoadUnsafe(ref " + codes + "))";
-                default:
-                    return "Lookup128(Vector128.LoadUnsafe(ref " + table + "), Vector128.LoadUnsafe(ref " + codes + "))";
-            }
-        }
-
-        private static string Average(KernelPath path)
-            => path.InstructionSet == KernelInstructionSet.Avx512 ? "Avx512BW.Average"
-                : path.InstructionSet == KernelInstructionSet.Avx2 ? "Avx2.Average" : "Average128";
-
-        private static void WriteScalarEncodeGroup(SourceText w, KernelPlan plan)
+        internal static void WriteScalarEncodeGroup(SourceText w, KernelPlan plan)
         {
             w.Line("// EncodeGroup on one row (row is always 0): each codebook's tree as nested decisions (>= goes right; NaN goes left).");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
@@ -253,7 +192,7 @@ namespace KernelCompiler.Emit
             return sb.ToString();
         }
 
-        private static void WriteScalarAggregateBlock(SourceText w, KernelPlan plan)
+        internal static void WriteScalarAggregateBlock(SourceText w, KernelPlan plan)
         {
             int g = plan.GroupSize;
             w.Line("// AggregateBlock on one row: the looked-up table entries of one output, " +
@@ -333,7 +272,7 @@ namespace KernelCompiler.Emit
         }
 
         /// <summary>The codebook a step works on: a constant (unrolled) or a loop variable plus a constant.</summary>
-        private readonly struct Codebook
+        internal readonly struct Codebook
         {
             private readonly string? _variable;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text;
+using KernelCompiler.Emit.Paths;
 using KernelCompiler.Planning;
 
 namespace KernelCompiler.Emit
@@ -268,26 +269,17 @@ namespace KernelCompiler.Emit
 
         private static void WriteBlockSteps(SourceText w, KernelPlan plan, KernelPath path, string core)
         {
-            w.Line("// " + (path.IsScalar ? "Scalar path: blocks of one row." : path.Name + " path: blocks of " + Int(path.RowsPerBlock) +
-                " rows, groups of " + Int(path.FloatLanes) + "."));
+            CSharpPathWriter writer = CSharpPathWriter.For(path);
+            w.Line("// " + writer.Summary);
             w.Line("private readonly struct " + StepsName(path) + " : " + Runtime + "IBlockKernelSteps");
             w.Open();
             WriteStepsModel(w, core);
             w.Line("public int BlockRows => " + Int(path.RowsPerBlock) + ";");
             w.Line();
-            w.Line("public int GroupRows => " + Int(path.IsScalar ? 1 : path.FloatLanes) + ";");
+            w.Line("public int GroupRows => " + Int(path.FloatLanes) + ";");
             w.Line();
-            if (path.IsScalar)
-            {
-                WriteScalarEncodeGroup(w, plan);
-                WriteScalarAggregateBlock(w, plan);
-            }
-            else
-            {
-                WriteVectorEncodeGroup(w, plan, path);
-                WriteVectorAggregateBlock(w, plan, path);
-            }
-
+            writer.WriteEncodeGroup(w, plan);
+            writer.WriteAggregateBlock(w, plan);
             w.DropBlankLine();
             w.Close();
             w.Line();
@@ -300,23 +292,14 @@ namespace KernelCompiler.Emit
             w.Line();
         }
 
+        // Helpers the block paths' steps call (the 128-bit path's x86/Arm64 instructions), once per kernel.
         private static void WriteSupport(SourceText w, KernelPlan plan)
         {
-            bool has128 = false;
-            foreach (KernelPath p in plan.Paths) has128 |= p.InstructionSet == KernelInstructionSet.Vector128;
-            if (has128)
+            foreach (KernelPath path in plan.Paths)
             {
-                w.Line("// The 128-bit path's two instructions that differ between x86 and Arm64.");
-                w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-                w.Line("private static Vector128<byte> Lookup128(Vector128<byte> table, Vector128<byte> codes)");
-                w.Line("    => Ssse3.IsSupported ? Ssse3.Shuffle(table, codes) : AdvSimd.Arm64.VectorTableLookup(table, codes);");
-                w.Line();
-                if (plan.IsAverage)
+                if (!path.IsFused)
                 {
-                    w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-                    w.Line("private static Vector128<byte> Average128(Vector128<byte> left, Vector128<byte> right)");
-                    w.Line("    => Sse2.IsSupported ? Sse2.Average(left, right) : AdvSimd.FusedAddRoundedHalving(left, right);");
-                    w.Line();
+                    CSharpPathWriter.For(path).WriteSupport(w, plan);
                 }
             }
         }

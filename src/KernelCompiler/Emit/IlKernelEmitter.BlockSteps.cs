@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using KernelCompiler.Runtime;
+using KernelCompiler.Emit.Paths;
 using KernelCompiler.Planning;
 
 namespace KernelCompiler.Emit
@@ -29,12 +30,6 @@ namespace KernelCompiler.Emit
         [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Reads members of the type it has just emitted.")]
         private sealed class BlockStepsModule
         {
-            private static readonly MethodInfo RunDefinition = typeof(BlockKernelRuntime).GetMethod(nameof(BlockKernelRuntime.Run))!;
-            private static readonly MethodInfo FloatData = ArrayData(typeof(float));
-            private static readonly MethodInfo IntData = ArrayData(typeof(int));
-            private static readonly Type[] RunParameters = Array.ConvertAll(
-                typeof(BlockStepsRun).GetMethod("Invoke")!.GetParameters(), p => p.ParameterType);
-
             private readonly KernelPlan _plan;
             private readonly KernelRuntimeModel _model;
             private readonly ModuleBuilder _module;
@@ -55,6 +50,7 @@ namespace KernelCompiler.Emit
             /// <summary>The steps of <paramref name="path"/> as a new type; its Run as a delegate.</summary>
             public BlockStepsRun EmitBlockSteps(KernelPath path)
             {
+                IlPathEmitter emitter = IlPathEmitter.For(path);
                 TypeBuilder type = _module.DefineType(_namespace + "." + path.Name + "Steps",
                     TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.SequentialLayout | TypeAttributes.BeforeFieldInit,
                     typeof(ValueType), new[] { typeof(IBlockKernelSteps) });
@@ -68,7 +64,7 @@ namespace KernelCompiler.Emit
                 // Fully optimised at once, as DynamicMethods and the generated steps ([AggressiveOptimization]) are: methods
                 // of an emitted assembly are otherwise tiered, and a tier-up can allocate on the calling thread.
                 encodeCore.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
-                EmitEncodeGroup(encodeCore.GetILGenerator(), _plan, path);
+                EmitEncodeGroup(encodeCore.GetILGenerator(), _plan, emitter);
                 MethodBuilder aggregate = type.DefineMethod(nameof(IBlockKernelSteps.AggregateBlock), InterfaceMethod,
                     typeof(void), new[] { ByteRef, ByteRef, IntRef });
                 aggregate.SetImplementationFlags(MethodImplAttributes.AggressiveInlining);
@@ -76,9 +72,9 @@ namespace KernelCompiler.Emit
                 aggregateIl.Emit(OpCodes.Ldarg_1);
                 aggregateIl.Emit(OpCodes.Ldarg_2);
                 aggregateIl.Emit(OpCodes.Ldarg_3);
-                aggregateIl.Emit(OpCodes.Call, EmitAggregateCore(type, path));
+                aggregateIl.Emit(OpCodes.Call, EmitAggregateCore(type, emitter));
                 aggregateIl.Emit(OpCodes.Ret);
-                type.DefineMethodOverride(aggregate, typeof(IBlockKernelSteps).GetMethod(nameof(IBlockKernelSteps.AggregateBlock))!);
+                type.DefineMethodOverride(aggregate, IlMembers.StepsAggregateBlock);
 
                 // EncodeGroup(ref slots, ref block, row) => EncodeGroupCore(..., ref lanes[0], ref slotOf[0])
                 MethodBuilder encode = type.DefineMethod(nameof(IBlockKernelSteps.EncodeGroup), InterfaceMethod,
@@ -89,12 +85,12 @@ namespace KernelCompiler.Emit
                 encodeIl.Emit(OpCodes.Ldarg_2);
                 encodeIl.Emit(OpCodes.Ldarg_3);
                 encodeIl.Emit(OpCodes.Ldsfld, lanes);
-                encodeIl.Emit(OpCodes.Call, FloatData);
+                encodeIl.Emit(OpCodes.Call, IlMembers.FloatArrayData);
                 encodeIl.Emit(OpCodes.Ldsfld, slotOf);
-                encodeIl.Emit(OpCodes.Call, IntData);
+                encodeIl.Emit(OpCodes.Call, IlMembers.IntArrayData);
                 encodeIl.Emit(OpCodes.Call, encodeCore);
                 encodeIl.Emit(OpCodes.Ret);
-                type.DefineMethodOverride(encode, typeof(IBlockKernelSteps).GetMethod(nameof(IBlockKernelSteps.EncodeGroup))!);
+                type.DefineMethodOverride(encode, IlMembers.StepsEncodeGroup);
 
                 // KernelRuntimeModel Model => s_model;
                 MethodBuilder modelGetter = type.DefineMethod("get_Model", InterfaceMethod | MethodAttributes.SpecialName,
@@ -102,27 +98,27 @@ namespace KernelCompiler.Emit
                 ILGenerator modelIl = modelGetter.GetILGenerator();
                 modelIl.Emit(OpCodes.Ldsfld, model);
                 modelIl.Emit(OpCodes.Ret);
-                type.DefineMethodOverride(modelGetter, typeof(IBlockKernelSteps).GetProperty(nameof(IBlockKernelSteps.Model))!.GetMethod!);
+                type.DefineMethodOverride(modelGetter, IlMembers.StepsModel);
                 type.DefineProperty(nameof(IBlockKernelSteps.Model), PropertyAttributes.None, typeof(KernelRuntimeModel), Type.EmptyTypes)
                     .SetGetMethod(modelGetter);
 
-                Constant(type, "BlockRows", path.RowsPerBlock);
-                Constant(type, "GroupRows", path.IsScalar ? 1 : path.FloatLanes);
+                Constant(type, nameof(IBlockKernelSteps.BlockRows), IlMembers.StepsBlockRows, path.RowsPerBlock);
+                Constant(type, nameof(IBlockKernelSteps.GroupRows), IlMembers.StepsGroupRows, path.FloatLanes);
 
                 // static int Run(...) => BlockKernelRuntime.Run(default(ThisType), ...)
-                MethodBuilder run = type.DefineMethod("Run", MethodAttributes.Public | MethodAttributes.Static, typeof(int), RunParameters);
+                MethodBuilder run = type.DefineMethod("Run", MethodAttributes.Public | MethodAttributes.Static, typeof(int), IlMembers.BlockRunParameters);
                 run.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
                 ILGenerator runIl = run.GetILGenerator();
                 LocalBuilder steps = runIl.DeclareLocal(type);
                 runIl.Emit(OpCodes.Ldloca, steps);
                 runIl.Emit(OpCodes.Initobj, type);
                 runIl.Emit(OpCodes.Ldloc, steps);
-                for (short i = 0; i < RunParameters.Length; i++)
+                for (short i = 0; i < IlMembers.BlockRunParameters.Length; i++)
                 {
                     runIl.Emit(OpCodes.Ldarg, i);
                 }
 
-                runIl.Emit(OpCodes.Call, RunDefinition.MakeGenericMethod(type));
+                runIl.Emit(OpCodes.Call, IlMembers.BlockRun.MakeGenericMethod(type));
                 runIl.Emit(OpCodes.Ret);
 
                 Type created = type.CreateType();
@@ -135,7 +131,7 @@ namespace KernelCompiler.Emit
             private const MethodAttributes InterfaceMethod = MethodAttributes.Public | MethodAttributes.Final |
                 MethodAttributes.Virtual | MethodAttributes.HideBySig | MethodAttributes.NewSlot;
 
-            private MethodBuilder EmitAggregateCore(TypeBuilder type, KernelPath path)
+            private MethodBuilder EmitAggregateCore(TypeBuilder type, IlPathEmitter path)
             {
                 MethodBuilder core = type.DefineMethod("AggregateBlockCore", MethodAttributes.Private | MethodAttributes.Static,
                     typeof(void), new[] { ByteRef, ByteRef, IntRef });
@@ -144,31 +140,17 @@ namespace KernelCompiler.Emit
                 return core;
             }
 
-            // int Name { get; } => value, implementing IBlockKernelSteps.Name.
-            private static void Constant(TypeBuilder type, string name, int value)
+            // int Name { get; } => value, implementing IBlockKernelSteps.Name (whose getter is 'implemented').
+            private static void Constant(TypeBuilder type, string name, MethodInfo implemented, int value)
             {
                 MethodBuilder getter = type.DefineMethod("get_" + name, InterfaceMethod | MethodAttributes.SpecialName,
                     typeof(int), Type.EmptyTypes);
                 ILGenerator il = getter.GetILGenerator();
                 il.Emit(OpCodes.Ldc_I4, value);
                 il.Emit(OpCodes.Ret);
-                type.DefineMethodOverride(getter, typeof(IBlockKernelSteps).GetProperty(name)!.GetMethod!);
+                type.DefineMethodOverride(getter, implemented);
                 PropertyBuilder property = type.DefineProperty(name, PropertyAttributes.None, typeof(int), Type.EmptyTypes);
                 property.SetGetMethod(getter);
-            }
-
-            // MemoryMarshal.GetArrayDataReference<T>(T[])
-            private static MethodInfo ArrayData(Type element)
-            {
-                foreach (MethodInfo candidate in typeof(MemoryMarshal).GetMethods(BindingFlags.Public | BindingFlags.Static))
-                {
-                    if (candidate.Name == nameof(MemoryMarshal.GetArrayDataReference) && candidate.IsGenericMethodDefinition)
-                    {
-                        return candidate.MakeGenericMethod(element);
-                    }
-                }
-
-                throw new InvalidOperationException("No MemoryMarshal.GetArrayDataReference<T>(T[]) for the kernel emitter.");
             }
 
             // A model name as a type-name part: letters, digits and underscores only.

@@ -2,79 +2,57 @@ using System;
 using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Emit.Paths;
 using KernelCompiler.Planning;
 
 namespace KernelCompiler.Emit
 {
-    // The per-path steps, EncodeGroup and AggregateBlock, as IL: the same operations in the same order as
-    // CSharpKernelWriter.Steps.cs (each method here is named after the one there). Keep the two files in step.
+    // The block steps, EncodeGroup and AggregateBlock, as IL: the same operations in the same order as
+    // CSharpKernelWriter.Steps.cs (each method here is named after the one there), written once for the vector paths,
+    // which supply their instructions (Paths/Il*PathEmitter.cs), and once for the scalar path. Keep the two files in step.
     internal static partial class IlKernelEmitter
     {
-        private static readonly Type FloatRef = typeof(float).MakeByRefType();
-        private static readonly Type ByteRef = typeof(byte).MakeByRefType();
-        private static readonly Type IntRef = typeof(int).MakeByRefType();
+        internal static readonly Type FloatRef = IlMembers.FloatRef;
+        internal static readonly Type ByteRef = IlMembers.ByteRef;
+        internal static readonly Type IntRef = IlMembers.IntRef;
 
         // EncodeGroup(ref float slots, ref byte block, nint row, ref float lanes, ref int slotOf)
-        private const int SlotsArg = 0, BlockArg = 1, RowArg = 2, LanesArg = 3, SlotOfArg = 4;
+        internal const int SlotsArg = 0, BlockArg = 1, RowArg = 2, LanesArg = 3, SlotOfArg = 4;
 
         // AggregateBlock(ref byte block, ref byte table, ref int sums)
-        private const int CodesArg = 0, TableArg = 1, SumsArg = 2;
+        internal const int CodesArg = 0, TableArg = 1, SumsArg = 2;
 
         // The bodies below are static methods of the path's steps type (IlKernelEmitter.BlockSteps.cs), with the
         // threshold lanes and slots as arguments where the generated struct reads its static data.
-        private static void EmitEncodeGroup(ILGenerator generator, KernelPlan plan, KernelPath path)
+        private static void EmitEncodeGroup(ILGenerator generator, KernelPlan plan, IlPathEmitter path)
         {
             var il = new Il(generator);
-            if (path.IsScalar)
-            {
-                WriteScalarEncodeGroup(il, plan);
-            }
-            else
-            {
-                WriteVectorEncodeGroup(il, plan, path);
-            }
-
+            path.WriteEncodeGroup(il, plan);
             il.Return();
         }
 
-        private static void EmitAggregateBlock(ILGenerator generator, KernelPlan plan, KernelPath path)
+        private static void EmitAggregateBlock(ILGenerator generator, KernelPlan plan, IlPathEmitter path)
         {
             var il = new Il(generator);
-            if (path.IsScalar)
-            {
-                WriteScalarAggregateBlock(il, plan);
-            }
-            else
-            {
-                WriteVectorAggregateBlock(il, plan, path);
-            }
-
+            path.WriteAggregateBlock(il, plan);
             il.Return();
         }
 
-        private static void WriteVectorEncodeGroup(Il il, KernelPlan plan, KernelPath path)
+        internal static void WriteVectorEncodeGroup(Il il, KernelPlan plan, IlVectorPathEmitter path)
         {
-            Type vf = Vec(path, typeof(float)), vi = Vec(path, typeof(int)), v = Static(path);
-            int r = path.RowsPerBlock;
-            // The 128-bit path selects deeper thresholds with the earlier levels' masks; the wider ones permute by node.
-            bool masks = path.InstructionSet == KernelInstructionSet.Vector128;
+            IlVectorMembers v = path.VectorType;
+            int r = path.Path.RowsPerBlock;
+            // A path without an eight-lane permute selects deeper thresholds with the earlier levels' masks.
+            bool masks = path.KeepsLevelMasks;
             if (masks)
             {
-                foreach (string name in new[] { "mask0", "mask1", "mask2" }) il.Declare(name, vf);
+                foreach (string name in new[] { "mask0", "mask1", "mask2" }) il.Declare(name, v.OfFloat);
             }
 
-            il.Declare("node", vi);
-            MethodInfo load = Method(v, "LoadUnsafe", typeof(float), FloatRef, typeof(nuint));
-            MethodInfo compare = Method(v, "GreaterThanOrEqual", typeof(float), vf, vf);
-            MethodInfo add = vi.GetMethod("op_Addition", new[] { vi, vi })!;
-            MethodInfo subtract = vi.GetMethod("op_Subtraction", new[] { vi, vi })!;
-            MethodInfo asInt = Method(v, "AsInt32", typeof(float), vf);
+            il.Declare("node", v.OfInt);
             ForEachCodebook(il, plan, c =>
             {
-                il.Call(vi.GetProperty("Zero")!.GetMethod!);
+                il.Call(v.IntZero);
                 il.Store("node");
                 for (int level = 0; level < LutModel.TreeDepth; level++)
                 {
@@ -82,16 +60,16 @@ namespace KernelCompiler.Emit
                     // threshold).AsInt32(), in the C# compiler's order: node + node first.
                     il.Load("node");
                     il.Load("node");
-                    il.Call(add);
+                    il.Call(v.AddInt);
                     il.Arg(SlotsArg);
                     SlotOffset(il, plan, c, level, r);
                     il.Op(OpCodes.Conv_I);
                     il.Arg(RowArg);
                     il.Op(OpCodes.Add);
                     il.Op(OpCodes.Conv_U);
-                    il.Call(load);
+                    il.Call(v.LoadFloat);
                     SelectThreshold(il, plan, path, c, level);
-                    il.Call(compare);
+                    il.Call(v.GreaterThanOrEqualFloat);
                     if (masks && level < LutModel.TreeDepth - 1)
                     {
                         // (maskN = compare), kept for the next levels' selects
@@ -99,12 +77,17 @@ namespace KernelCompiler.Emit
                         il.Store("mask" + level);
                     }
 
-                    il.Call(asInt);
-                    il.Call(subtract);
+                    il.Call(v.FloatAsInt32);
+                    il.Call(v.SubtractInt);
                     il.Store("node");
                 }
 
-                StoreNodes(il, path, c);
+                // block[c * rows + row ..]
+                path.StoreNodes(il, () =>
+                {
+                    c.Scaled(il, r, 0);
+                    il.Op(OpCodes.Conv_I);
+                });
             });
         }
 
@@ -123,71 +106,20 @@ namespace KernelCompiler.Emit
             il.Op(OpCodes.Mul);
         }
 
-        private static void SelectThreshold(Il il, KernelPlan plan, KernelPath path, Codebook c, int level)
+        // Level 0 has one threshold; deeper levels pick one per row by the node so far, as the path does it.
+        private static void SelectThreshold(Il il, KernelPlan plan, IlVectorPathEmitter path, Codebook c, int level)
         {
-            Type v = Static(path);
             if (level == 0)
             {
                 Lane(il, plan, c, 0, 0);
-                il.Call(Method(v, "Create", null, typeof(float)));
+                il.Call(path.VectorType.CreateFloat);
                 return;
             }
 
-            if (path.InstructionSet == KernelInstructionSet.Vector128)
-            {
-                SelectTree(il, plan, c, level, 0, 0);
-                return;
-            }
-
-            Type lanes = typeof(Vector256<float>);
-            if (c.IsConstant)
-            {
-                for (int j = 0; j < KernelPlan.LanesPerLevel; j++)
-                {
-                    il.Float(plan.ThresholdLanes[(c.Value * LutModel.TreeDepth + level) * KernelPlan.LanesPerLevel + j]);
-                }
-
-                il.Call(Method(typeof(Vector256), "Create", null, Repeat(typeof(float), KernelPlan.LanesPerLevel)));
-            }
-            else
-            {
-                il.Arg(LanesArg);
-                c.Scaled(il, 32, level * 8);
-                il.Op(OpCodes.Conv_U);
-                il.Call(Method(typeof(Vector256), "LoadUnsafe", typeof(float), FloatRef, typeof(nuint)));
-            }
-
-            if (path.InstructionSet == KernelInstructionSet.Avx512)
-            {
-                // Vector512.Create(lanes) then the 16-lane permute; nodes are below 8, so only the low half is read.
-                il.Call(MethodAny(typeof(Vector512), "Create", typeof(float), lanes));
-                il.Load("node");
-                il.Call(Method(typeof(Avx512F), "PermuteVar16x32", null, typeof(Vector512<float>), typeof(Vector512<int>)));
-            }
-            else
-            {
-                il.Load("node");
-                il.Call(Method(typeof(Avx2), "PermuteVar8x32", null, typeof(Vector256<float>), typeof(Vector256<int>)));
-            }
+            path.SelectThreshold(il, plan, c, level);
         }
 
-        private static void SelectTree(Il il, KernelPlan plan, Codebook c, int level, int depth, int prefix)
-        {
-            if (depth == level)
-            {
-                Lane(il, plan, c, level, prefix);
-                il.Call(Method(typeof(Vector128), "Create", null, typeof(float)));
-                return;
-            }
-
-            il.Load("mask" + depth);
-            SelectTree(il, plan, c, level, depth + 1, prefix * 2 + 1);
-            SelectTree(il, plan, c, level, depth + 1, prefix * 2);
-            il.Call(Method(typeof(Vector128), "ConditionalSelect", typeof(float),
-                typeof(Vector128<float>), typeof(Vector128<float>), typeof(Vector128<float>)));
-        }
-
-        private static void Lane(Il il, KernelPlan plan, Codebook c, int level, int node)
+        internal static void Lane(Il il, KernelPlan plan, Codebook c, int level, int node)
         {
             if (c.IsConstant)
             {
@@ -199,76 +131,38 @@ namespace KernelCompiler.Emit
             il.Op(OpCodes.Ldind_R4);
         }
 
-        // Codes 0..15 narrowed from int lanes to bytes and stored at block[c * rows + row ..].
-        private static void StoreNodes(Il il, KernelPath path, Codebook c)
+        internal static void WriteVectorAggregateBlock(Il il, KernelPlan plan, IlVectorPathEmitter path)
         {
-            int r = path.RowsPerBlock;
-            if (path.InstructionSet == KernelInstructionSet.Avx512)
-            {
-                il.Load("node");
-                il.Call(Method(typeof(Avx512F), "ConvertToVector128Byte", null, typeof(Vector512<int>)));
-                il.Arg(BlockArg);
-                c.Scaled(il, r, 0);
-                il.Op(OpCodes.Conv_I);
-                il.Arg(RowArg);
-                il.Op(OpCodes.Add);
-                il.Op(OpCodes.Conv_U);
-                il.Call(Method(typeof(Vector128), "StoreUnsafe", typeof(byte), typeof(Vector128<byte>), ByteRef, typeof(nuint)));
-                return;
-            }
-
-            // ref Unsafe.Add(ref block, c * rows + row)
-            il.Arg(BlockArg);
-            c.Scaled(il, r, 0);
-            il.Op(OpCodes.Conv_I);
-            il.Op(OpCodes.Add);
-            il.Arg(RowArg);
-            il.Op(OpCodes.Add);
-            MethodInfo narrowInt = Method(typeof(Vector128), "Narrow", null, typeof(Vector128<int>), typeof(Vector128<int>));
-            MethodInfo narrowShort = Method(typeof(Vector128), "Narrow", null, typeof(Vector128<short>), typeof(Vector128<short>));
-            if (path.InstructionSet == KernelInstructionSet.Avx2)
-            {
-                il.Load("node");
-                il.Call(Method(typeof(Vector256), "GetLower", typeof(int), typeof(Vector256<int>)));
-                il.Load("node");
-                il.Call(Method(typeof(Vector256), "GetUpper", typeof(int), typeof(Vector256<int>)));
-            }
-            else
-            {
-                il.Load("node");
-                il.Load("node");
-            }
-
-            il.Call(narrowInt);
-            il.Call(typeof(Vector128<short>).GetProperty("Zero")!.GetMethod!);
-            il.Call(narrowShort);
-            Type scalar = path.InstructionSet == KernelInstructionSet.Avx2 ? typeof(ulong) : typeof(uint);
-            il.Call(Method(typeof(Vector128), scalar == typeof(ulong) ? "AsUInt64" : "AsUInt32", typeof(sbyte), typeof(Vector128<sbyte>)));
-            il.Call(Method(typeof(Vector128), "ToScalar", scalar, typeof(Vector128<>).MakeGenericType(scalar)));
-            il.Call(Method(typeof(Unsafe), "WriteUnaligned", scalar, ByteRef, scalar));
-        }
-
-        private static void WriteVectorAggregateBlock(Il il, KernelPlan plan, KernelPath path)
-        {
-            Type v = Static(path), vb = Vec(path, typeof(byte)), vu = Vec(path, typeof(ushort)), vi = Vec(path, typeof(int));
-            int r = path.RowsPerBlock, g = plan.GroupSize;
-            il.Declare("low", vu);
-            il.Declare("high", vu);
-            for (int i = 0; i < g; i++) il.Declare("looked" + i, vb);
-            il.Call(vu.GetProperty("Zero")!.GetMethod!);
+            IlVectorMembers v = path.VectorType;
+            int r = path.Path.RowsPerBlock, g = plan.GroupSize;
+            il.Declare("low", v.OfUShort);
+            il.Declare("high", v.OfUShort);
+            for (int i = 0; i < g; i++) il.Declare("looked" + i, v.OfByte);
+            il.Call(v.UShortZero);
             il.Store("low");
-            il.Call(vu.GetProperty("Zero")!.GetMethod!);
+            il.Call(v.UShortZero);
             il.Store("high");
-            MethodInfo addUshort = vu.GetMethod("op_Addition", new[] { vu, vu })!;
+            MethodInfo average = path.Average;
             ForEachGroup(il, plan, c =>
             {
                 for (int i = 0; i < g; i++)
                 {
-                    Lookup(il, path, c.Plus(i));
+                    // looked_i = lookup of table[(c + i) * 16 ..] by block[(c + i) * rows ..]
+                    Codebook ci = c.Plus(i);
+                    path.Lookup(il, () =>
+                    {
+                        il.Arg(TableArg);
+                        ci.Scaled(il, 16, 0);
+                        il.Op(OpCodes.Conv_U);
+                    }, () =>
+                    {
+                        il.Arg(CodesArg);
+                        ci.Scaled(il, r, 0);
+                        il.Op(OpCodes.Conv_U);
+                    });
                     il.Store("looked" + i);
                 }
 
-                MethodInfo average = Average(path);
                 for (int width = g; width > 1; width /= 2)
                 {
                     for (int i = 0; i < width / 2; i++)
@@ -282,13 +176,13 @@ namespace KernelCompiler.Emit
 
                 il.Load("low");
                 il.Load("looked0");
-                il.Call(Method(v, "WidenLower", null, vb));
-                il.Call(addUshort);
+                il.Call(v.WidenLowerByte);
+                il.Call(v.AddUShort);
                 il.Store("low");
                 il.Load("high");
                 il.Load("looked0");
-                il.Call(Method(v, "WidenUpper", null, vb));
-                il.Call(addUshort);
+                il.Call(v.WidenUpperByte);
+                il.Call(v.AddUShort);
                 il.Store("high");
             });
 
@@ -297,75 +191,25 @@ namespace KernelCompiler.Emit
             for (int k = 0; k < 4; k++)
             {
                 il.Load(accumulators[k]);
-                il.Call(Method(v, k % 2 == 0 ? "WidenLower" : "WidenUpper", null, vu));
-                il.Call(Method(v, "AsInt32", typeof(uint), Vec(path, typeof(uint))));
+                il.Call(k % 2 == 0 ? v.WidenLowerUShort : v.WidenUpperUShort);
+                il.Call(v.UIntAsInt32);
                 if (plan.IsAverage)
                 {
                     il.Int(g);
-                    il.Call(vi.GetMethod("op_Multiply", new[] { vi, typeof(int) })!);
+                    il.Call(v.MultiplyInt);
                     il.Int(plan.BiasCorrection);
-                    il.Call(Method(v, "Create", null, typeof(int)));
-                    il.Call(vi.GetMethod("op_Subtraction", new[] { vi, vi })!);
+                    il.Call(v.CreateInt);
+                    il.Call(v.SubtractInt);
                 }
 
                 il.Arg(SumsArg);
-                il.Int(k * path.FloatLanes);
+                il.Int(k * path.Path.FloatLanes);
                 il.Op(OpCodes.Conv_U);
-                il.Call(Method(v, "StoreUnsafe", typeof(int), vi, IntRef, typeof(nuint)));
+                il.Call(v.StoreInt);
             }
         }
 
-        // One in-lane 16-entry lookup of codebook c's table for every row of the block.
-        private static void Lookup(Il il, KernelPath path, Codebook c)
-        {
-            Type v = Static(path);
-            il.Arg(TableArg);
-            c.Scaled(il, 16, 0);
-            il.Op(OpCodes.Conv_U);
-            il.Call(Method(typeof(Vector128), "LoadUnsafe", typeof(byte), ByteRef, typeof(nuint)));
-            if (path.InstructionSet != KernelInstructionSet.Vector128)
-            {
-                il.Call(MethodAny(v, "Create", typeof(byte), typeof(Vector128<byte>)));
-            }
-
-            il.Arg(CodesArg);
-            c.Scaled(il, path.RowsPerBlock, 0);
-            il.Op(OpCodes.Conv_U);
-            il.Call(Method(v, "LoadUnsafe", typeof(byte), ByteRef, typeof(nuint)));
-            switch (path.InstructionSet)
-            {
-                case KernelInstructionSet.Avx512:
-                    il.Call(Method(typeof(Avx512BW), "Shuffle", null, typeof(Vector512<byte>), typeof(Vector512<byte>)));
-                    break;
-                case KernelInstructionSet.Avx2:
-                    il.Call(Method(typeof(Avx2), "Shuffle", null, typeof(Vector256<byte>), typeof(Vector256<byte>)));
-                    break;
-                default:
-                    // Lookup128: Ssse3.Shuffle on x86, tbl on Arm64 (the guard is decided now).
-                    il.Call(Ssse3.IsSupported
-                        ? Method(typeof(Ssse3), "Shuffle", null, typeof(Vector128<byte>), typeof(Vector128<byte>))
-                        : Method(typeof(AdvSimd.Arm64), "VectorTableLookup", null, typeof(Vector128<byte>), typeof(Vector128<byte>)));
-                    break;
-            }
-        }
-
-        private static MethodInfo Average(KernelPath path)
-        {
-            switch (path.InstructionSet)
-            {
-                case KernelInstructionSet.Avx512:
-                    return Method(typeof(Avx512BW), "Average", null, typeof(Vector512<byte>), typeof(Vector512<byte>));
-                case KernelInstructionSet.Avx2:
-                    return Method(typeof(Avx2), "Average", null, typeof(Vector256<byte>), typeof(Vector256<byte>));
-                default:
-                    // Average128: pavgb on x86, urhadd on Arm64; both (a + b + 1) >> 1.
-                    return Sse2.IsSupported
-                        ? Method(typeof(Sse2), "Average", null, typeof(Vector128<byte>), typeof(Vector128<byte>))
-                        : Method(typeof(AdvSimd), "FusedAddRoundedHalving", null, typeof(Vector128<byte>), typeof(Vector128<byte>));
-            }
-        }
-
-        private static void WriteScalarEncodeGroup(Il il, KernelPlan plan)
+        internal static void WriteScalarEncodeGroup(Il il, KernelPlan plan)
         {
             if (plan.IsUnrolled)
             {
@@ -457,7 +301,7 @@ namespace KernelCompiler.Emit
             il.Op(OpCodes.Ceq);
         }
 
-        private static void WriteScalarAggregateBlock(Il il, KernelPlan plan)
+        internal static void WriteScalarAggregateBlock(Il il, KernelPlan plan)
         {
             int g = plan.GroupSize;
             il.Declare("sum", typeof(int));
@@ -563,21 +407,6 @@ namespace KernelCompiler.Emit
             il.Loop("c", plan.Codebooks, g, () => body(Codebook.Variable("c")));
         }
 
-        private static Type Static(KernelPath path)
-            => path.InstructionSet == KernelInstructionSet.Avx512 ? typeof(Vector512)
-                : path.InstructionSet == KernelInstructionSet.Avx2 ? typeof(Vector256) : typeof(Vector128);
-
-        private static Type Vec(KernelPath path, Type element)
-            => (path.InstructionSet == KernelInstructionSet.Avx512 ? typeof(Vector512<>)
-                : path.InstructionSet == KernelInstructionSet.Avx2 ? typeof(Vector256<>) : typeof(Vector128<>)).MakeGenericType(element);
-
-        // A non-generic overload if there is one, else the generic one closed over the element type.
-        private static MethodInfo MethodAny(Type owner, string name, Type element, params Type[] parameters)
-        {
-            MethodInfo? exact = owner.GetMethod(name, BindingFlags.Public | BindingFlags.Static, null, parameters, null);
-            return exact != null && !exact.IsGenericMethodDefinition ? exact : Method(owner, name, element, parameters);
-        }
-
         private static Type[] Repeat(Type type, int count)
         {
             var types = new Type[count];
@@ -587,7 +416,7 @@ namespace KernelCompiler.Emit
 
         /// <summary>The codebook a step works on: a constant (unrolled) or the loop counter plus a constant, as
         /// in the C# writer.</summary>
-        private readonly struct Codebook
+        internal readonly struct Codebook
         {
             private readonly string? _variable;
 

@@ -84,58 +84,12 @@ namespace KernelCompiler.Emit
             => new DynamicMethod(plan.Model.Name + " " + plan.ModelHash.Substring(0, 8) + ": " + step, typeof(void), parameters,
                 typeof(IlKernelEmitter).Module, skipVisibility: true);
 
-        /// <summary>A public static method by name and exact parameter types; generic definitions are closed over
-        /// <paramref name="typeArgument"/> and must then match exactly (so Create&lt;T&gt;(T) is never taken for
-        /// Create&lt;T&gt;(Vector128&lt;T&gt;)).</summary>
+        /// <summary><see cref="IlMembers.Method"/>, for the fused steps.</summary>
         internal static MethodInfo Method(Type owner, string name, Type? typeArgument, params Type[] parameters)
-        {
-            if (typeArgument == null)
-            {
-                MethodInfo? exact = owner.GetMethod(name, BindingFlags.Public | BindingFlags.Static, null, parameters, null);
-                if (exact != null && !exact.IsGenericMethodDefinition)
-                {
-                    return exact;
-                }
-            }
-            else
-            {
-                foreach (MethodInfo candidate in owner.GetMethods(BindingFlags.Public | BindingFlags.Static))
-                {
-                    if (candidate.Name != name || !candidate.IsGenericMethodDefinition ||
-                        candidate.GetGenericArguments().Length != 1 || candidate.GetParameters().Length != parameters.Length)
-                    {
-                        continue;
-                    }
-
-                    MethodInfo closed;
-                    try
-                    {
-                        closed = candidate.MakeGenericMethod(typeArgument);
-                    }
-                    catch (ArgumentException)
-                    {
-                        continue;
-                    }
-
-                    ParameterInfo[] actual = closed.GetParameters();
-                    bool match = true;
-                    for (int i = 0; i < actual.Length && match; i++)
-                    {
-                        match = actual[i].ParameterType == parameters[i];
-                    }
-
-                    if (match)
-                    {
-                        return closed;
-                    }
-                }
-            }
-
-            throw new InvalidOperationException("No method " + owner.Name + "." + name + " for the kernel emitter.");
-        }
+            => IlMembers.Method(owner, name, typeArgument, parameters);
 
         /// <summary>A thin ILGenerator wrapper: constants, arguments, locals, calls.</summary>
-        private sealed class Il
+        internal sealed class Il
         {
             private readonly Dictionary<string, LocalBuilder> _locals = new Dictionary<string, LocalBuilder>();
 

@@ -39,12 +39,6 @@ namespace KernelCompiler.Planning
         /// <summary>Bits per vector: 512, 256, 128, or 0 for scalar.</summary>
         public int VectorBits => IsScalar ? 0 : FloatLanes * 32;
 
-        /// <summary>Vector type name for this path (Vector512, Vector256, Vector128), or null for scalar.</summary>
-        public string? VectorType =>
-            InstructionSet == KernelInstructionSet.Avx512 || InstructionSet == KernelInstructionSet.Avx512Vbmi ? "Vector512" :
-            InstructionSet == KernelInstructionSet.Avx2 || InstructionSet == KernelInstructionSet.Avx2Fused ? "Vector256" :
-            InstructionSet == KernelInstructionSet.Vector128 ? "Vector128" : null;
-
         /// <summary>The fused path (AVX-512 VBMI): tiles of 16 rows, four codebooks per permute; its loop lives in
         /// KernelCompiler.Runtime.FusedKernelRuntime, only its steps are emitted.</summary>
         internal static readonly KernelPath Avx512Vbmi = new KernelPath(KernelInstructionSet.Avx512Vbmi, "Avx512Vbmi", 16, 16, "global::KernelCompiler.Runtime.FusedKernelRuntime.IsSupported");

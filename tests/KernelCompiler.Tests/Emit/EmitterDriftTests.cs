@@ -2,6 +2,8 @@ using System.Reflection;
 using System.Reflection.Emit;
 using KernelCompiler.Runtime;
 using KernelCompiler.Emit;
+using KernelCompiler.Emit.Paths;
+using KernelCompiler.Planning;
 
 namespace KernelCompiler.Tests.Emit;
 
@@ -32,9 +34,13 @@ public class EmitterDriftTests
         var emitted = (EmittedKernel)LutKernel.Compile(model, options);
         string source = LutKernel.GenerateSource(model, options, "DriftKernel", "Drift");
         Assembly generated = GeneratedSource.Compile(new[] { source }, allowUnsafe: true);
-        Assert.NotEmpty(emitted.BlockPaths);
-        // The fused AVX2 path runs among the block paths but has no block steps (its steps are DynamicMethods).
-        foreach (EmittedPath path in emitted.BlockPaths.Where(p => !p.Path.IsFused))
+        // Every block path this CPU runs is compared (the emitter emits exactly those). The fused AVX2 path runs among
+        // the block paths but has no block steps (its steps are DynamicMethods).
+        string[] expectedPaths = KernelPathPolicy.PathsFor(KernelInstructionSet.Auto, fuse: false)
+            .Where(p => KernelPathPolicy.IsSupported(p, auto: true)).Select(p => p.Name).ToArray();
+        EmittedPath[] blockPaths = emitted.BlockPaths.Where(p => !p.Path.IsFused).ToArray();
+        Assert.Equal(expectedPaths, blockPaths.Select(p => p.Path.Name).ToArray());
+        foreach (EmittedPath path in blockPaths)
         {
             Type emittedSteps = path.Run.Method.DeclaringType!;
             Type generatedSteps = generated.GetTypes().Single(t =>
@@ -53,6 +59,43 @@ public class EmitterDriftTests
             }
         }
     }
+
+    /// <summary>Every block path has one writer and one emitter, of the same kind, both for that path; the vector
+    /// paths' writer and emitter have the same members (the one place each path's instructions live, mirrored).</summary>
+    [Fact]
+    public void EveryBlockPathHasAWriterAndAnEmitterWithMirroredMembers()
+    {
+        foreach (KernelPath path in KernelPathPolicy.PathsFor(KernelInstructionSet.Auto, fuse: false))
+        {
+            CSharpPathWriter writer = CSharpPathWriter.For(path);
+            IlPathEmitter emitter = IlPathEmitter.For(path);
+            Assert.Same(path, writer.Path);
+            Assert.Same(path, emitter.Path);
+            Assert.Equal(writer is CSharpVectorPathWriter, emitter is IlVectorPathEmitter);
+            Assert.Equal(writer.GetType().Name.Replace("CSharp", "").Replace("Writer", ""),
+                emitter.GetType().Name.Replace("Il", "").Replace("Emitter", ""));
+        }
+
+        Assert.Throws<ArgumentException>(() => CSharpPathWriter.For(KernelPath.Avx512Vbmi));
+        Assert.Throws<ArgumentException>(() => IlPathEmitter.For(KernelPath.Avx512Vbmi));
+        // Two members are the writer's alone: Summary is the comment above a steps struct, and WriteSupport writes
+        // helpers that test the CPU when the JIT compiles them (the IL emitter tests it when it emits).
+        HashSet<string> writerMembers = Overridable(typeof(CSharpPathWriter));
+        Assert.True(writerMembers.Remove("Summary") && writerMembers.Remove("WriteSupport"));
+        Assert.Equal(writerMembers.Order(), Overridable(typeof(IlPathEmitter)).Order());
+        Assert.Contains("WriteEncodeGroup", writerMembers);
+        HashSet<string> vectorMembers = Overridable(typeof(CSharpVectorPathWriter));
+        Assert.Contains("SelectThreshold", vectorMembers);
+        Assert.Equal(vectorMembers.Order(), Overridable(typeof(IlVectorPathEmitter)).Order());
+    }
+
+    /// <summary>The abstract and virtual members a path class declares, by name.</summary>
+    private static HashSet<string> Overridable(Type type)
+        => type.GetMembers(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => m is MethodInfo { IsVirtual: true, IsSpecialName: false } or PropertyInfo)
+            .Where(m => m is not PropertyInfo p || p.GetMethod!.IsVirtual)
+            .Where(m => m is not MethodInfo { IsFinal: true })
+            .Select(m => m.Name).ToHashSet();
 
     /// <summary>The methods a body calls, in IL order, as "Type.Name&lt;T&gt;(parameters)".</summary>
     private static string[] Calls(MethodInfo method)
