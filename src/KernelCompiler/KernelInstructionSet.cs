@@ -1,3 +1,4 @@
+// Shared source: also compiled into the netstandard2.0 [LutKernel] source generator (see docs/generator.md).
 namespace KernelCompiler
 {
     /// <summary>The widest SIMD path a kernel may use. Narrower choices exist so every path can be tested on a CPU

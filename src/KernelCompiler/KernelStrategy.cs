@@ -1,3 +1,4 @@
+// Shared source: also compiled into the netstandard2.0 [LutKernel] source generator (see docs/generator.md).
 namespace KernelCompiler
 {
     /// <summary>How a kernel holds the model: as code (constants in straight-line code) or as data read in loops.</summary>

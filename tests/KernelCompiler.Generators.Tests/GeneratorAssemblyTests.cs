@@ -1,6 +1,7 @@
 extern alias Generator;
 
 using System.Reflection;
+using System.Reflection.Metadata;
 using System.Runtime.Versioning;
 using Generator::KernelCompiler.Generators;
 
@@ -26,5 +27,26 @@ public class GeneratorAssemblyTests
 
         Assert.All(references, r => Assert.Contains(r.Name, allowed));
         Assert.Equal(new Version(4, 14, 0, 0), references.Single(r => r.Name == "Microsoft.CodeAnalysis").Version);
+    }
+
+    /// <summary>The runtime's files the generator links in (its portable PDB lists every source it compiled) say in
+    /// their first line that they are netstandard2.0 source too, so a reader of src/ sees it before using a newer API.</summary>
+    [Fact]
+    public void Every_runtime_file_the_generator_compiles_says_so_in_its_first_line()
+    {
+        const string Header = "// Shared source: also compiled into the netstandard2.0 [LutKernel] source generator";
+        string pdb = Path.ChangeExtension(GeneratorAssembly.Location, ".pdb");
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(File.OpenRead(pdb));
+        MetadataReader reader = provider.GetMetadataReader();
+        string marker = "/src/KernelCompiler/";
+        string[] shared = reader.Documents
+            .Select(h => reader.GetString(reader.GetDocument(h).Name).Replace('\\', '/'))
+            .Where(p => p.Contains(marker, StringComparison.Ordinal) && p.EndsWith(".cs", StringComparison.Ordinal))
+            .Select(p => Path.Combine(Repository.Root, "src", "KernelCompiler", p[(p.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..]))
+            .ToArray();
+
+        Assert.True(shared.Length > 20, "the generator's PDB lists " + shared.Length + " runtime files");
+        Assert.All(shared, p => Assert.True(File.ReadLines(p).First().StartsWith(Header, StringComparison.Ordinal),
+            p + " is compiled into the generator but does not say so in its first line"));
     }
 }

@@ -1,3 +1,4 @@
+// Shared source: also compiled into the netstandard2.0 [LutKernel] source generator (see docs/generator.md).
 namespace KernelCompiler
 {
     /// <summary>What a network is meant to produce per row: its final outputs or the index of the largest.</summary>

@@ -1,3 +1,4 @@
+// Shared source: also compiled into the netstandard2.0 [LutKernel] source generator (see docs/generator.md).
 namespace KernelCompiler.Planning
 {
     /// <summary>What a caller may decide about a plan; everything else the planner decides from the model.</summary>
