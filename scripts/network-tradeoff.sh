@@ -6,7 +6,8 @@
 #
 # Usage: bash scripts/network-tradeoff.sh DATA_DIR [OUT_DIR] [-- SETTING ...]
 #   DATA_DIR holds model.onnx, X_train.npy, y_train.npy, X_test.npy, y_test.npy (e.g. the MNIST network folder).
-#   OUT_DIR (default artifacts/network-tradeoff) receives <name>.lut.json, <name>.import.json, <name>.bench.json.
+#   OUT_DIR (default artifacts/network-tradeoff) receives <name>.lut.json, <name>.import.json, <name>.bench.json and
+#   <name>.setting.txt (the options).
 #   A SETTING is the import options of one point, quoted, e.g. "--codebooks 128,128,32" or
 #   "--codebooks 256,128,64 --lambda 4"; the default list is below. An existing <name>.bench.json is kept, and an
 #   existing network with its import report is timed without calibrating again (delete <name>.bench.json to time a
@@ -31,6 +32,9 @@ if [ ${#settings[@]} -eq 0 ]; then
     "--codebooks 64,64,16"
     "--codebooks 128,64,32"
     "--codebooks 128,128,32"
+    "--codebooks 128,128,32 --lambda 30"
+    "--codebooks 128,128,64"
+    "--codebooks 128,128,64 --lambda 30"
     "--codebooks 256,64,32"
     "--codebooks 256,128,64"
     "--codebooks 256,256,64"
@@ -47,6 +51,7 @@ mkdir -p "$out"
 for setting in "${settings[@]}"; do
   # A file name from the options: "--codebooks 256,128,64 --lambda 4" -> codebooks-256,128,64_lambda-4
   name=$(echo "$setting" | sed -E 's/^ *--//; s/ +--/_/g; s/ +/-/g')
+  echo "$setting" >"$out/$name.setting.txt"   # the options as given, for the table
   if [ -s "$out/$name.bench.json" ]; then echo "network-tradeoff: $name: kept"; continue; fi
   if [ -s "$out/$name.lut.json" ] && [ -s "$out/$name.import.json" ]; then
     echo "network-tradeoff: $name: network kept, timing it again"

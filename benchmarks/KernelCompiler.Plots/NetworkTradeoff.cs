@@ -12,7 +12,7 @@ namespace KernelCompiler.Plots;
 
 /// <summary>One calibrated network of a sweep: its `kernelc import --json` and `kernelc bench --json` reports and the
 /// network file they name.</summary>
-public sealed record NetworkPoint(string Name, string Layers, long Lookups, long MultiplyAdds, long FusedLookups,
+public sealed record NetworkPoint(string Name, string Setting, string Layers, long Lookups, long MultiplyAdds, long FusedLookups,
     double Accuracy, double ExactAccuracy, double Nmse, double ImportSeconds, double FusedNs, double LayeredNs,
     double ExactNs, double Speedup, double SpeedupOverLayered, string ExactEngine, int Rows, long ExactCost);
 
@@ -44,7 +44,9 @@ public static class NetworkTradeoff
             JsonElement br = b.RootElement, ir = i.RootElement;
             string layers = string.Join(",", ir.GetProperty("layers").EnumerateArray()
                 .Select(l => l.GetProperty("exact").GetBoolean() ? "E" : l.GetProperty("codebooks").GetInt32().ToString(Invariant)));
-            points.Add(new NetworkPoint(name, layers, ir.GetProperty("lookupsPerRow").GetInt64(),
+            string settingFile = Path.Combine(folder, name + ".setting.txt");
+            string setting = File.Exists(settingFile) ? File.ReadAllText(settingFile).Trim() : name;
+            points.Add(new NetworkPoint(name, setting, layers, ir.GetProperty("lookupsPerRow").GetInt64(),
                 ir.GetProperty("multiplyAddsPerRow").GetInt64(), FusedLookups(LutNetwork.Load(network)),
                 br.GetProperty("accuracy").GetDouble(), br.GetProperty("exactAccuracy").GetDouble(),
                 ir.GetProperty("nmse").GetDouble(), ir.GetProperty("seconds").GetDouble(),
@@ -123,17 +125,17 @@ public static class NetworkTradeoff
     /// <summary>The Markdown table, one row per setting, cheapest (fewest fused lookups) first.</summary>
     public static void Table(StringBuilder md, IReadOnlyList<NetworkPoint> points)
     {
-        md.AppendLine("| layers | fused lookups/row | accuracy | NMSE (calibration rows) | fused ns/row | layer by layer ns/row | " +
+        md.AppendLine("| `kernelc import` options | layers | fused lookups/row | accuracy | NMSE (calibration rows) | fused ns/row | layer by layer ns/row | " +
             "ONNX Runtime ns/row | speedup over ONNX Runtime | over layer by layer | import s |");
-        md.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        md.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (NetworkPoint p in points.OrderBy(p => p.FusedLookups + p.MultiplyAdds))
         {
             string madds = p.MultiplyAdds > 0 ? $" + {p.MultiplyAdds:N0} MACs" : "";
-            md.AppendLine(Invariant, $"| {p.Layers} | {p.FusedLookups:N0}{madds} | {100 * p.Accuracy:0.00} % | {p.Nmse:0.0000} | " +
+            md.AppendLine(Invariant, $"| `{p.Setting}` | {p.Layers} | {p.FusedLookups:N0}{madds} | {100 * p.Accuracy:0.00} % | {p.Nmse:0.0000} | " +
                 $"{p.FusedNs:N0} | {p.LayeredNs:N0} | {p.ExactNs:N0} | {p.Speedup:0.0}× | {p.SpeedupOverLayered:0.0}× | {p.ImportSeconds:0} |");
         }
 
-        md.AppendLine(Invariant, $"| exact | {0:N0} + {points[0].ExactCost:N0} MACs | {100 * points[0].ExactAccuracy:0.00} % | 0 | | | | 1× | | |");
+        md.AppendLine(Invariant, $"| exact network | | {0:N0} + {points[0].ExactCost:N0} MACs | {100 * points[0].ExactAccuracy:0.00} % | 0 | | | | 1× | | |");
     }
 
     private static NumericManual LogTicks(double lo, double hi)

@@ -66,15 +66,10 @@ namespace KernelCompiler.Cli.Commands
             lambda.DefaultValueFactory = _ => defaults.RidgeLambda;
             Option<string> output = CommonOptions.ModelOutput("Where to write the network (*.lut.json), atomically.");
             output.HelpName = "net.lut.json";
-            var skipConstant = new Option<bool>("--skip-constant-inputs")
-            {
-                Description = "Cut each LUT layer's inputs into codebooks among those that vary on the calibration rows only " +
-                    "(leaves out an image's empty border and hidden units that are always 0).",
-            };
             Option<bool> json = CommonOptions.Json();
             var command = new Command("import", "Import an ONNX network and calibrate it into LUT layers on calibration rows.")
             {
-                onnx, calibration, labels, maxLoss, maxNmse, codebooks, exactLayers, targets, lambda, skipConstant, output, json,
+                onnx, calibration, labels, maxLoss, maxNmse, codebooks, exactLayers, targets, lambda, output, json,
             };
             command.SetAction(parse =>
             {
@@ -102,7 +97,6 @@ namespace KernelCompiler.Cli.Commands
                     ExactLayers = ParseLayers(parse.GetValue(exactLayers)),
                     Targets = parse.GetValue(targets) == "layer" ? CalibrationTargets.LayerOutputs : CalibrationTargets.Teacher,
                     RidgeLambda = parse.GetValue(lambda),
-                    SkipConstantInputs = parse.GetValue(skipConstant),
                     Producer = ToolVersion.Producer,
                 };
                 return Run(context, parse.GetRequiredValue(onnx), parse.GetRequiredValue(calibration), parse.GetValue(labels),

@@ -266,53 +266,8 @@ namespace KernelCompiler.Calibration
                 Name = name + " layer " + k.ToString(CultureInfo.InvariantCulture),
                 Producer = "KernelCompiler network calibration",
             };
-            int d = Dense(k).InputDimension;
-            IProgress<TrainingProgress>? progress = _progress is null ? null : new TrainerProgress(this, k, codebooks);
-            int[]? varying = _options.SkipConstantInputs ? VaryingColumns(x, rows, d) : null;
-            if (varying is null || varying.Length == d || varying.Length < codebooks)
-            {
-                return MaddnessTrainer.TrainToTargets(x, rows, targets, Dense(k).OutputDimension, options, progress, _cancellationToken);
-            }
-
-            // Train on the varying columns only, then name the original columns in the trees.
-            var compact = new float[(long)rows * varying.Length];
-            for (int r = 0; r < rows; r++)
-            {
-                for (int j = 0; j < varying.Length; j++)
-                {
-                    compact[(long)r * varying.Length + j] = x[(long)r * d + varying[j]];
-                }
-            }
-
-            LutModel model = MaddnessTrainer.TrainToTargets(compact, rows, targets, Dense(k).OutputDimension, options, progress, _cancellationToken);
-            int[] splits = model.SplitDimensions.ToArray();
-            for (int i = 0; i < splits.Length; i++)
-            {
-                splits[i] = varying[splits[i]];
-            }
-
-            return new LutModel(d, model.OutputDimension, splits, model.Thresholds.ToArray(), model.Tables.ToArray(),
-                model.Steps.ToArray(), model.Offsets.ToArray(), model.Aggregation, null, model.Name, model.Producer);
-        }
-
-        // The columns of x (rows × d) that take more than one value (bitwise; NaN counts as a value like any other).
-        private static int[] VaryingColumns(float[] x, int rows, int d)
-        {
-            var varying = new List<int>(d);
-            for (int j = 0; j < d; j++)
-            {
-                int first = BitConverter.SingleToInt32Bits(x[j]);
-                for (long r = 1; r < rows; r++)
-                {
-                    if (BitConverter.SingleToInt32Bits(x[r * d + j]) != first)
-                    {
-                        varying.Add(j);
-                        break;
-                    }
-                }
-            }
-
-            return varying.ToArray();
+            return MaddnessTrainer.TrainToTargets(x, rows, targets, Dense(k).OutputDimension, options,
+                _progress is null ? null : new TrainerProgress(this, k, codebooks), _cancellationToken);
         }
 
         private void Report(int layer, int codebooks, string stage, int completed, int total)

@@ -40,12 +40,6 @@ namespace KernelCompiler.Calibration
         /// <summary>λ of the ridge table fit; finite and greater than 0; default 1.</summary>
         public double RidgeLambda { get; set; } = 1.0;
 
-        /// <summary>Leave out of each LUT layer's codebooks the inputs that are constant on the calibration rows (an
-        /// image's empty border, a hidden unit ReLU never lets through): the layer's inputs are cut into codebooks
-        /// among the others only, so no codebook is spent on columns no tree can split. The trees never read a
-        /// left-out input. Default false.</summary>
-        public bool SkipConstantInputs { get; set; }
-
         /// <summary>Free text recorded in the calibrated network naming what produced it; null keeps the exact
         /// network's.</summary>
         public string? Producer { get; set; }
