@@ -94,13 +94,16 @@ public static class NetworkTradeoff
         layered.LegendText = "the same LUT layers one by one";
         layered.MarkerShape = MarkerShape.OpenSquare;
         layered.MarkerSize = 8;
-        for (int i = 0; i < points.Count; i++)
+        // Labels alternate above and below the point in order of speedup, so neighbours do not overprint.
+        int[] order = Enumerable.Range(0, points.Count).OrderBy(i => x[i]).ToArray();
+        for (int rank = 0; rank < order.Length; rank++)
         {
-            var label = plot.Add.Text(points[i].Layers, x[i], y[i]);
+            int i = order[rank];
+            var label = plot.Add.Text(ShortLabel(points[i]), x[i], y[i]);
             label.LabelFontSize = 11;
-            label.LabelAlignment = i % 2 == 0 ? Alignment.LowerLeft : Alignment.UpperLeft;
+            label.LabelAlignment = rank % 2 == 0 ? Alignment.LowerLeft : Alignment.UpperLeft;
             label.OffsetX = 6;
-            label.OffsetY = i % 2 == 0 ? -4 : 4;
+            label.OffsetY = rank % 2 == 0 ? -4 : 4;
         }
 
         double exact = 100 * points[0].ExactAccuracy;
@@ -114,12 +117,20 @@ public static class NetworkTradeoff
         double yMin = Math.Min(y.Min(), 100 * targetAccuracy), yMax = Math.Max(y.Max(), exact);
         plot.Axes.SetLimits(xMin - 0.08, xMax + 0.25, yMin - 0.3, yMax + 0.3);
         plot.Axes.Bottom.TickGenerator = LogTicks(xMin - 0.08, xMax + 0.25);
-        plot.Title(title);
+        plot.Title(title + "\none kernelc bench call a point (medians of 15 alternating runs); layers: codebooks per layer, E = exact");
         plot.Axes.Title.Label.FontSize = 15;
         plot.XLabel($"speedup over {points[0].ExactEngine.Split(" (")[0]} (one thread), N = {points[0].Rows:N0} test rows, end to end (log scale)");
         plot.YLabel($"test accuracy, % (higher is better)");
         plot.ShowLegend(Edge.Bottom);
         plot.SavePng(path, 1000, 650);
+    }
+
+    /// <summary>The layers, and λ when the options set it.</summary>
+    private static string ShortLabel(NetworkPoint p)
+    {
+        string[] words = p.Setting.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        int at = Array.IndexOf(words, "--lambda");
+        return at >= 0 && at + 1 < words.Length ? p.Layers + " λ=" + words[at + 1] : p.Layers;
     }
 
     /// <summary>The Markdown table, one row per setting, cheapest (fewest fused lookups) first.</summary>
