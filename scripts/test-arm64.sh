@@ -75,7 +75,8 @@ say "publish $(elapsed "$start")"
 # --- run -------------------------------------------------------------------------------------------------------
 # Arm64-relevant: every engine against the reference on every path this CPU has (engine matrix, forced paths, both
 # layouts, real rows), the emitted and generated (C# writer, compiled in memory) kernels, the reference, the runtime's
-# row loops, the kernel entry points, and the shipped generated kernels of kernels/ (random rows, real rows of
+# row loops, the kernel entry points, the fused network kernel (every width forced, AdvSimd on Arm64) and its folded
+# thresholds, and the shipped generated kernels of kernels/ (random rows, real rows of
 # the large data sets where present, the sample rows of samples/). Namespaces rather than single classes where a new
 # path's tests will land, so they slot in without editing this list.
 classes=(
@@ -84,6 +85,8 @@ classes=(
   KernelCompiler.Tests.Reference.
   KernelCompiler.Tests.Runtime.
   KernelCompiler.Tests.Hardening.KernelEntryPointTests
+  KernelCompiler.Tests.Networks.FusedNetwork
+  KernelCompiler.Tests.Networks.ThresholdFoldingTests
   KernelCompiler.Generators.Tests.KernelsProjectTests
   KernelCompiler.Generators.Tests.SampleRowsTests
 )

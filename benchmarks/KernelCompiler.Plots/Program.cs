@@ -22,6 +22,11 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "network")
+        {
+            return NetworkMain(args[1..]);
+        }
+
         string? results = null, output = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -92,6 +97,56 @@ public static class Program
         string figures = Path.Combine(output, "figures.md");
         File.WriteAllText(figures, markdown.ToString());
         Console.Error.WriteLine("wrote " + figures);
+        Console.Write(markdown.ToString());
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>network --input DIR [--output DIR] [--name NAME] [--target-accuracy 0.966] [--target-speedup 10]</c>: the
+    /// trade-off of a whole network from the reports scripts/network-tradeoff.sh wrote into DIR; writes
+    /// network-tradeoff-NAME.png and .md into the output folder (default benchmarks/plots).
+    /// </summary>
+    private static int NetworkMain(string[] args)
+    {
+        string? input = null, output = null, name = "network";
+        double targetAccuracy = 0.966, targetSpeedup = 10;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--input" when i + 1 < args.Length: input = args[++i]; break;
+                case "--output" when i + 1 < args.Length: output = args[++i]; break;
+                case "--name" when i + 1 < args.Length: name = args[++i]; break;
+                case "--target-accuracy" when i + 1 < args.Length: targetAccuracy = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--target-speedup" when i + 1 < args.Length: targetSpeedup = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default:
+                    Console.Error.WriteLine("usage: KernelCompiler.Plots network --input DIR [--output DIR] [--name NAME] [--target-accuracy F] [--target-speedup X]");
+                    return 2;
+            }
+        }
+
+        if (input is null || !Directory.Exists(input))
+        {
+            Console.Error.WriteLine($"network: --input must name the folder of the sweep's reports{(input is null ? "" : $"; {input} does not exist")}");
+            return 2;
+        }
+
+        output ??= Path.Combine(FindBenchmarksFolder(), "plots");
+        Directory.CreateDirectory(output);
+        List<NetworkPoint> points = NetworkTradeoff.Load(input);
+        if (points.Count == 0)
+        {
+            Console.Error.WriteLine($"network: no *.bench.json in {input}");
+            return 1;
+        }
+
+        string png = Path.Combine(output, "network-tradeoff-" + name + ".png");
+        NetworkTradeoff.Draw(png, $"{name}: accuracy against speedup, one codebook setting a point", points, targetAccuracy, targetSpeedup);
+        var markdown = new StringBuilder();
+        NetworkTradeoff.Table(markdown, points);
+        string md = Path.Combine(output, "network-tradeoff-" + name + ".md");
+        File.WriteAllText(md, markdown.ToString());
+        Console.Error.WriteLine("wrote " + png + " and " + md);
         Console.Write(markdown.ToString());
         return 0;
     }

@@ -35,6 +35,7 @@ namespace KernelCompiler.NetworkKernels
                     {
                         if (Width >= 512) SumExact512(table, codes, c, sums);
                         else if (Width >= 256) SumExact256(table, codes, c, sums);
+                        else if (Neon) SumExactNeon(table, codes, c, sums);
                         else if (Width >= 128) SumExact128(table, codes, c, sums);
                         else SumScalar(table, codes, c, 0, sums);
                     }
@@ -42,6 +43,7 @@ namespace KernelCompiler.NetworkKernels
                     {
                         if (Width >= 512) SumAverage512(table, codes, c, layer.GroupSize, sums);
                         else if (Width >= 256) SumAverage256(table, codes, c, layer.GroupSize, sums);
+                        else if (Neon) SumAverageNeon(table, codes, c, layer.GroupSize, sums);
                         else SumScalar(table, codes, c, layer.GroupSize, sums);
                     }
 

@@ -29,6 +29,11 @@ namespace KernelCompiler.NetworkKernels
                     if (sums) EncodeSums256((ushort*)values, slots, it, layer.Codebooks, codes);
                     else EncodeFloats256((float*)values, slots, ft, layer.Codebooks, codes);
                 }
+                else if (Neon)
+                {
+                    if (sums) EncodeSumsNeon((ushort*)values, slots, it, layer.Codebooks, codes);
+                    else EncodeFloatsNeon((float*)values, slots, ft, layer.Codebooks, codes);
+                }
                 else
                 {
                     if (sums) EncodeSumsScalar((ushort*)values, slots, it, layer.Codebooks, codes);

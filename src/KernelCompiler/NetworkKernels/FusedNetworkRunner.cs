@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace KernelCompiler.NetworkKernels
@@ -62,7 +63,8 @@ namespace KernelCompiler.NetworkKernels
 
         public NetworkPlan Plan { get; }
 
-        /// <summary>The vector width in bits the kernel runs: 512, 256, 128, or 0 for scalar code.</summary>
+        /// <summary>The vector width in bits the kernel runs: 512, 256, 128 (SSSE3, or AdvSimd on Arm64), or 0 for
+        /// scalar code.</summary>
         public int Width { get; }
 
         /// <summary>Whether exact-aggregation layers use the 64-byte table path (vpermb over four codebooks, AVX-512
@@ -77,7 +79,7 @@ namespace KernelCompiler.NetworkKernels
         {
             if (maxWidth >= 512 && Avx512BW.IsSupported) return 512;
             if (maxWidth >= 256 && Avx2.IsSupported) return 256;
-            if (maxWidth >= 128 && Ssse3.IsSupported) return 128;
+            if (maxWidth >= 128 && (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported)) return 128;
             return 0;
         }
 
