@@ -1,3 +1,4 @@
+// Shared source: also compiled into the netstandard2.0 [LutKernel] source generator (see docs/generator.md).
 using System;
 using System.Collections.Generic;
 using KernelCompiler.Runtime;
