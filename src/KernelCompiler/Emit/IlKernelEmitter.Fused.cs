@@ -13,7 +13,7 @@ namespace KernelCompiler.Emit
     // same order as CSharpKernelWriter.Fused.cs, down to the IL the C# compiler makes of them (locals for the nodes and
     // the tree's constants, Unsafe.Add for every offset), and the helpers Level and RowValues are calls to
     // EmittedFusedHelpers as the generated steps call theirs, so the JIT compiles both to the same machine code. One difference by nature: IL has no static
-    // data, so Scan takes the fused tables as an argument (the kernel holds them; see EmittedFusedSteps). Keep the two
+    // data, so ScanCore takes the fused tables as an argument (the steps type's Scan passes its s_tables; see IlKernelEmitter.FusedSteps.cs). Keep the two
     // files in step.
     internal static partial class IlKernelEmitter
     {
@@ -28,16 +28,18 @@ namespace KernelCompiler.Emit
         // Scan(ref uint packed, ref byte tables, ref int sums, nint tiles)
         private const int ScanPackedArg = 0, ScanTablesArg = 1, ScanSumsArg = 2, ScanTilesArg = 3;
 
-        /// <summary>The three steps of the fused path, and the tables Scan reads (the model's own when C is a
-        /// multiple of 4, as the C# writer's <c>FusedTables =&gt; Tables</c>).</summary>
-        private static EmittedFusedSteps EmitFusedSteps(KernelPlan plan, KernelRuntimeModel model, byte[] tables)
+        /// <summary>The fused path's steps as a struct "FusedSteps" in the kernel's module, with the tables Scan reads
+        /// (the model's own when C is a multiple of 4, as the C# writer's <c>FusedTables =&gt; Tables</c>), and the
+        /// runtime's entry points compiled for it.</summary>
+        private static EmittedFusedSteps EmitFusedSteps(KernelPlan plan, KernelRuntimeModel model, byte[] tables, BlockStepsModule module)
         {
             int g = plan.FusedGroups;
+            var type = new FusedStepsType(module.Module, module.Namespace + ".FusedSteps", typeof(IFusedKernelSteps));
 
             // EncodeColumns: tile t's 16 values of dimension d at x[d · stride + 16 · t ..]. Group by group over all the
             // tiles, so each split column is read as one run the prefetcher follows.
-            DynamicMethod columns = NewMethod(plan, "FusedSteps.EncodeColumns", new[] { FloatRef, typeof(nint), UintRef, typeof(nint) });
-            var il = new Il(columns);
+            MethodBuilder columns = type.Core(nameof(IFusedKernelSteps.EncodeColumns), new[] { FloatRef, typeof(nint), UintRef, typeof(nint) });
+            var il = new Il(columns.GetILGenerator());
             DeclareFusedLocals(il);
             WriteFusedConstants(il);
             for (int group = 0; group < g; group++)
@@ -65,24 +67,28 @@ namespace KernelCompiler.Emit
             }
 
             il.Return();
+            type.Forward(nameof(IFusedKernelSteps.EncodeColumns), columns, tablesAfterFirst: false);
 
-            DynamicMethod rows = WriteFusedEncodeRows(plan);
+            MethodBuilder rows = type.Core(nameof(IFusedKernelSteps.EncodeRows), new[] { FloatRef, UintRef, typeof(nint), typeof(int) });
+            WriteFusedEncodeRows(rows, plan);
+            type.Forward(nameof(IFusedKernelSteps.EncodeRows), rows, tablesAfterFirst: false);
 
-            DynamicMethod scan = NewMethod(plan, "FusedSteps.Scan", new[] { UintRef, ByteRef, IntRef, typeof(nint) });
+            MethodBuilder scan = type.Core(nameof(IFusedKernelSteps.Scan), new[] { UintRef, ByteRef, IntRef, typeof(nint) });
             if (plan.IsAverage)
             {
-                WriteFusedAverageScan(new Il(scan), plan);
+                WriteFusedAverageScan(new Il(scan.GetILGenerator()), plan);
             }
             else
             {
-                WriteFusedExactScan(new Il(scan), plan);
+                WriteFusedExactScan(new Il(scan.GetILGenerator()), plan);
             }
 
-            return new EmittedFusedSteps(model,
-                (FusedEncodeColumnsStep)columns.CreateDelegate(typeof(FusedEncodeColumnsStep)),
-                (FusedEncodeRowsStep)rows.CreateDelegate(typeof(FusedEncodeRowsStep)),
-                (FusedScanStep)scan.CreateDelegate(typeof(FusedScanStep)),
-                tables);
+            type.Forward(nameof(IFusedKernelSteps.Scan), scan, tablesAfterFirst: true);
+
+            Type created = type.Create(model, new AlignedBytes(tables));
+            return new EmittedFusedSteps(created,
+                IlMembers.FusedRun.MakeGenericMethod(created).CreateDelegate<FusedStepsRun>(),
+                IlMembers.FusedMultiplyRows.MakeGenericMethod(created).CreateDelegate<FusedStepsMultiplyRows>());
         }
 
         /// <summary>The locals of both encode steps, in the C# compiler's order: the nodes n0..n3 and the constants of
@@ -168,9 +174,9 @@ namespace KernelCompiler.Emit
             MethodInfo asInt = Method(typeof(Vector512), "AsInt32", typeof(float), vf);
             MethodInfo select = Method(typeof(Vector512), "ConditionalSelect", typeof(int), vi, vi, vi);
             MethodInfo createLanes = Method(typeof(Vector512), "Create", null, Repeat(typeof(float), 16));
-            MethodInfo levelStep = typeof(EmittedFusedHelpers).GetMethod(nameof(EmittedFusedHelpers.Level))!;
-            MethodInfo shift = vi.GetMethod("op_LeftShift", new[] { vi, typeof(int) })!;
-            MethodInfo or = vi.GetMethod("op_BitwiseOr", new[] { vi, vi })!;
+            MethodInfo levelStep = IlMembers.FusedLevel;
+            MethodInfo shift = IlMembers.Operator(vi, "op_LeftShift", vi, typeof(int));
+            MethodInfo or = IlMembers.Operator(vi, "op_BitwiseOr", vi, vi);
             for (int level = 0; level < LutModel.TreeDepth; level++)
             {
                 for (int j = 0; j < 4; j++)
@@ -240,7 +246,7 @@ namespace KernelCompiler.Emit
             il.Int(d);
             il.Op(OpCodes.Conv_I);
             il.Int(plan.InputDimension);
-            il.Call(typeof(EmittedFusedHelpers).GetMethod(nameof(EmittedFusedHelpers.RowValues))!);
+            il.Call(IlMembers.FusedRowValues);
         }
 
         private static void WriteFusedExactScan(Il il, KernelPlan plan)
@@ -270,7 +276,7 @@ namespace KernelCompiler.Emit
             MethodInfo permute = Method(typeof(Avx512Vbmi), "PermuteVar64x8", null, vb, vb);
             MethodInfo sumBytes = Method(typeof(Avx512BW), "MultiplyAddAdjacent", null, vb, vsb);
             MethodInfo sumPairs = Method(typeof(Avx512BW), "MultiplyAddAdjacent", null, vs, vs);
-            MethodInfo add = vs.GetMethod("op_Addition", new[] { vs, vs })!;
+            MethodInfo add = IlMembers.Operator(vs, "op_Addition", vs, vs);
 
             // Up to 16 groups stay in registers across the outputs; more are reloaded (from L1) per output.
             bool inRegisters = g <= 16;

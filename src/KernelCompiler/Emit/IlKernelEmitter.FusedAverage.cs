@@ -26,10 +26,10 @@ namespace KernelCompiler.Emit
             MethodInfo average = Method(typeof(Avx512BW), "Average", null, vb, vb);
             MethodInfo widen = Method(typeof(Avx512BW), "MultiplyAddAdjacent", null, vb, vsb);
             MethodInfo shift = Method(typeof(Vector512), "ShiftRightLogical", null, typeof(Vector512<uint>), typeof(int));
-            MethodInfo add = vs.GetMethod("op_Addition", new[] { vs, vs })!;
+            MethodInfo add = IlMembers.Operator(vs, "op_Addition", vs, vs);
             MethodInfo shortAsInt = Method(typeof(Vector512), "AsInt32", typeof(short), vs);
-            MethodInfo subtract = vi.GetMethod("op_Subtraction", new[] { vi, vi })!;
-            MethodInfo addInt = vi.GetMethod("op_Addition", new[] { vi, vi })!;
+            MethodInfo subtract = IlMembers.Operator(vi, "op_Subtraction", vi, vi);
+            MethodInfo addInt = IlMembers.Operator(vi, "op_Addition", vi, vi);
             MethodInfo loadSums = Method(typeof(Vector512), "LoadUnsafe", typeof(int), IntRef, typeof(nuint));
             MethodInfo store = Method(typeof(Vector512), "StoreUnsafe", typeof(int), vi, IntRef, typeof(nuint));
 

@@ -15,11 +15,10 @@ namespace KernelCompiler.Emit
     internal static partial class IlKernelEmitter
     {
         /// <summary>EncodeRows(ref float x, ref uint packed, nint tiles, int phase): row r of tile t at x[(16 · t + r) · D ..].</summary>
-        private static DynamicMethod WriteFusedEncodeRows(KernelPlan plan)
+        private static void WriteFusedEncodeRows(MethodBuilder rows, KernelPlan plan)
         {
             int g = plan.FusedGroups;
-            DynamicMethod rows = NewMethod(plan, "FusedSteps.EncodeRows", new[] { FloatRef, UintRef, typeof(nint), typeof(int) });
-            var il = new Il(rows);
+            var il = new Il(rows.GetILGenerator());
             RowGather? gather = RowGather.For(plan);
             if (gather == null)
             {
@@ -39,7 +38,7 @@ namespace KernelCompiler.Emit
                     }
                 });
                 il.Return();
-                return rows;
+                return;
             }
 
             // Span<float> buffer = stackalloc float[SlotVectors * 256]; uninitialised, as under the generated kernel's
@@ -133,7 +132,7 @@ namespace KernelCompiler.Emit
                 il.Load("slots");
                 il.Int(gather.SlotVectors);
                 il.Op(OpCodes.Conv_I);
-                il.Call(typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.TransposeSlots))!);
+                il.Call(IlMembers.FusedTransposeSlots);
                 WriteFusedConstants(il);
                 for (int group = 0; group < g; group++)
                 {
@@ -148,7 +147,6 @@ namespace KernelCompiler.Emit
                 }
             });
             il.Return();
-            return rows;
         }
 
         /// <summary>A row's split values into its slot vectors at rowSlots: the prefetches a tile ahead, then a permute
@@ -160,7 +158,7 @@ namespace KernelCompiler.Emit
             {
                 il.Load(rowName);
                 NativeConstant(il, offset);
-                il.Call(typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.Prefetch))!);
+                il.Call(IlMembers.FusedPrefetch);
             }
 
             for (int k = 0; k < gather.SlotVectors; k++)
