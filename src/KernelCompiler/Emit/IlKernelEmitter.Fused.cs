@@ -61,7 +61,7 @@ namespace KernelCompiler.Emit
                         il.Int(d);
                         il.Op(OpCodes.Conv_I);
                         il.Op(OpCodes.Mul);
-                        il.Call(Method(typeof(Vector512), "LoadUnsafe", typeof(float), FloatRef, typeof(nuint)));
+                        il.Call(IlFusedMembers.LoadFloats);
                     });
                 });
             }
@@ -107,7 +107,7 @@ namespace KernelCompiler.Emit
         /// before the tile loops, so the JIT keeps them in registers.</summary>
         private static void WriteFusedConstants(Il il)
         {
-            MethodInfo createInt = Method(typeof(Vector512), "Create", null, typeof(int));
+            MethodInfo createInt = IlFusedMembers.CreateInt;
             foreach ((string name, int value) in KernelPlan.FusedConstants)
             {
                 il.Int(value);
@@ -146,7 +146,7 @@ namespace KernelCompiler.Emit
             il.Load(counter);
             NativeConstant(il, elements);
             il.Op(OpCodes.Mul);
-            il.Call(Method(typeof(Unsafe), "Add", element, element.MakeByRefType(), typeof(nint)));
+            il.Call(IlFusedMembers.AddRef(element));
         }
 
         private static void NativeConstant(Il il, long value)
@@ -168,15 +168,14 @@ namespace KernelCompiler.Emit
         /// Vector512&lt;float&gt;). Reads the locals of <see cref="WriteFusedConstants"/>.</summary>
         private static void WriteFusedGroup(Il il, KernelPlan plan, int group, Action<int> load)
         {
-            Type vi = typeof(Vector512<int>), vf = typeof(Vector512<float>);
-            MethodInfo createFloat = Method(typeof(Vector512), "Create", null, typeof(float));
-            MethodInfo compare = Method(typeof(Vector512), "LessThanOrEqual", typeof(float), vf, vf);
-            MethodInfo asInt = Method(typeof(Vector512), "AsInt32", typeof(float), vf);
-            MethodInfo select = Method(typeof(Vector512), "ConditionalSelect", typeof(int), vi, vi, vi);
-            MethodInfo createLanes = Method(typeof(Vector512), "Create", null, Repeat(typeof(float), 16));
+            MethodInfo createFloat = IlFusedMembers.CreateFloat;
+            MethodInfo compare = IlFusedMembers.LessThanOrEqualFloat;
+            MethodInfo asInt = IlFusedMembers.FloatAsInt;
+            MethodInfo select = IlFusedMembers.SelectInt;
+            MethodInfo createLanes = IlFusedMembers.CreateSixteenFloats;
             MethodInfo levelStep = IlMembers.FusedLevel;
-            MethodInfo shift = IlMembers.Operator(vi, "op_LeftShift", vi, typeof(int));
-            MethodInfo or = IlMembers.Operator(vi, "op_BitwiseOr", vi, vi);
+            MethodInfo shift = IlFusedMembers.ShiftLeftInt;
+            MethodInfo or = IlFusedMembers.OrInt;
             for (int level = 0; level < LutModel.TreeDepth; level++)
             {
                 for (int j = 0; j < 4; j++)
@@ -232,11 +231,11 @@ namespace KernelCompiler.Emit
                 il.Call(or);
             }
 
-            il.Call(Method(typeof(Vector512), "AsUInt32", typeof(int), vi));
+            il.Call(IlFusedMembers.IntAsUInt);
             il.Load("codes");
             il.Int(group * 16);
             il.Op(OpCodes.Conv_U);
-            il.Call(Method(typeof(Vector512), "StoreUnsafe", typeof(uint), typeof(Vector512<uint>), UintRef, typeof(nuint)));
+            il.Call(IlFusedMembers.StoreUInts);
         }
 
         /// <summary>RowValues(ref tile, d): the tile's 16 values of dimension d, InputDimension floats apart.</summary>
@@ -264,19 +263,19 @@ namespace KernelCompiler.Emit
 
             // Vector512<sbyte> ones = Vector512.Create((sbyte)1); Vector512<short> pairs = Vector512.Create((short)1);
             il.Int(1);
-            il.Call(Method(typeof(Vector512), "Create", null, typeof(sbyte)));
+            il.Call(IlFusedMembers.CreateSByte);
             il.Store("ones");
             il.Int(1);
-            il.Call(Method(typeof(Vector512), "Create", null, typeof(short)));
+            il.Call(IlFusedMembers.CreateShort);
             il.Store("pairs");
 
-            MethodInfo loadCodes = Method(typeof(Vector512), "LoadUnsafe", typeof(uint), UintRef, typeof(nuint));
-            MethodInfo asByte = Method(typeof(Vector512), "AsByte", typeof(uint), typeof(Vector512<uint>));
-            MethodInfo loadTable = Method(typeof(Vector512), "LoadUnsafe", typeof(byte), ByteRef, typeof(nuint));
-            MethodInfo permute = Method(typeof(Avx512Vbmi), "PermuteVar64x8", null, vb, vb);
-            MethodInfo sumBytes = Method(typeof(Avx512BW), "MultiplyAddAdjacent", null, vb, vsb);
-            MethodInfo sumPairs = Method(typeof(Avx512BW), "MultiplyAddAdjacent", null, vs, vs);
-            MethodInfo add = IlMembers.Operator(vs, "op_Addition", vs, vs);
+            MethodInfo loadCodes = IlFusedMembers.LoadUInts;
+            MethodInfo asByte = IlFusedMembers.UIntAsByte;
+            MethodInfo loadTable = IlFusedMembers.LoadBytes;
+            MethodInfo permute = IlFusedMembers.PermuteBytes;
+            MethodInfo sumBytes = IlFusedMembers.SumBytePairs;
+            MethodInfo sumPairs = IlFusedMembers.SumShortPairs;
+            MethodInfo add = IlFusedMembers.AddShort;
 
             // Up to 16 groups stay in registers across the outputs; more are reloaded (from L1) per output.
             bool inRegisters = g <= 16;
@@ -359,11 +358,11 @@ namespace KernelCompiler.Emit
                     il.Int(16);
                     il.Op(OpCodes.Conv_I);
                     il.Op(OpCodes.Mul);
-                    il.Call(Method(typeof(Vector512), "StoreUnsafe", typeof(int), typeof(Vector512<int>), IntRef, typeof(nuint)));
+                    il.Call(IlFusedMembers.StoreInts);
                     // table = ref Unsafe.Add(ref table, Groups * 64);
                     il.Load("table");
                     il.Int(g * 64);
-                    il.Call(Method(typeof(Unsafe), "Add", typeof(byte), ByteRef, typeof(int)));
+                    il.Call(IlFusedMembers.AddByteRefInt);
                     il.Store("table");
                 });
             });
