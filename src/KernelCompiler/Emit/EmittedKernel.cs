@@ -6,20 +6,10 @@ using KernelCompiler.Planning;
 
 namespace KernelCompiler.Emit
 {
-    /// <summary>The fused path's EncodeColumns (see FusedSteps in the generated source).</summary>
-    internal delegate void FusedEncodeColumnsStep(ref float x, nint stride, ref uint packed, nint tiles);
-
-    /// <summary>The fused path's EncodeRows.</summary>
-    internal delegate void FusedEncodeRowsStep(ref float x, ref uint packed, nint tiles, int phase);
-
-    /// <summary>The fused path's Scan; the tables are an argument (IL has no static data).</summary>
-    internal delegate void FusedScanStep(ref uint packed, ref byte tables, ref int sums, nint tiles);
-
     /// <summary>
     /// A kernel whose model-specific steps were emitted as IL by <see cref="IlKernelEmitter"/>; the block loop and the
     /// tile loop are the runtime's (<see cref="BlockKernelRuntime"/>, <see cref="FusedKernelRuntime"/>), the same ones
-    /// every generated kernel calls: over an emitted struct of steps per block path (as generated kernels do), and over
-    /// a struct of delegates for the fused path (called once per chunk of up to four tiles).
+    /// every generated kernel calls, over an emitted struct of steps per path (as generated kernels do).
     /// </summary>
     internal sealed class EmittedKernel : LutKernel
     {
@@ -80,8 +70,7 @@ namespace KernelCompiler.Emit
             int done = 0;
             if (_fused is { } fused)
             {
-                done = FusedKernelRuntime.MultiplyRows(ref fused, InputDimension, Codebooks, OutputDimension, x, rows, row0,
-                    row0 + count, columnMajor: true, _model.Steps, _model.Offsets, destination, _plan.IsAverage);
+                done = fused.MultiplyRows(x, rows, row0, row0 + count, destination);
             }
 
             if (done < count)
@@ -98,7 +87,7 @@ namespace KernelCompiler.Emit
             int row = 0;
             if (_fused is { } fused)
             {
-                row = FusedKernelRuntime.Run(fused, operation, x, codesIn, rows, columnMajor, codes, sums, destination);
+                row = fused.Run(operation, x, codesIn, rows, columnMajor, codes, sums, destination);
             }
 
             foreach (EmittedPath path in _paths)
@@ -121,41 +110,5 @@ namespace KernelCompiler.Emit
 
         /// <summary><see cref="BlockKernelRuntime.Run"/> over the path's emitted steps type.</summary>
         public BlockStepsRun Run { get; }
-    }
-
-    /// <summary>
-    /// The fused path's emitted steps, as the runtime takes them: <see cref="FusedKernelRuntime"/> is generic over this
-    /// struct, so its tile loop is compiled once for emitted kernels and calls each delegate once per chunk of up to
-    /// four tiles (the generated source's FusedSteps calls its steps directly). Holds the tables Scan reads.
-    /// </summary>
-    internal readonly struct EmittedFusedSteps : IFusedKernelSteps
-    {
-        private readonly FusedEncodeColumnsStep _encodeColumns;
-        private readonly FusedEncodeRowsStep _encodeRows;
-        private readonly FusedScanStep _scan;
-        private readonly AlignedBytes _tables;
-
-        /// <summary>The model, the three emitted steps and the tables Scan reads: [output][group of four codebooks][64],
-        /// the last group padded with zeros, M · G · 64 bytes, read in full; copied to a 64-byte boundary (see AlignedBytes).</summary>
-        public EmittedFusedSteps(KernelRuntimeModel model, FusedEncodeColumnsStep encodeColumns, FusedEncodeRowsStep encodeRows, FusedScanStep scan,
-            ReadOnlySpan<byte> tables)
-        {
-            Model = model;
-            _encodeColumns = encodeColumns;
-            _encodeRows = encodeRows;
-            _scan = scan;
-            _tables = new AlignedBytes(tables);
-        }
-
-        public KernelRuntimeModel Model { get; }
-
-        public void EncodeColumns(ref float x, nint stride, ref uint packed, nint tiles)
-            => _encodeColumns(ref x, stride, ref packed, tiles);
-
-        public void EncodeRows(ref float x, ref uint packed, nint tiles, int phase)
-            => _encodeRows(ref x, ref packed, tiles, phase);
-
-        public void Scan(ref uint packed, ref int sums, nint tiles)
-            => _scan(ref packed, ref _tables.Reference, ref sums, tiles);
     }
 }

@@ -28,7 +28,7 @@ namespace KernelCompiler.Emit
         [RequiresDynamicCode("Emits IL.")]
         [UnconditionalSuppressMessage("Trimming", "IL2060", Justification = "Generic methods are closed over primitive element types and the emitted steps type only.")]
         [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Reads members of the type it has just emitted.")]
-        private sealed class BlockStepsModule
+        internal sealed class BlockStepsModule
         {
             private readonly KernelPlan _plan;
             private readonly KernelRuntimeModel _model;
@@ -45,7 +45,16 @@ namespace KernelCompiler.Emit
                 AssemblyBuilder assembly = AssemblyBuilder.DefineDynamicAssembly(
                     new AssemblyName("KernelCompiler.Emitted." + _namespace), AssemblyBuilderAccess.RunAndCollect);
                 _module = assembly.DefineDynamicModule("KernelCompiler.Emitted." + _namespace);
+                // The fused steps call internal helpers of this assembly (EmittedFusedHelpers), as their DynamicMethods
+                // did with skipVisibility.
+                IgnoreAccessChecksTo(assembly, _module, typeof(IlKernelEmitter).Assembly.GetName().Name!);
             }
+
+            /// <summary>The kernel's own module, which the fused steps types join.</summary>
+            public ModuleBuilder Module => _module;
+
+            /// <summary>The namespace of the kernel's steps types (model name and hash).</summary>
+            public string Namespace => _namespace;
 
             /// <summary>The steps of <paramref name="path"/> as a new type; its Run as a delegate.</summary>
             public BlockStepsRun EmitBlockSteps(KernelPath path)

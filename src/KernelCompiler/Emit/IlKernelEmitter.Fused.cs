@@ -13,7 +13,7 @@ namespace KernelCompiler.Emit
     // same order as CSharpKernelWriter.Fused.cs, down to the IL the C# compiler makes of them (locals for the nodes and
     // the tree's constants, Unsafe.Add for every offset), and the helpers Level and RowValues are calls to
     // EmittedFusedHelpers as the generated steps call theirs, so the JIT compiles both to the same machine code. One difference by nature: IL has no static
-    // data, so Scan takes the fused tables as an argument (the kernel holds them; see EmittedFusedSteps). Keep the two
+    // data, so ScanCore takes the fused tables as an argument (the steps type's Scan passes its s_tables; see IlKernelEmitter.FusedSteps.cs). Keep the two
     // files in step.
     internal static partial class IlKernelEmitter
     {
@@ -28,16 +28,18 @@ namespace KernelCompiler.Emit
         // Scan(ref uint packed, ref byte tables, ref int sums, nint tiles)
         private const int ScanPackedArg = 0, ScanTablesArg = 1, ScanSumsArg = 2, ScanTilesArg = 3;
 
-        /// <summary>The three steps of the fused path, and the tables Scan reads (the model's own when C is a
-        /// multiple of 4, as the C# writer's <c>FusedTables =&gt; Tables</c>).</summary>
-        private static EmittedFusedSteps EmitFusedSteps(KernelPlan plan, KernelRuntimeModel model, byte[] tables)
+        /// <summary>The fused path's steps as a struct "FusedSteps" in the kernel's module, with the tables Scan reads
+        /// (the model's own when C is a multiple of 4, as the C# writer's <c>FusedTables =&gt; Tables</c>), and the
+        /// runtime's entry points compiled for it.</summary>
+        private static EmittedFusedSteps EmitFusedSteps(KernelPlan plan, KernelRuntimeModel model, byte[] tables, BlockStepsModule module)
         {
             int g = plan.FusedGroups;
+            var type = new FusedStepsType(module.Module, module.Namespace + ".FusedSteps", typeof(IFusedKernelSteps));
 
             // EncodeColumns: tile t's 16 values of dimension d at x[d · stride + 16 · t ..]. Group by group over all the
             // tiles, so each split column is read as one run the prefetcher follows.
-            DynamicMethod columns = NewMethod(plan, "FusedSteps.EncodeColumns", new[] { FloatRef, typeof(nint), UintRef, typeof(nint) });
-            var il = new Il(columns);
+            MethodBuilder columns = type.Core(nameof(IFusedKernelSteps.EncodeColumns), new[] { FloatRef, typeof(nint), UintRef, typeof(nint) });
+            var il = new Il(columns.GetILGenerator());
             DeclareFusedLocals(il);
             WriteFusedConstants(il);
             for (int group = 0; group < g; group++)
@@ -59,30 +61,34 @@ namespace KernelCompiler.Emit
                         il.Int(d);
                         il.Op(OpCodes.Conv_I);
                         il.Op(OpCodes.Mul);
-                        il.Call(Method(typeof(Vector512), "LoadUnsafe", typeof(float), FloatRef, typeof(nuint)));
+                        il.Call(IlFusedMembers.LoadFloats);
                     });
                 });
             }
 
             il.Return();
+            type.Forward(nameof(IFusedKernelSteps.EncodeColumns), columns, tablesAfterFirst: false);
 
-            DynamicMethod rows = WriteFusedEncodeRows(plan);
+            MethodBuilder rows = type.Core(nameof(IFusedKernelSteps.EncodeRows), new[] { FloatRef, UintRef, typeof(nint), typeof(int) });
+            WriteFusedEncodeRows(rows, plan);
+            type.Forward(nameof(IFusedKernelSteps.EncodeRows), rows, tablesAfterFirst: false);
 
-            DynamicMethod scan = NewMethod(plan, "FusedSteps.Scan", new[] { UintRef, ByteRef, IntRef, typeof(nint) });
+            MethodBuilder scan = type.Core(nameof(IFusedKernelSteps.Scan), new[] { UintRef, ByteRef, IntRef, typeof(nint) });
             if (plan.IsAverage)
             {
-                WriteFusedAverageScan(new Il(scan), plan);
+                WriteFusedAverageScan(new Il(scan.GetILGenerator()), plan);
             }
             else
             {
-                WriteFusedExactScan(new Il(scan), plan);
+                WriteFusedExactScan(new Il(scan.GetILGenerator()), plan);
             }
 
-            return new EmittedFusedSteps(model,
-                (FusedEncodeColumnsStep)columns.CreateDelegate(typeof(FusedEncodeColumnsStep)),
-                (FusedEncodeRowsStep)rows.CreateDelegate(typeof(FusedEncodeRowsStep)),
-                (FusedScanStep)scan.CreateDelegate(typeof(FusedScanStep)),
-                tables);
+            type.Forward(nameof(IFusedKernelSteps.Scan), scan, tablesAfterFirst: true);
+
+            Type created = type.Create(model, new AlignedBytes(tables));
+            return new EmittedFusedSteps(created,
+                IlMembers.FusedRun.MakeGenericMethod(created).CreateDelegate<FusedStepsRun>(),
+                IlMembers.FusedMultiplyRows.MakeGenericMethod(created).CreateDelegate<FusedStepsMultiplyRows>());
         }
 
         /// <summary>The locals of both encode steps, in the C# compiler's order: the nodes n0..n3 and the constants of
@@ -101,7 +107,7 @@ namespace KernelCompiler.Emit
         /// before the tile loops, so the JIT keeps them in registers.</summary>
         private static void WriteFusedConstants(Il il)
         {
-            MethodInfo createInt = Method(typeof(Vector512), "Create", null, typeof(int));
+            MethodInfo createInt = IlFusedMembers.CreateInt;
             foreach ((string name, int value) in KernelPlan.FusedConstants)
             {
                 il.Int(value);
@@ -140,7 +146,7 @@ namespace KernelCompiler.Emit
             il.Load(counter);
             NativeConstant(il, elements);
             il.Op(OpCodes.Mul);
-            il.Call(Method(typeof(Unsafe), "Add", element, element.MakeByRefType(), typeof(nint)));
+            il.Call(IlFusedMembers.AddRef(element));
         }
 
         private static void NativeConstant(Il il, long value)
@@ -162,15 +168,14 @@ namespace KernelCompiler.Emit
         /// Vector512&lt;float&gt;). Reads the locals of <see cref="WriteFusedConstants"/>.</summary>
         private static void WriteFusedGroup(Il il, KernelPlan plan, int group, Action<int> load)
         {
-            Type vi = typeof(Vector512<int>), vf = typeof(Vector512<float>);
-            MethodInfo createFloat = Method(typeof(Vector512), "Create", null, typeof(float));
-            MethodInfo compare = Method(typeof(Vector512), "LessThanOrEqual", typeof(float), vf, vf);
-            MethodInfo asInt = Method(typeof(Vector512), "AsInt32", typeof(float), vf);
-            MethodInfo select = Method(typeof(Vector512), "ConditionalSelect", typeof(int), vi, vi, vi);
-            MethodInfo createLanes = Method(typeof(Vector512), "Create", null, Repeat(typeof(float), 16));
-            MethodInfo levelStep = typeof(EmittedFusedHelpers).GetMethod(nameof(EmittedFusedHelpers.Level))!;
-            MethodInfo shift = vi.GetMethod("op_LeftShift", new[] { vi, typeof(int) })!;
-            MethodInfo or = vi.GetMethod("op_BitwiseOr", new[] { vi, vi })!;
+            MethodInfo createFloat = IlFusedMembers.CreateFloat;
+            MethodInfo compare = IlFusedMembers.LessThanOrEqualFloat;
+            MethodInfo asInt = IlFusedMembers.FloatAsInt;
+            MethodInfo select = IlFusedMembers.SelectInt;
+            MethodInfo createLanes = IlFusedMembers.CreateSixteenFloats;
+            MethodInfo levelStep = IlMembers.FusedLevel;
+            MethodInfo shift = IlFusedMembers.ShiftLeftInt;
+            MethodInfo or = IlFusedMembers.OrInt;
             for (int level = 0; level < LutModel.TreeDepth; level++)
             {
                 for (int j = 0; j < 4; j++)
@@ -226,11 +231,11 @@ namespace KernelCompiler.Emit
                 il.Call(or);
             }
 
-            il.Call(Method(typeof(Vector512), "AsUInt32", typeof(int), vi));
+            il.Call(IlFusedMembers.IntAsUInt);
             il.Load("codes");
             il.Int(group * 16);
             il.Op(OpCodes.Conv_U);
-            il.Call(Method(typeof(Vector512), "StoreUnsafe", typeof(uint), typeof(Vector512<uint>), UintRef, typeof(nuint)));
+            il.Call(IlFusedMembers.StoreUInts);
         }
 
         /// <summary>RowValues(ref tile, d): the tile's 16 values of dimension d, InputDimension floats apart.</summary>
@@ -240,7 +245,7 @@ namespace KernelCompiler.Emit
             il.Int(d);
             il.Op(OpCodes.Conv_I);
             il.Int(plan.InputDimension);
-            il.Call(typeof(EmittedFusedHelpers).GetMethod(nameof(EmittedFusedHelpers.RowValues))!);
+            il.Call(IlMembers.FusedRowValues);
         }
 
         private static void WriteFusedExactScan(Il il, KernelPlan plan)
@@ -258,19 +263,19 @@ namespace KernelCompiler.Emit
 
             // Vector512<sbyte> ones = Vector512.Create((sbyte)1); Vector512<short> pairs = Vector512.Create((short)1);
             il.Int(1);
-            il.Call(Method(typeof(Vector512), "Create", null, typeof(sbyte)));
+            il.Call(IlFusedMembers.CreateSByte);
             il.Store("ones");
             il.Int(1);
-            il.Call(Method(typeof(Vector512), "Create", null, typeof(short)));
+            il.Call(IlFusedMembers.CreateShort);
             il.Store("pairs");
 
-            MethodInfo loadCodes = Method(typeof(Vector512), "LoadUnsafe", typeof(uint), UintRef, typeof(nuint));
-            MethodInfo asByte = Method(typeof(Vector512), "AsByte", typeof(uint), typeof(Vector512<uint>));
-            MethodInfo loadTable = Method(typeof(Vector512), "LoadUnsafe", typeof(byte), ByteRef, typeof(nuint));
-            MethodInfo permute = Method(typeof(Avx512Vbmi), "PermuteVar64x8", null, vb, vb);
-            MethodInfo sumBytes = Method(typeof(Avx512BW), "MultiplyAddAdjacent", null, vb, vsb);
-            MethodInfo sumPairs = Method(typeof(Avx512BW), "MultiplyAddAdjacent", null, vs, vs);
-            MethodInfo add = vs.GetMethod("op_Addition", new[] { vs, vs })!;
+            MethodInfo loadCodes = IlFusedMembers.LoadUInts;
+            MethodInfo asByte = IlFusedMembers.UIntAsByte;
+            MethodInfo loadTable = IlFusedMembers.LoadBytes;
+            MethodInfo permute = IlFusedMembers.PermuteBytes;
+            MethodInfo sumBytes = IlFusedMembers.SumBytePairs;
+            MethodInfo sumPairs = IlFusedMembers.SumShortPairs;
+            MethodInfo add = IlFusedMembers.AddShort;
 
             // Up to 16 groups stay in registers across the outputs; more are reloaded (from L1) per output.
             bool inRegisters = g <= 16;
@@ -353,11 +358,11 @@ namespace KernelCompiler.Emit
                     il.Int(16);
                     il.Op(OpCodes.Conv_I);
                     il.Op(OpCodes.Mul);
-                    il.Call(Method(typeof(Vector512), "StoreUnsafe", typeof(int), typeof(Vector512<int>), IntRef, typeof(nuint)));
+                    il.Call(IlFusedMembers.StoreInts);
                     // table = ref Unsafe.Add(ref table, Groups * 64);
                     il.Load("table");
                     il.Int(g * 64);
-                    il.Call(Method(typeof(Unsafe), "Add", typeof(byte), ByteRef, typeof(int)));
+                    il.Call(IlFusedMembers.AddByteRefInt);
                     il.Store("table");
                 });
             });

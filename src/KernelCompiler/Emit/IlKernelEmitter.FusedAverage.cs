@@ -16,22 +16,22 @@ namespace KernelCompiler.Emit
         {
             int c = plan.Codebooks, g = plan.GroupSize, m = plan.OutputDimension, groups = plan.FusedGroups;
             Type vb = typeof(Vector512<byte>), vs = typeof(Vector512<short>), vsb = typeof(Vector512<sbyte>), vi = typeof(Vector512<int>);
-            MethodInfo createInt = Method(typeof(Vector512), "Create", null, typeof(int));
-            MethodInfo intAsSByte = Method(typeof(Vector512), "AsSByte", typeof(int), vi);
-            MethodInfo loadCodes = Method(typeof(Vector512), "LoadUnsafe", typeof(uint), UintRef, typeof(nuint));
-            MethodInfo uintAsByte = Method(typeof(Vector512), "AsByte", typeof(uint), typeof(Vector512<uint>));
-            MethodInfo byteAsUInt = Method(typeof(Vector512), "AsUInt32", typeof(byte), vb);
-            MethodInfo loadTable = Method(typeof(Vector512), "LoadUnsafe", typeof(byte), ByteRef, typeof(nuint));
-            MethodInfo permute = Method(typeof(Avx512Vbmi), "PermuteVar64x8", null, vb, vb);
-            MethodInfo average = Method(typeof(Avx512BW), "Average", null, vb, vb);
-            MethodInfo widen = Method(typeof(Avx512BW), "MultiplyAddAdjacent", null, vb, vsb);
-            MethodInfo shift = Method(typeof(Vector512), "ShiftRightLogical", null, typeof(Vector512<uint>), typeof(int));
-            MethodInfo add = vs.GetMethod("op_Addition", new[] { vs, vs })!;
-            MethodInfo shortAsInt = Method(typeof(Vector512), "AsInt32", typeof(short), vs);
-            MethodInfo subtract = vi.GetMethod("op_Subtraction", new[] { vi, vi })!;
-            MethodInfo addInt = vi.GetMethod("op_Addition", new[] { vi, vi })!;
-            MethodInfo loadSums = Method(typeof(Vector512), "LoadUnsafe", typeof(int), IntRef, typeof(nuint));
-            MethodInfo store = Method(typeof(Vector512), "StoreUnsafe", typeof(int), vi, IntRef, typeof(nuint));
+            MethodInfo createInt = IlFusedMembers.CreateInt;
+            MethodInfo intAsSByte = IlFusedMembers.IntAsSByte;
+            MethodInfo loadCodes = IlFusedMembers.LoadUInts;
+            MethodInfo uintAsByte = IlFusedMembers.UIntAsByte;
+            MethodInfo byteAsUInt = IlFusedMembers.ByteAsUInt;
+            MethodInfo loadTable = IlFusedMembers.LoadBytes;
+            MethodInfo permute = IlFusedMembers.PermuteBytes;
+            MethodInfo average = IlFusedMembers.AverageBytes;
+            MethodInfo widen = IlFusedMembers.SumBytePairs;
+            MethodInfo shift = IlFusedMembers.ShiftRightUInt;
+            MethodInfo add = IlFusedMembers.AddShort;
+            MethodInfo shortAsInt = IlFusedMembers.ShortAsInt;
+            MethodInfo subtract = IlFusedMembers.SubtractInt;
+            MethodInfo addInt = IlFusedMembers.AddInt;
+            MethodInfo loadSums = IlFusedMembers.LoadInts;
+            MethodInfo store = IlFusedMembers.StoreInts;
 
             il.Declare("low", vsb);
             il.Declare("high", vsb);
@@ -155,7 +155,7 @@ namespace KernelCompiler.Emit
                     // ref byte table = ref Unsafe.Add(ref tables, start / 4 * 64);
                     il.Arg(ScanTablesArg);
                     il.Int(start / 4 * 64);
-                    il.Call(Method(typeof(Unsafe), "Add", typeof(byte), ByteRef, typeof(int)));
+                    il.Call(IlFusedMembers.AddByteRefInt);
                     il.Store("table");
                     NativeLoop(il, "m", () => NativeConstant(il, m), () =>
                     {
@@ -198,7 +198,7 @@ namespace KernelCompiler.Emit
                         // table = ref Unsafe.Add(ref table, Groups * 64);
                         il.Load("table");
                         il.Int(groups * 64);
-                        il.Call(Method(typeof(Unsafe), "Add", typeof(byte), ByteRef, typeof(int)));
+                        il.Call(IlFusedMembers.AddByteRefInt);
                         il.Store("table");
                     });
                 }

@@ -15,11 +15,10 @@ namespace KernelCompiler.Emit
     internal static partial class IlKernelEmitter
     {
         /// <summary>EncodeRows(ref float x, ref uint packed, nint tiles, int phase): row r of tile t at x[(16 · t + r) · D ..].</summary>
-        private static DynamicMethod WriteFusedEncodeRows(KernelPlan plan)
+        private static void WriteFusedEncodeRows(MethodBuilder rows, KernelPlan plan)
         {
             int g = plan.FusedGroups;
-            DynamicMethod rows = NewMethod(plan, "FusedSteps.EncodeRows", new[] { FloatRef, UintRef, typeof(nint), typeof(int) });
-            var il = new Il(rows);
+            var il = new Il(rows.GetILGenerator());
             RowGather? gather = RowGather.For(plan);
             if (gather == null)
             {
@@ -39,7 +38,7 @@ namespace KernelCompiler.Emit
                     }
                 });
                 il.Return();
-                return rows;
+                return;
             }
 
             // Span<float> buffer = stackalloc float[SlotVectors * 256]; uninitialised, as under the generated kernel's
@@ -67,12 +66,12 @@ namespace KernelCompiler.Emit
             il.Store("buffer");
             // ref float slots = ref MemoryMarshal.GetReference(buffer);
             il.Load("buffer");
-            il.Call(Method(typeof(MemoryMarshal), "GetReference", typeof(float), typeof(Span<float>)));
+            il.Call(IlFusedMembers.SpanFloatReference);
             il.Store("slots");
 
-            MethodInfo add = Method(typeof(Unsafe), "Add", typeof(float), FloatRef, typeof(nint));
-            MethodInfo load = Method(typeof(Vector512), "LoadUnsafe", typeof(float), FloatRef, typeof(nuint));
-            MethodInfo store = Method(typeof(Vector512), "StoreUnsafe", typeof(float), typeof(Vector512<float>), FloatRef, typeof(nuint));
+            MethodInfo add = IlFusedMembers.AddFloatRef;
+            MethodInfo load = IlFusedMembers.LoadFloats;
+            MethodInfo store = IlFusedMembers.StoreFloats;
             NativeLoop(il, "t", () => il.Arg(RowsTilesArg), () =>
             {
                 // ref float tile = ref Unsafe.Add(ref x, t * (16 * InputDimension));
@@ -133,7 +132,7 @@ namespace KernelCompiler.Emit
                 il.Load("slots");
                 il.Int(gather.SlotVectors);
                 il.Op(OpCodes.Conv_I);
-                il.Call(typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.TransposeSlots))!);
+                il.Call(IlMembers.FusedTransposeSlots);
                 WriteFusedConstants(il);
                 for (int group = 0; group < g; group++)
                 {
@@ -148,7 +147,6 @@ namespace KernelCompiler.Emit
                 }
             });
             il.Return();
-            return rows;
         }
 
         /// <summary>A row's split values into its slot vectors at rowSlots: the prefetches a tile ahead, then a permute
@@ -160,7 +158,7 @@ namespace KernelCompiler.Emit
             {
                 il.Load(rowName);
                 NativeConstant(il, offset);
-                il.Call(typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.Prefetch))!);
+                il.Call(IlMembers.FusedPrefetch);
             }
 
             for (int k = 0; k < gather.SlotVectors; k++)
@@ -172,15 +170,15 @@ namespace KernelCompiler.Emit
                     if (i > 0)
                     {
                         foreach (int lane in windows[i].MaskLanes()) il.Int(lane);
-                        il.Call(Method(typeof(Vector512), "Create", null, Repeat(typeof(int), 16)));
-                        il.Call(Method(typeof(Vector512), "AsSingle", typeof(int), typeof(Vector512<int>)));
+                        il.Call(IlFusedMembers.CreateSixteenInts);
+                        il.Call(IlFusedMembers.IntAsSingle);
                     }
 
                     WindowValue(il, windows[i], windows.Length == 1, load, rowName);
                     if (i > 0)
                     {
                         il.Load("v");
-                        il.Call(Method(typeof(Vector512), "ConditionalSelect", typeof(float), typeof(Vector512<float>), typeof(Vector512<float>), typeof(Vector512<float>)));
+                        il.Call(IlFusedMembers.SelectFloat);
                     }
 
                     il.Store("v");
@@ -213,19 +211,18 @@ namespace KernelCompiler.Emit
                 return;
             }
 
-            Type vf = typeof(Vector512<float>), vi = typeof(Vector512<int>);
             foreach (int lane in window.Index) il.Int(lane);
-            il.Call(Method(typeof(Vector512), "Create", null, Repeat(typeof(int), 16)));
+            il.Call(IlFusedMembers.CreateSixteenInts);
             if (window.TwoBlocks)
             {
                 // Avx512F.PermuteVar16x32x2(low, index, high)
                 Load(window.Start + RowGather.BlockFloats);
-                il.Call(Method(typeof(Avx512F), "PermuteVar16x32x2", null, vf, vi, vf));
+                il.Call(IlFusedMembers.PermuteFloatsTwo);
             }
             else
             {
                 // Avx512F.PermuteVar16x32(low, index)
-                il.Call(Method(typeof(Avx512F), "PermuteVar16x32", null, vf, vi));
+                il.Call(IlFusedMembers.PermuteFloats);
             }
         }
     }

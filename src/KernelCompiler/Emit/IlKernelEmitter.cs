@@ -13,8 +13,8 @@ using KernelCompiler.Planning;
 namespace KernelCompiler.Emit
 {
     /// <summary>
-    /// Emits a <see cref="KernelPlan"/> as IL (one <see cref="DynamicMethod"/> per step and path; no Roslyn at run
-    /// time). It walks the plan in the same order and emits the same operations as <see cref="CSharpKernelWriter"/>
+    /// Emits a <see cref="KernelPlan"/> as IL (a struct of steps per path in a collectible assembly of the kernel's own;
+    /// no Roslyn at run time). It walks the plan in the same order and emits the same operations as <see cref="CSharpKernelWriter"/>
     /// (the step methods in IlKernelEmitter.Steps.cs mirror CSharpKernelWriter.Steps.cs name for name): the two
     /// move together. One difference by nature: the IsSupported guards the C# tests at run time are tested here
     /// when the IL is emitted, on the machine that runs it, so only the paths this CPU supports are emitted.
@@ -58,31 +58,25 @@ namespace KernelCompiler.Emit
                     continue;
                 }
 
+                module ??= new BlockStepsModule(plan, model);
                 if (path.InstructionSet == KernelInstructionSet.Avx2Fused)
                 {
-                    paths.Add(new EmittedPath(path, IlFusedAvx2Emitter.Emit(plan, model)));
+                    paths.Add(new EmittedPath(path, IlFusedAvx2Emitter.Emit(plan, model, module)));
                     continue;
                 }
 
                 if (path.IsFused)
                 {
                     // The fused path's tables are the model's own when C is a multiple of 4 (as in the C# writer).
-                    fused = EmitFusedSteps(plan, model, plan.Codebooks % 4 == 0 ? tables : plan.FusedTables());
+                    fused = EmitFusedSteps(plan, model, plan.Codebooks % 4 == 0 ? tables : plan.FusedTables(), module);
                     continue;
                 }
 
-                module ??= new BlockStepsModule(plan, model);
                 paths.Add(new EmittedPath(path, module.EmitBlockSteps(path)));
             }
 
             return new EmittedKernel(plan, model, fused, paths.ToArray());
         }
-
-        // Named for the model and the step (as the generated source names them, e.g. "digits 3f2a9c1e: Avx2Steps.EncodeGroup"),
-        // so a profiler or a stack trace says which kernel a frame belongs to.
-        private static DynamicMethod NewMethod(KernelPlan plan, string step, Type[] parameters)
-            => new DynamicMethod(plan.Model.Name + " " + plan.ModelHash.Substring(0, 8) + ": " + step, typeof(void), parameters,
-                typeof(IlKernelEmitter).Module, skipVisibility: true);
 
         /// <summary><see cref="IlMembers.Method"/>, for the fused steps.</summary>
         internal static MethodInfo Method(Type owner, string name, Type? typeArgument, params Type[] parameters)
@@ -92,11 +86,6 @@ namespace KernelCompiler.Emit
         internal sealed class Il
         {
             private readonly Dictionary<string, LocalBuilder> _locals = new Dictionary<string, LocalBuilder>();
-
-            public Il(DynamicMethod method)
-                : this(method.GetILGenerator())
-            {
-            }
 
             public Il(ILGenerator generator)
             {

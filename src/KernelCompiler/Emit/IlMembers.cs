@@ -46,6 +46,44 @@ namespace KernelCompiler.Emit
 
         public static readonly MethodInfo StepsGroupRows = Getter(typeof(IBlockKernelSteps), nameof(IBlockKernelSteps.GroupRows));
 
+        // The fused steps types (IlKernelEmitter.FusedSteps.cs, .Fused.cs, .RowMajor.cs, Fused/IlFusedAvx2Emitter.cs).
+
+        /// <summary>Attribute's protected constructor, which the emitted IgnoresAccessChecksToAttribute calls.</summary>
+        public static readonly ConstructorInfo AttributeConstructor = typeof(Attribute).GetConstructor(
+            BindingFlags.NonPublic | BindingFlags.Instance, null, Type.EmptyTypes, null)
+            ?? throw Missing("Attribute()");
+
+        /// <summary>AlignedBytes.Reference (the fused steps' tables).</summary>
+        public static readonly MethodInfo AlignedBytesReference = Getter(typeof(AlignedBytes), nameof(AlignedBytes.Reference));
+
+        /// <summary>EmittedStepsEntry.FusedRun&lt;TSteps&gt;, open.</summary>
+        public static readonly MethodInfo FusedRun = Required(
+            typeof(EmittedStepsEntry).GetMethod(nameof(EmittedStepsEntry.FusedRun)), "EmittedStepsEntry.FusedRun<TSteps>");
+
+        /// <summary>EmittedStepsEntry.FusedMultiplyRows&lt;TSteps&gt;, open.</summary>
+        public static readonly MethodInfo FusedMultiplyRows = Required(
+            typeof(EmittedStepsEntry).GetMethod(nameof(EmittedStepsEntry.FusedMultiplyRows)), "EmittedStepsEntry.FusedMultiplyRows<TSteps>");
+
+        /// <summary>EmittedStepsEntry.FusedAvx2Run&lt;TSteps&gt;, open.</summary>
+        public static readonly MethodInfo FusedAvx2Run = Required(
+            typeof(EmittedStepsEntry).GetMethod(nameof(EmittedStepsEntry.FusedAvx2Run)), "EmittedStepsEntry.FusedAvx2Run<TSteps>");
+
+        /// <summary>EmittedFusedHelpers.Level (one tree level of the fused VBMI encode).</summary>
+        public static readonly MethodInfo FusedLevel = Required(
+            typeof(EmittedFusedHelpers).GetMethod(nameof(EmittedFusedHelpers.Level)), "EmittedFusedHelpers.Level");
+
+        /// <summary>EmittedFusedHelpers.RowValues (row-major input narrower than 16 floats).</summary>
+        public static readonly MethodInfo FusedRowValues = Required(
+            typeof(EmittedFusedHelpers).GetMethod(nameof(EmittedFusedHelpers.RowValues)), "EmittedFusedHelpers.RowValues");
+
+        /// <summary>FusedRowTiles.TransposeSlots.</summary>
+        public static readonly MethodInfo FusedTransposeSlots = Required(
+            typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.TransposeSlots)), "FusedRowTiles.TransposeSlots");
+
+        /// <summary>FusedRowTiles.Prefetch.</summary>
+        public static readonly MethodInfo FusedPrefetch = Required(
+            typeof(FusedRowTiles).GetMethod(nameof(FusedRowTiles.Prefetch)), "FusedRowTiles.Prefetch");
+
         /// <summary>MemoryMarshal.GetArrayDataReference&lt;float&gt;(float[]).</summary>
         public static readonly MethodInfo FloatArrayData = ArrayData(typeof(float));
 
@@ -133,6 +171,10 @@ namespace KernelCompiler.Emit
         public static MethodInfo Operator(Type owner, string name, params Type[] parameters)
             => Required(owner.GetMethod(name, BindingFlags.Public | BindingFlags.Static, null, parameters, null),
                 owner.Name + "." + name + "(" + string.Join(", ", Array.ConvertAll(parameters, p => p.Name)) + ")");
+
+        /// <summary>The method <paramref name="name"/> an interface declares.</summary>
+        public static MethodInfo InterfaceMethod(Type contract, string name)
+            => Required(contract.GetMethod(name), contract.Name + "." + name);
 
         /// <summary>The getter of a public property (static or instance) of <paramref name="owner"/>.</summary>
         public static MethodInfo Getter(Type owner, string property)

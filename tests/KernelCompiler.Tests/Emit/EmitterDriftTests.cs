@@ -35,7 +35,7 @@ public class EmitterDriftTests
         string source = LutKernel.GenerateSource(model, options, "DriftKernel", "Drift");
         Assembly generated = GeneratedSource.Compile(new[] { source }, allowUnsafe: true);
         // Every block path this CPU runs is compared (the emitter emits exactly those). The fused AVX2 path runs among
-        // the block paths but has no block steps (its steps are DynamicMethods).
+        // the block paths but has no block steps (its steps are compared by the fused test below).
         string[] expectedPaths = KernelPathPolicy.PathsFor(KernelInstructionSet.Auto, fuse: false)
             .Where(p => KernelPathPolicy.IsSupported(p, auto: true)).Select(p => p.Name).ToArray();
         EmittedPath[] blockPaths = emitted.BlockPaths.Where(p => !p.Path.IsFused).ToArray();
@@ -47,17 +47,81 @@ public class EmitterDriftTests
                 t.Name == path.Path.Name + "Steps" && typeof(IBlockKernelSteps).IsAssignableFrom(t));
             foreach ((string emittedStep, string generatedStep) in new[] { ("EncodeGroupCore", "EncodeGroup"), ("AggregateBlockCore", "AggregateBlock") })
             {
-                string[] fromIl = Calls(emittedSteps.GetMethod(emittedStep, BindingFlags.NonPublic | BindingFlags.Static)!);
-                string[] fromCSharp = Calls(generatedSteps.GetMethod(generatedStep, BindingFlags.Public | BindingFlags.Instance)!);
-                Assert.True(fromIl.Length > 0 || path.Path.IsScalar, name + ", " + path.Path.Name + "." + generatedStep + ": no calls read");
-                int first = Enumerable.Range(0, Math.Min(fromIl.Length, fromCSharp.Length)).FirstOrDefault(i => fromIl[i] != fromCSharp[i], -1);
-                Assert.True(fromIl.SequenceEqual(fromCSharp), name + ", " + path.Path.Name + "." + generatedStep +
-                    ": the emitters differ" + (first >= 0
-                        ? " at call " + first + ": IL " + fromIl[first] + ", C# " + fromCSharp[first]
-                        : " in length: IL " + fromIl.Length + " calls, C# " + fromCSharp.Length) +
-                    "\nIL: " + string.Join(" ", fromIl.Take(40)) + "\nC#: " + string.Join(" ", fromCSharp.Take(40)));
+                AssertSameCalls(name + ", " + path.Path.Name + "." + generatedStep, emittedSteps, emittedStep, generatedSteps, generatedStep,
+                    allowNone: path.Path.IsScalar);
             }
         }
+    }
+
+    public static TheoryData<string, int, int, int, LutAggregation, KernelInstructionSet> FusedCases() => new()
+    {
+        // AVX-512 VBMI: row-major input gathered through slots (D >= 16), read whole lines (D a multiple of 16, the row
+        // phases), or narrower than a vector (D < 16, RowValues); more than 16 groups reload codes per output.
+        { "vbmi exact gathered", 70, 9, 32, LutAggregation.Exact, KernelInstructionSet.Avx512Vbmi },
+        { "vbmi exact phased", 64, 10, 16, LutAggregation.Exact, KernelInstructionSet.Avx512Vbmi },
+        { "vbmi exact narrow, padded group", 13, 3, 5, LutAggregation.Exact, KernelInstructionSet.Avx512Vbmi },
+        { "vbmi exact 64 codebooks", 300, 20, 64, LutAggregation.Exact, KernelInstructionSet.Avx512Vbmi },
+        { "vbmi average", 70, 9, 32, LutAggregation.Average, KernelInstructionSet.Avx512Vbmi },
+        { "vbmi average phased", 48, 5, 8, LutAggregation.Average, KernelInstructionSet.Avx512Vbmi },
+        { "avx2 fused exact", 70, 9, 32, LutAggregation.Exact, KernelInstructionSet.Avx2Fused },
+        { "avx2 fused exact odd", 13, 3, 5, LutAggregation.Exact, KernelInstructionSet.Avx2Fused },
+        { "avx2 fused average", 48, 5, 8, LutAggregation.Average, KernelInstructionSet.Avx2Fused },
+        { "avx2 fused average 16", 40, 7, 16, LutAggregation.Average, KernelInstructionSet.Avx2Fused },
+    };
+
+    /// <summary>The fused paths' steps (EncodeColumns, EncodeRows, Scan), emitted as a struct per path like the block
+    /// steps, against the generated FusedSteps / Avx2FusedSteps: the same calls in the same order.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(FusedCases))]
+    public void EmittedAndGeneratedFusedStepsCallTheSameOperationsInTheSameOrder(string name, int d, int m, int c,
+        LutAggregation aggregation, KernelInstructionSet isa)
+    {
+        bool vbmi = isa == KernelInstructionSet.Avx512Vbmi;
+        Skip.IfNot(vbmi ? FusedKernelRuntime.IsSupported : FusedAvx2KernelRuntime.IsSupported, "This CPU lacks " + isa + ".");
+        LutModel model = RandomModels.Create(17 + c, d, m, c, aggregation);
+        var options = new LutKernelOptions { InstructionSet = isa };
+        var emitted = (EmittedKernel)LutKernel.Compile(model, options);
+        string source = LutKernel.GenerateSource(model, options, "DriftKernel", "Drift");
+        Assembly generated = GeneratedSource.Compile(new[] { source }, allowUnsafe: true);
+        Type emittedSteps;
+        Type contract;
+        if (vbmi)
+        {
+            Assert.True(emitted.Fused.HasValue, name + ": no fused VBMI steps emitted");
+            emittedSteps = emitted.Fused!.Value.StepsType;
+            contract = typeof(IFusedKernelSteps);
+        }
+        else
+        {
+            // The fused AVX2 path's entry point is the runtime's Run closed over its steps type.
+            EmittedPath path = Assert.Single(emitted.BlockPaths, p => p.Path.InstructionSet == KernelInstructionSet.Avx2Fused);
+            emittedSteps = Assert.Single(path.Run.Method.GetGenericArguments());
+            contract = typeof(IFusedAvx2KernelSteps);
+        }
+
+        Assert.True(contract.IsAssignableFrom(emittedSteps) && emittedSteps.IsValueType, name + ": " + emittedSteps + " is not a " + contract.Name + " struct");
+        Type generatedSteps = generated.GetTypes().Single(t => contract.IsAssignableFrom(t));
+        Assert.Equal(generatedSteps.Name, emittedSteps.Name);
+        foreach (string step in new[] { "EncodeColumns", "EncodeRows", "Scan" })
+        {
+            AssertSameCalls(name + ", " + generatedSteps.Name + "." + step, emittedSteps, step + "Core", generatedSteps, step, allowNone: false);
+        }
+    }
+
+    private static void AssertSameCalls(string what, Type emittedSteps, string emittedStep, Type generatedSteps, string generatedStep, bool allowNone)
+    {
+        string[] fromIl = Calls(emittedSteps.GetMethod(emittedStep, BindingFlags.NonPublic | BindingFlags.Static)
+            ?? throw new InvalidOperationException(emittedSteps + " has no static " + emittedStep));
+        string[] fromCSharp = Calls(generatedSteps.GetMethod(generatedStep, BindingFlags.Public | BindingFlags.Instance)
+            ?? throw new InvalidOperationException(generatedSteps + " has no " + generatedStep));
+        Assert.True(fromIl.Length > 0 || allowNone, what + ": no calls read");
+        int first = Enumerable.Range(0, Math.Min(fromIl.Length, fromCSharp.Length)).FirstOrDefault(i => fromIl[i] != fromCSharp[i], -1);
+        Assert.True(fromIl.SequenceEqual(fromCSharp), what +
+            ": the emitters differ" + (first >= 0
+                ? " at call " + first + ": IL " + fromIl[first] + ", C# " + fromCSharp[first]
+                : " in length: IL " + fromIl.Length + " calls, C# " + fromCSharp.Length) +
+            "\nIL: " + string.Join(" ", fromIl.Skip(Math.Max(0, first - 5)).Take(40)) +
+            "\nC#: " + string.Join(" ", fromCSharp.Skip(Math.Max(0, first - 5)).Take(40)));
     }
 
     /// <summary>Every block path has one writer and one emitter, of the same kind, both for that path; the vector
@@ -113,12 +177,13 @@ public class EmitterDriftTests
                 // data as arguments and adds offsets itself. The operations on values are compared.
                 // The 128-bit path's two x86/Arm64 instructions: C# calls its helpers, which test the CPU when the JIT
                 // compiles them; the IL emitter tests it when it emits and calls the instruction.
-                if (callee.Name is "Lookup128" or "Average128")
+                // The fused VBMI steps' helpers: the generated struct's own, the emitted steps' in EmittedFusedHelpers.
+                if (callee.Name is "Lookup128" or "Average128" or "Level" or "RowValues")
                 {
                     calls.Add(callee.Name);
                 }
                 else if (callee.Module != method.Module && callee.DeclaringType != typeof(System.Runtime.CompilerServices.Unsafe) &&
-                    callee.DeclaringType != typeof(System.Runtime.InteropServices.MemoryMarshal))
+                    callee.DeclaringType != typeof(System.Runtime.InteropServices.MemoryMarshal) && callee.DeclaringType != typeof(AlignedBytes))
                 {
                     calls.Add(Describe(callee) switch
                     {

@@ -10,20 +10,13 @@ using KernelCompiler.Runtime;
 
 namespace KernelCompiler.Emit
 {
-    /// <summary>The fused AVX2 path's EncodeColumns as an emitted method.</summary>
-    internal delegate void FusedAvx2EncodeColumnsStep(ref float x, nint stride, ref byte codes, nint tiles);
-
-    /// <summary>The fused AVX2 path's EncodeRows as an emitted method.</summary>
-    internal delegate void FusedAvx2EncodeRowsStep(ref float x, ref byte codes, nint tiles);
-
-    /// <summary>The fused AVX2 path's Scan as an emitted method; the tables are an argument (IL has no static data).</summary>
-    internal delegate void FusedAvx2ScanStep(ref byte codes, ref byte tables, ref int sums);
-
     /// <summary>
     /// The fused AVX2 path's steps as IL: the same calls and operations in the same order as
     /// <see cref="CSharpFusedAvx2Writer"/> (one FusedAvx2Tiles.EncodeColumns or EncodeRows call per codebook with its
     /// split columns and thresholds as constants; Scan's shuffles, averages and FusedAvx2Tiles.Add / StoreSums calls per
-    /// output). One difference by nature: Scan takes the tables as an argument (see <see cref="EmittedFusedAvx2Steps"/>).
+    /// output). Hosted as the VBMI steps are (IlKernelEmitter.FusedSteps.cs): a struct "Avx2FusedSteps" implementing
+    /// <see cref="IFusedAvx2KernelSteps"/> in the kernel's module. One difference by nature: ScanCore takes the tables as
+    /// an argument (the struct's Scan passes its s_tables).
     /// Keep the two files in step.
     /// </summary>
     [RequiresDynamicCode("Emits IL.")]
@@ -37,17 +30,17 @@ namespace KernelCompiler.Emit
         private static readonly Type V256b = typeof(Vector256<byte>);
         private static readonly Type V256u = typeof(Vector256<ushort>);
 
-        private static readonly MethodInfo EncodeColumnsTiles = typeof(FusedAvx2Tiles).GetMethod(nameof(FusedAvx2Tiles.EncodeColumns))!;
-        private static readonly MethodInfo EncodeRowsTiles = typeof(FusedAvx2Tiles).GetMethod(nameof(FusedAvx2Tiles.EncodeRows))!;
-        private static readonly MethodInfo AddTiles = typeof(FusedAvx2Tiles).GetMethod(nameof(FusedAvx2Tiles.Add))!;
-        private static readonly MethodInfo StoreSumsTiles = typeof(FusedAvx2Tiles).GetMethod(nameof(FusedAvx2Tiles.StoreSums))!;
+        private static readonly MethodInfo EncodeColumnsTiles = Tiles(nameof(FusedAvx2Tiles.EncodeColumns));
+        private static readonly MethodInfo EncodeRowsTiles = Tiles(nameof(FusedAvx2Tiles.EncodeRows));
+        private static readonly MethodInfo AddTiles = Tiles(nameof(FusedAvx2Tiles.Add));
+        private static readonly MethodInfo StoreSumsTiles = Tiles(nameof(FusedAvx2Tiles.StoreSums));
         private static readonly MethodInfo CreateLanes = IlKernelEmitter.Method(typeof(Vector256), "Create", null,
             typeof(float), typeof(float), typeof(float), typeof(float), typeof(float), typeof(float), typeof(float), typeof(float));
         private static readonly MethodInfo AddByte = IlKernelEmitter.Method(typeof(Unsafe), "Add", typeof(byte), ByteRef, typeof(int));
         private static readonly MethodInfo LoadBytes = IlKernelEmitter.Method(typeof(Vector256), "LoadUnsafe", typeof(byte), ByteRef, typeof(nuint));
-        private static readonly MethodInfo Shuffle = typeof(Avx2).GetMethod(nameof(Avx2.Shuffle), new[] { V256b, V256b })!;
-        private static readonly MethodInfo Average = typeof(Avx2).GetMethod(nameof(Avx2.Average), new[] { V256b, V256b })!;
-        private static readonly MethodInfo ZeroUshort = typeof(Vector256<ushort>).GetProperty(nameof(Vector256<ushort>.Zero))!.GetGetMethod()!;
+        private static readonly MethodInfo Shuffle = IlMembers.Method(typeof(Avx2), nameof(Avx2.Shuffle), null, V256b, V256b);
+        private static readonly MethodInfo Average = IlMembers.Method(typeof(Avx2), nameof(Avx2.Average), null, V256b, V256b);
+        private static readonly MethodInfo ZeroUshort = IlMembers.Getter(typeof(Vector256<ushort>), nameof(Vector256<ushort>.Zero));
 
         // EncodeColumns(ref float x, nint stride, ref byte codes, nint tiles); EncodeRows(ref float x, ref byte codes, nint tiles);
         // Scan(ref byte codes, ref byte tables, ref int sums).
@@ -55,25 +48,31 @@ namespace KernelCompiler.Emit
         private const int RowsX = 0, RowsCodes = 1, RowsTiles = 2;
         private const int ScanCodes = 0, ScanTables = 1, ScanSums = 2;
 
-        /// <summary>The path's steps for <paramref name="plan"/> and its entry point into the runtime.</summary>
-        public static BlockStepsRun Emit(KernelPlan plan, KernelRuntimeModel model)
+        /// <summary>The path's steps for <paramref name="plan"/> as a struct in <paramref name="module"/>'s assembly, and
+        /// <see cref="FusedAvx2KernelRuntime.Run"/> compiled for it.</summary>
+        internal static BlockStepsRun Emit(KernelPlan plan, KernelRuntimeModel model, IlKernelEmitter.BlockStepsModule module)
         {
-            var steps = new EmittedFusedAvx2Steps(model,
-                (FusedAvx2EncodeColumnsStep)EmitEncodeColumns(plan).CreateDelegate(typeof(FusedAvx2EncodeColumnsStep)),
-                (FusedAvx2EncodeRowsStep)EmitEncodeRows(plan).CreateDelegate(typeof(FusedAvx2EncodeRowsStep)),
-                (FusedAvx2ScanStep)EmitScan(plan).CreateDelegate(typeof(FusedAvx2ScanStep)),
-                FusedAvx2Tiles.Tables(model.Tables));
-            return (operation, x, codesIn, rows, row, columnMajor, codes, sums, destination)
-                => FusedAvx2KernelRuntime.Run(steps, operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+            var type = new IlKernelEmitter.FusedStepsType(module.Module, module.Namespace + "." + CSharpFusedAvx2Writer.StepsName,
+                typeof(IFusedAvx2KernelSteps));
+            MethodBuilder columns = type.Core(nameof(IFusedAvx2KernelSteps.EncodeColumns), new[] { FloatRef, typeof(nint), ByteRef, typeof(nint) });
+            EmitEncodeColumns(columns, plan);
+            type.Forward(nameof(IFusedAvx2KernelSteps.EncodeColumns), columns, tablesAfterFirst: false);
+            MethodBuilder rows = type.Core(nameof(IFusedAvx2KernelSteps.EncodeRows), new[] { FloatRef, ByteRef, typeof(nint) });
+            EmitEncodeRows(rows, plan);
+            type.Forward(nameof(IFusedAvx2KernelSteps.EncodeRows), rows, tablesAfterFirst: false);
+            MethodBuilder scan = type.Core(nameof(IFusedAvx2KernelSteps.Scan), new[] { ByteRef, ByteRef, IntRef });
+            EmitScan(scan, plan);
+            type.Forward(nameof(IFusedAvx2KernelSteps.Scan), scan, tablesAfterFirst: true);
+            Type created = type.Create(model, FusedAvx2Tiles.Tables(model.Tables));
+            return IlMembers.FusedAvx2Run.MakeGenericMethod(created).CreateDelegate<BlockStepsRun>();
         }
 
-        private static DynamicMethod NewMethod(KernelPlan plan, string step, Type[] parameters)
-            => new DynamicMethod(plan.Model.Name + " " + plan.ModelHash.Substring(0, 8) + ": " + CSharpFusedAvx2Writer.StepsName + "." + step,
-                typeof(void), parameters, typeof(IlFusedAvx2Emitter).Module, skipVisibility: true);
+        private static MethodInfo Tiles(string name)
+            => typeof(FusedAvx2Tiles).GetMethod(name) ?? throw new InvalidOperationException(
+                "The fused AVX2 emitter calls FusedAvx2Tiles." + name + ", which this build does not have.");
 
-        private static DynamicMethod EmitEncodeColumns(KernelPlan plan)
+        private static void EmitEncodeColumns(MethodBuilder method, KernelPlan plan)
         {
-            DynamicMethod method = NewMethod(plan, "EncodeColumns", new[] { FloatRef, typeof(nint), ByteRef, typeof(nint) });
             ILGenerator il = method.GetILGenerator();
             for (int c = 0; c < plan.Codebooks; c++)
             {
@@ -93,12 +92,10 @@ namespace KernelCompiler.Emit
             }
 
             il.Emit(OpCodes.Ret);
-            return method;
         }
 
-        private static DynamicMethod EmitEncodeRows(KernelPlan plan)
+        private static void EmitEncodeRows(MethodBuilder method, KernelPlan plan)
         {
-            DynamicMethod method = NewMethod(plan, "EncodeRows", new[] { FloatRef, ByteRef, typeof(nint) });
             ILGenerator il = method.GetILGenerator();
             for (int c = 0; c < plan.Codebooks; c++)
             {
@@ -117,7 +114,6 @@ namespace KernelCompiler.Emit
             }
 
             il.Emit(OpCodes.Ret);
-            return method;
         }
 
         /// <summary>t0, then levels 1..3 as Vector256.Create of their eight lanes.</summary>
@@ -146,9 +142,8 @@ namespace KernelCompiler.Emit
             il.Emit(OpCodes.Ldarg, (short)tilesArg);
         }
 
-        private static DynamicMethod EmitScan(KernelPlan plan)
+        private static void EmitScan(MethodBuilder method, KernelPlan plan)
         {
-            DynamicMethod method = NewMethod(plan, "Scan", new[] { ByteRef, ByteRef, IntRef });
             ILGenerator il = method.GetILGenerator();
             LocalBuilder table = il.DeclareLocal(ByteRef);
             LocalBuilder m = il.DeclareLocal(typeof(nint));
@@ -224,7 +219,6 @@ namespace KernelCompiler.Emit
             il.Emit(OpCodes.Conv_I);
             il.Emit(OpCodes.Blt, top);
             il.Emit(OpCodes.Ret);
-            return method;
         }
 
         /// <summary>Avx2.Shuffle(Vector256.LoadUnsafe(ref table, 32c), Vector256.LoadUnsafe(ref codes, 32c)).</summary>
@@ -268,33 +262,5 @@ namespace KernelCompiler.Emit
             il.Emit(OpCodes.Call, Average);
             il.Emit(OpCodes.Stloc, temps[depth]);
         }
-    }
-
-    /// <summary>The fused AVX2 path's emitted steps, as <see cref="FusedAvx2KernelRuntime"/> takes them; holds the
-    /// tables Scan reads (<see cref="FusedAvx2Tiles.Tables"/>).</summary>
-    internal readonly struct EmittedFusedAvx2Steps : IFusedAvx2KernelSteps
-    {
-        private readonly FusedAvx2EncodeColumnsStep _encodeColumns;
-        private readonly FusedAvx2EncodeRowsStep _encodeRows;
-        private readonly FusedAvx2ScanStep _scan;
-        private readonly AlignedBytes _tables;
-
-        public EmittedFusedAvx2Steps(KernelRuntimeModel model, FusedAvx2EncodeColumnsStep encodeColumns, FusedAvx2EncodeRowsStep encodeRows,
-            FusedAvx2ScanStep scan, AlignedBytes tables)
-        {
-            Model = model;
-            _encodeColumns = encodeColumns;
-            _encodeRows = encodeRows;
-            _scan = scan;
-            _tables = tables;
-        }
-
-        public KernelRuntimeModel Model { get; }
-
-        public void EncodeColumns(ref float x, nint stride, ref byte codes, nint tiles) => _encodeColumns(ref x, stride, ref codes, tiles);
-
-        public void EncodeRows(ref float x, ref byte codes, nint tiles) => _encodeRows(ref x, ref codes, tiles);
-
-        public void Scan(ref byte codes, ref int sums) => _scan(ref codes, ref _tables.Reference, ref sums);
     }
 }
