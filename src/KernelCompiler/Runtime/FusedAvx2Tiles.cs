@@ -14,7 +14,8 @@ namespace KernelCompiler.Runtime
     /// <remarks>
     /// The tree walk is the block paths' formulation (docs/algorithm.md §1): per level, the threshold of each row's node
     /// is picked with one vpermps from the level's eight lanes (<c>KernelPlan.ThresholdLanes</c>: node i of level l in
-    /// lane i, padded with the level's last threshold), and <c>node = 2 · node + (x &gt;= t)</c>; NaN compares false and
+    /// lane i, padded with the level's last threshold; moved once per call to lane −i mod 8, since the walk counts nodes
+    /// negatively to add compare masks as they are), and <c>node = 2 · node + (x &gt;= t)</c>; NaN compares false and
     /// goes left. Each call walks one codebook over all the tiles of a chunk, so its four split columns are read as
     /// long runs and its thresholds stay in registers across the tiles.
     /// </remarks>
@@ -43,6 +44,7 @@ namespace KernelCompiler.Runtime
         {
             Vector256<float> root = Vector256.Create(t0);
             Vector256<int> order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+            Negate(ref l1, ref l2, ref l3);
             for (nint t = 0; t < tiles; t++)
             {
                 ref float tile = ref Unsafe.Add(ref x, t * 32);
@@ -80,6 +82,7 @@ namespace KernelCompiler.Runtime
         {
             Vector256<float> root = Vector256.Create(t0);
             Vector256<int> order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+            Negate(ref l1, ref l2, ref l3);
             nint rowFloats = inputDimension, groupFloats = 8 * rowFloats;
             for (nint t = 0; t < tiles; t++)
             {
@@ -155,23 +158,37 @@ namespace KernelCompiler.Runtime
             odd.StoreUnsafe(ref words, 16);
         }
 
-        /// <summary>The code (0..15) of eight rows: four levels of <c>node = 2 · node + (x &gt;= t[node])</c>.</summary>
+        /// <summary>Minus the code (−15..0) of eight rows: four levels of <c>node = 2 · node − (x &gt;= t[node])</c>,
+        /// the compare's all-ones mask (−1) added as it is, so no level needs a negation; the level's thresholds must be
+        /// in the lanes <see cref="Negate"/> puts them in (node j in lane −j mod 8; vpermps reads the low three bits).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<int> Node(Vector256<float> x0, Vector256<float> x1, Vector256<float> x2, Vector256<float> x3,
             Vector256<float> root, Vector256<float> l1, Vector256<float> l2, Vector256<float> l3)
         {
-            // Written threshold-first (t <= x, the same decision: false for NaN), so each value's load folds into its compare.
-            Vector256<int> node = Vector256<int>.Zero - Vector256.LessThanOrEqual(root, x0).AsInt32();
-            node = node + node - Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l1, node), x1).AsInt32();
-            node = node + node - Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l2, node), x2).AsInt32();
-            return node + node - Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l3, node), x3).AsInt32();
+            // Written threshold-first (t <= x, the same decision: false for NaN), so each value's load can fold into its compare.
+            Vector256<int> node = Vector256.LessThanOrEqual(root, x0).AsInt32();
+            node = node + node + Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l1, node), x1).AsInt32();
+            node = node + node + Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l2, node), x2).AsInt32();
+            return node + node + Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l3, node), x3).AsInt32();
         }
 
-        /// <summary>Four vectors of eight codes (rows 0..7, 8..15, 16..23, 24..31) into 32 bytes in row order: two packs
-        /// interleave the 128-bit lanes, one dword permute puts them back.</summary>
+        /// <summary>Moves each level's thresholds from node j in lane j (<c>KernelPlan.ThresholdLanes</c>) to lane −j mod 8,
+        /// where <see cref="Node"/>'s negative node numbers pick them.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Negate(ref Vector256<float> l1, ref Vector256<float> l2, ref Vector256<float> l3)
+        {
+            Vector256<int> negated = Vector256.Create(0, 7, 6, 5, 4, 3, 2, 1);
+            l1 = Avx2.PermuteVar8x32(l1, negated);
+            l2 = Avx2.PermuteVar8x32(l2, negated);
+            l3 = Avx2.PermuteVar8x32(l3, negated);
+        }
+
+        /// <summary>Four vectors of eight negated codes (rows 0..7, 8..15, 16..23, 24..31, from <see cref="Node"/>) into 32
+        /// codes in row order: two packs interleave the 128-bit lanes, one dword permute puts them back, one subtraction
+        /// from zero negates all 32.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<byte> Narrow(Vector256<int> n0, Vector256<int> n1, Vector256<int> n2, Vector256<int> n3, Vector256<int> order)
-            => Avx2.PermuteVar8x32(Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(n0, n1), Avx2.PackSignedSaturate(n2, n3)).AsInt32(), order).AsByte();
+            => Vector256<byte>.Zero - Avx2.PermuteVar8x32(Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(n0, n1), Avx2.PackSignedSaturate(n2, n3)).AsInt32(), order).AsByte();
 
         /// <summary>Dimension <paramref name="d"/> of eight rows, <paramref name="rowFloats"/> apart.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
