@@ -143,7 +143,16 @@ namespace KernelCompiler.Runtime
                         for (int t = 0; t < tiles; t++)
                         {
                             steps.Scan(ref codes[t * tileCodes], ref *sums);
-                            StoreRows(sums, m, pd + (nint)(first + t * TileRows) * m, step, offset, bias);
+                            float* rowsOut = pd + (nint)(first + t * TileRows) * m;
+                            // Two instantiations, so neither widening tests the bias per vector.
+                            if (bias == 0)
+                            {
+                                StoreRows(sums, m, rowsOut, step, offset, default(ZeroExtended));
+                            }
+                            else
+                            {
+                                StoreRows(sums, m, rowsOut, step, offset, new Unbiased(bias));
+                            }
                         }
 
                         first += tiles * TileRows;
@@ -169,10 +178,10 @@ namespace KernelCompiler.Runtime
         /// <param name="destination">Row 0 of the tile.</param>
         /// <param name="step">Steps, padded.</param>
         /// <param name="offset">Offsets, padded.</param>
-        /// <param name="bias">The bias correction the sums were stored with (0 for exact models): a stored value v is
-        /// the sum <c>((v + bias) mod 2^16) − bias</c>, since sums lie in −bias .. 2^16 − bias − 1.</param>
+        /// <param name="widener">Turns the zero-extended stored values into the sums (see <see cref="Unbiased"/>).</param>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe void StoreRows(int* sums, int outputs, float* destination, float* step, float* offset, int bias)
+        private static unsafe void StoreRows<TWidener>(int* sums, int outputs, float* destination, float* step, float* offset, TWidener widener)
+            where TWidener : struct, IWidener
         {
             if (outputs == 1)
             {
@@ -181,10 +190,10 @@ namespace KernelCompiler.Runtime
                 Vector256<ushort> even = Vector256.Load((ushort*)sums), odd = Vector256.Load((ushort*)sums + 16);
                 // Per 128-bit lane: rows 0..7 (16..23) and 8..15 (24..31).
                 Vector256<ushort> low = Avx2.UnpackLow(even, odd), high = Avx2.UnpackHigh(even, odd);
-                Fma.MultiplyAdd(Avx.ConvertToVector256Single(Widen(low.GetLower(), bias)), s, o).Store(destination);
-                Fma.MultiplyAdd(Avx.ConvertToVector256Single(Widen(high.GetLower(), bias)), s, o).Store(destination + 8);
-                Fma.MultiplyAdd(Avx.ConvertToVector256Single(Widen(low.GetUpper(), bias)), s, o).Store(destination + 16);
-                Fma.MultiplyAdd(Avx.ConvertToVector256Single(Widen(high.GetUpper(), bias)), s, o).Store(destination + 24);
+                Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(low.GetLower()))), s, o).Store(destination);
+                Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(high.GetLower()))), s, o).Store(destination + 8);
+                Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(low.GetUpper()))), s, o).Store(destination + 16);
+                Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(high.GetUpper()))), s, o).Store(destination + 24);
                 return;
             }
 
@@ -207,14 +216,14 @@ namespace KernelCompiler.Runtime
                 for (int g = 0; g < 4; g++)
                 {
                     ushort* w = s + 8 * g;
-                    Vector256<float> a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Widen(w + 0 * Words, bias)), s0, o0);
-                    Vector256<float> a1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Widen(w + 1 * Words, bias)), s1, o1);
-                    Vector256<float> a2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Widen(w + 2 * Words, bias)), s2, o2);
-                    Vector256<float> a3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Widen(w + 3 * Words, bias)), s3, o3);
-                    Vector256<float> a4 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Widen(w + 4 * Words, bias)), s4, o4);
-                    Vector256<float> a5 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Widen(w + 5 * Words, bias)), s5, o5);
-                    Vector256<float> a6 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Widen(w + 6 * Words, bias)), s6, o6);
-                    Vector256<float> a7 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Widen(w + 7 * Words, bias)), s7, o7);
+                    Vector256<float> a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 0 * Words))), s0, o0);
+                    Vector256<float> a1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 1 * Words))), s1, o1);
+                    Vector256<float> a2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 2 * Words))), s2, o2);
+                    Vector256<float> a3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 3 * Words))), s3, o3);
+                    Vector256<float> a4 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 4 * Words))), s4, o4);
+                    Vector256<float> a5 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 5 * Words))), s5, o5);
+                    Vector256<float> a6 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 6 * Words))), s6, o6);
+                    Vector256<float> a7 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 7 * Words))), s7, o7);
                     Transpose(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
                     float* row = destination + GroupRow(g) * (nint)outputs + m0;
                     if (whole)
@@ -249,29 +258,6 @@ namespace KernelCompiler.Runtime
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static int GroupRow(int g) => (g & 1) * 16 + (g >> 1);
 
-        /// <summary>Eight stored 16-bit sums as 32-bit integers (see <see cref="StoreRows"/>'s bias).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe Vector256<int> Widen(ushort* words, int bias)
-            => Unbias(Avx2.ConvertToVector256Int32(words), bias);
-
-        /// <summary>Eight 16-bit sums as 32-bit integers (see <see cref="StoreRows"/>'s bias).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<int> Widen(Vector128<ushort> words, int bias)
-            => Unbias(Avx2.ConvertToVector256Int32(words), bias);
-
-        /// <summary>A stored value v, zero-extended, as the sum <c>((v + bias) mod 2^16) − bias</c>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<int> Unbias(Vector256<int> v, int bias)
-        {
-            if (bias != 0)
-            {
-                Vector256<int> b = Vector256.Create(bias);
-                v = ((v + b) & Vector256.Create(0xFFFF)) - b;
-            }
-
-            return v;
-        }
-
         /// <summary>8 × 8 floats transposed in registers: afterwards <c>a</c>i holds lane i of every input.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Transpose(ref Vector256<float> a0, ref Vector256<float> a1, ref Vector256<float> a2, ref Vector256<float> a3,
@@ -289,6 +275,32 @@ namespace KernelCompiler.Runtime
             a5 = Avx.Permute2x128(u1, u5, 0x31);
             a6 = Avx.Permute2x128(u2, u6, 0x31);
             a7 = Avx.Permute2x128(u3, u7, 0x31);
+        }
+
+        /// <summary>Turns zero-extended stored 16-bit sums into the sums.</summary>
+        private interface IWidener
+        {
+            /// <summary>The sums of the zero-extended stored values <paramref name="stored"/>.</summary>
+            Vector256<int> Widen(Vector256<int> stored);
+        }
+
+        /// <summary>Exact models: a stored value is the sum (0 .. 255 · C, below 2^16).</summary>
+        private readonly struct ZeroExtended : IWidener
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<int> Widen(Vector256<int> stored) => stored;
+        }
+
+        /// <summary>Average models: a stored value v is the sum <c>((v + bias) mod 2^16) − bias</c>, since the sums
+        /// (G · U − bias) lie in −bias .. 255 · C − bias, inside a window of 2^16.</summary>
+        private readonly struct Unbiased : IWidener
+        {
+            private readonly Vector256<int> _bias;
+
+            public Unbiased(int bias) => _bias = Vector256.Create(bias);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<int> Widen(Vector256<int> stored) => ((stored + _bias) & Vector256.Create(0xFFFF)) - _bias;
         }
 
         /// <summary>The bias correction the steps' Scan subtracts (docs/algorithm.md §2): floor(C · log2 G / 4) with
