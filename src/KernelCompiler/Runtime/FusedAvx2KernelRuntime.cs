@@ -112,6 +112,7 @@ namespace KernelCompiler.Runtime
             float* offset = stackalloc float[padded];
             CopyPadded(model.Steps, step, padded);
             CopyPadded(model.Offsets, offset, padded);
+            int bias = AverageBias(model);
             try
             {
                 fixed (float* px = x)
@@ -142,7 +143,16 @@ namespace KernelCompiler.Runtime
                         for (int t = 0; t < tiles; t++)
                         {
                             steps.Scan(ref codes[t * tileCodes], ref *sums);
-                            StoreRows(sums, m, pd + (nint)(first + t * TileRows) * m, step, offset);
+                            float* rowsOut = pd + (nint)(first + t * TileRows) * m;
+                            // Two instantiations, so neither widening tests the bias per vector.
+                            if (bias == 0)
+                            {
+                                StoreRows(sums, m, rowsOut, step, offset, default(ZeroExtended));
+                            }
+                            else
+                            {
+                                StoreRows(sums, m, rowsOut, step, offset, new Unbiased(bias));
+                            }
                         }
 
                         first += tiles * TileRows;
@@ -157,31 +167,43 @@ namespace KernelCompiler.Runtime
             return count;
         }
 
-        /// <summary>A tile's sums ([m][32]) into 32 row-major rows of M outputs, one fused multiply-add each (the
-        /// rounding of <see cref="MathF.FusedMultiplyAdd"/>): eight rows and eight outputs at a time, transposed, and
-        /// written whole (M below 8: with a masked store). Reads sums, steps and offsets of M rounded up to 8 outputs
-        /// (the buffers are padded).</summary>
+        /// <summary>A tile's 16-bit sums (output m's at <c>m · 32</c> ints, even rows then odd rows, as
+        /// <see cref="FusedAvx2Tiles.StoreSums"/> writes them) into 32 row-major rows of M outputs, one fused multiply-add
+        /// each (the rounding of <see cref="MathF.FusedMultiplyAdd"/>): eight rows and eight outputs at a time, widened
+        /// straight from 16 bits, transposed, and written whole (M below 8: with a masked store). The eight rows of a
+        /// group are every other row (the 16-bit order), so each transposed vector goes to its own row. Reads sums, steps
+        /// and offsets of M rounded up to 8 outputs (the buffers are padded).</summary>
+        /// <param name="sums">The tile's sums.</param>
+        /// <param name="outputs">M.</param>
+        /// <param name="destination">Row 0 of the tile.</param>
+        /// <param name="step">Steps, padded.</param>
+        /// <param name="offset">Offsets, padded.</param>
+        /// <param name="widener">Turns the zero-extended stored values into the sums (see <see cref="Unbiased"/>).</param>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe void StoreRows(int* sums, int outputs, float* destination, float* step, float* offset)
+        private static unsafe void StoreRows<TWidener>(int* sums, int outputs, float* destination, float* step, float* offset, TWidener widener)
+            where TWidener : struct, IWidener
         {
             if (outputs == 1)
             {
-                // One output (a filter): the tile's outputs are 32 contiguous values; no transpose.
+                // One output (a filter): the even and odd rows interleaved back into row order; no transpose.
                 Vector256<float> s = Vector256.Create(step[0]), o = Vector256.Create(offset[0]);
-                for (int r = 0; r < TileRows; r += 8)
-                {
-                    Fma.MultiplyAdd(Avx.ConvertToVector256Single(Vector256.Load(sums + r)), s, o).Store(destination + r);
-                }
-
+                Vector256<ushort> even = Vector256.Load((ushort*)sums), odd = Vector256.Load((ushort*)sums + 16);
+                // Per 128-bit lane: rows 0..7 (16..23) and 8..15 (24..31).
+                Vector256<ushort> low = Avx2.UnpackLow(even, odd), high = Avx2.UnpackHigh(even, odd);
+                Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(low.GetLower()))), s, o).Store(destination);
+                Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(high.GetLower()))), s, o).Store(destination + 8);
+                Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(low.GetUpper()))), s, o).Store(destination + 16);
+                Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(high.GetUpper()))), s, o).Store(destination + 24);
                 return;
             }
 
+            nint stride = 2 * (nint)outputs;
             for (int next = 0; next < outputs; next += 8)
             {
                 // From 8 outputs on, the last group ends at the last output, overlapping the one before (those outputs
                 // are written twice with the same values) instead of a masked store, which is slow on some CPUs.
                 int m0 = outputs >= 8 ? Math.Min(next, outputs - 8) : next;
-                int* s = sums + m0 * TileRows;
+                ushort* s = (ushort*)(sums + m0 * TileRows);
                 float* st = step + m0, of = offset + m0;
                 Vector256<float> s0 = Vector256.Create(st[0]), s1 = Vector256.Create(st[1]), s2 = Vector256.Create(st[2]), s3 = Vector256.Create(st[3]);
                 Vector256<float> s4 = Vector256.Create(st[4]), s5 = Vector256.Create(st[5]), s6 = Vector256.Create(st[6]), s7 = Vector256.Create(st[7]);
@@ -189,44 +211,52 @@ namespace KernelCompiler.Runtime
                 Vector256<float> o4 = Vector256.Create(of[4]), o5 = Vector256.Create(of[5]), o6 = Vector256.Create(of[6]), o7 = Vector256.Create(of[7]);
                 bool whole = outputs - m0 >= 8;
                 Vector256<int> mask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(outputs - m0));
-                for (int r0 = 0; r0 < TileRows; r0 += 8)
+                // An output's sums are 64 ints apart in 16-bit words (32 ints); group g is words 8g .. 8g + 7.
+                const int Words = 2 * TileRows;
+                for (int g = 0; g < 4; g++)
                 {
-                    Vector256<float> a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Vector256.Load(s + 0 * TileRows + r0)), s0, o0);
-                    Vector256<float> a1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Vector256.Load(s + 1 * TileRows + r0)), s1, o1);
-                    Vector256<float> a2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Vector256.Load(s + 2 * TileRows + r0)), s2, o2);
-                    Vector256<float> a3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Vector256.Load(s + 3 * TileRows + r0)), s3, o3);
-                    Vector256<float> a4 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Vector256.Load(s + 4 * TileRows + r0)), s4, o4);
-                    Vector256<float> a5 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Vector256.Load(s + 5 * TileRows + r0)), s5, o5);
-                    Vector256<float> a6 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Vector256.Load(s + 6 * TileRows + r0)), s6, o6);
-                    Vector256<float> a7 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Vector256.Load(s + 7 * TileRows + r0)), s7, o7);
+                    ushort* w = s + 8 * g;
+                    Vector256<float> a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 0 * Words))), s0, o0);
+                    Vector256<float> a1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 1 * Words))), s1, o1);
+                    Vector256<float> a2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 2 * Words))), s2, o2);
+                    Vector256<float> a3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 3 * Words))), s3, o3);
+                    Vector256<float> a4 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 4 * Words))), s4, o4);
+                    Vector256<float> a5 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 5 * Words))), s5, o5);
+                    Vector256<float> a6 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 6 * Words))), s6, o6);
+                    Vector256<float> a7 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(widener.Widen(Avx2.ConvertToVector256Int32(w + 7 * Words))), s7, o7);
                     Transpose(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-                    float* row = destination + (nint)r0 * outputs + m0;
+                    float* row = destination + GroupRow(g) * (nint)outputs + m0;
                     if (whole)
                     {
                         a0.Store(row);
-                        a1.Store(row + outputs);
-                        a2.Store(row + 2 * (nint)outputs);
-                        a3.Store(row + 3 * (nint)outputs);
-                        a4.Store(row + 4 * (nint)outputs);
-                        a5.Store(row + 5 * (nint)outputs);
-                        a6.Store(row + 6 * (nint)outputs);
-                        a7.Store(row + 7 * (nint)outputs);
+                        a1.Store(row + stride);
+                        a2.Store(row + 2 * stride);
+                        a3.Store(row + 3 * stride);
+                        a4.Store(row + 4 * stride);
+                        a5.Store(row + 5 * stride);
+                        a6.Store(row + 6 * stride);
+                        a7.Store(row + 7 * stride);
                     }
                     else
                     {
                         Vector256<float> keep = mask.AsSingle();
                         Avx.MaskStore(row, keep, a0);
-                        Avx.MaskStore(row + outputs, keep, a1);
-                        Avx.MaskStore(row + 2 * (nint)outputs, keep, a2);
-                        Avx.MaskStore(row + 3 * (nint)outputs, keep, a3);
-                        Avx.MaskStore(row + 4 * (nint)outputs, keep, a4);
-                        Avx.MaskStore(row + 5 * (nint)outputs, keep, a5);
-                        Avx.MaskStore(row + 6 * (nint)outputs, keep, a6);
-                        Avx.MaskStore(row + 7 * (nint)outputs, keep, a7);
+                        Avx.MaskStore(row + stride, keep, a1);
+                        Avx.MaskStore(row + 2 * stride, keep, a2);
+                        Avx.MaskStore(row + 3 * stride, keep, a3);
+                        Avx.MaskStore(row + 4 * stride, keep, a4);
+                        Avx.MaskStore(row + 5 * stride, keep, a5);
+                        Avx.MaskStore(row + 6 * stride, keep, a6);
+                        Avx.MaskStore(row + 7 * stride, keep, a7);
                     }
                 }
             }
         }
+
+        /// <summary>The first row of 16-bit group <paramref name="g"/> (words 8g .. 8g + 7 of an output's sums, rows two
+        /// apart): even rows 0.., 16.., then odd rows 1.., 17...</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int GroupRow(int g) => (g & 1) * 16 + (g >> 1);
 
         /// <summary>8 × 8 floats transposed in registers: afterwards <c>a</c>i holds lane i of every input.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -245,6 +275,50 @@ namespace KernelCompiler.Runtime
             a5 = Avx.Permute2x128(u1, u5, 0x31);
             a6 = Avx.Permute2x128(u2, u6, 0x31);
             a7 = Avx.Permute2x128(u3, u7, 0x31);
+        }
+
+        /// <summary>Turns zero-extended stored 16-bit sums into the sums.</summary>
+        private interface IWidener
+        {
+            /// <summary>The sums of the zero-extended stored values <paramref name="stored"/>.</summary>
+            Vector256<int> Widen(Vector256<int> stored);
+        }
+
+        /// <summary>Exact models: a stored value is the sum (0 .. 255 · C, below 2^16).</summary>
+        private readonly struct ZeroExtended : IWidener
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<int> Widen(Vector256<int> stored) => stored;
+        }
+
+        /// <summary>Average models: a stored value v is the sum <c>((v + bias) mod 2^16) − bias</c>, since the sums
+        /// (G · U − bias) lie in −bias .. 255 · C − bias, inside a window of 2^16.</summary>
+        private readonly struct Unbiased : IWidener
+        {
+            private readonly Vector256<int> _bias;
+
+            public Unbiased(int bias) => _bias = Vector256.Create(bias);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<int> Widen(Vector256<int> stored) => ((stored + _bias) & Vector256.Create(0xFFFF)) - _bias;
+        }
+
+        /// <summary>The bias correction the steps' Scan subtracts (docs/algorithm.md §2): floor(C · log2 G / 4) with
+        /// G = min(16, C) for average models, else 0.</summary>
+        private static int AverageBias(KernelRuntimeModel model)
+        {
+            if (model.Aggregation != KernelCompiler.LutAggregation.Average)
+            {
+                return 0;
+            }
+
+            int log2 = 0;
+            while ((1 << log2) < Math.Min(16, model.Codebooks))
+            {
+                log2++;
+            }
+
+            return model.Codebooks * log2 / 4;
         }
 
         private static unsafe void CopyPadded(ReadOnlySpan<float> values, float* padded, int length)

@@ -9,12 +9,13 @@ namespace KernelCompiler.Runtime
     /// <summary>
     /// The shape-independent operations of the fused AVX2 path's steps (generated and emitted steps call them with the
     /// model's numbers as constants, so both backends run the same code): one codebook's tree walk over many tiles,
-    /// the tables in the layout Scan reads, and the widening of a tile's 16-bit sums. Not meant to be called by hand.
+    /// the tables in the layout Scan reads, and the storing of a tile's 16-bit sums. Not meant to be called by hand.
     /// </summary>
     /// <remarks>
     /// The tree walk is the block paths' formulation (docs/algorithm.md §1): per level, the threshold of each row's node
     /// is picked with one vpermps from the level's eight lanes (<c>KernelPlan.ThresholdLanes</c>: node i of level l in
-    /// lane i, padded with the level's last threshold), and <c>node = 2 · node + (x &gt;= t)</c>; NaN compares false and
+    /// lane i, padded with the level's last threshold; moved once per call to lane −i mod 8, since the walk counts nodes
+    /// negatively to add compare masks as they are), and <c>node = 2 · node + (x &gt;= t)</c>; NaN compares false and
     /// goes left. Each call walks one codebook over all the tiles of a chunk, so its four split columns are read as
     /// long runs and its thresholds stay in registers across the tiles.
     /// </remarks>
@@ -43,6 +44,7 @@ namespace KernelCompiler.Runtime
         {
             Vector256<float> root = Vector256.Create(t0);
             Vector256<int> order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+            Negate(ref l1, ref l2, ref l3);
             for (nint t = 0; t < tiles; t++)
             {
                 ref float tile = ref Unsafe.Add(ref x, t * 32);
@@ -80,6 +82,7 @@ namespace KernelCompiler.Runtime
         {
             Vector256<float> root = Vector256.Create(t0);
             Vector256<int> order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+            Negate(ref l1, ref l2, ref l3);
             nint rowFloats = inputDimension, groupFloats = 8 * rowFloats;
             for (nint t = 0; t < tiles; t++)
             {
@@ -127,59 +130,65 @@ namespace KernelCompiler.Runtime
             odd += Vector256.ShiftRightLogical(looked.AsUInt16(), 8);
         }
 
-        /// <summary>Stores one output's 32 sums, row order, as <c>(sum &lt;&lt; shift) − bias</c> (exact models: 0 and 0;
-        /// average ones: log2 G and the bias correction of docs/algorithm.md §2). Exact while every row's sum is below
-        /// 2^16 (C · 255 for exact models).</summary>
+        /// <summary>Stores one output's 32 sums as <c>(sum &lt;&lt; shift) − bias</c> modulo 2^16 (exact models: 0 and 0;
+        /// average ones: log2 G and the bias correction of docs/algorithm.md §2), as sixteen 16-bit even rows then
+        /// sixteen odd rows (<see cref="FusedAvx2KernelRuntime"/> widens them while it dequantises, adding the bias back
+        /// to tell a negative sum from a large one). Exact while every row's <c>sum &lt;&lt; shift</c> is below 2^16
+        /// (255 · C for both aggregations).</summary>
         /// <param name="all">Sums of every byte pair (see <see cref="Add"/>).</param>
         /// <param name="odd">Sums of the odd rows.</param>
         /// <param name="sums">The tile's sums.</param>
-        /// <param name="offset">Where this output's 32 sums start.</param>
+        /// <param name="offset">Where this output's sums start, in 32-bit units (32 of them, the 16-bit sums using the first half).</param>
         /// <param name="shift">log2 of the factor each sum is multiplied by.</param>
         /// <param name="bias">Subtracted from each scaled sum.</param>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void StoreSums(Vector256<ushort> all, Vector256<ushort> odd, ref int sums, nint offset, int shift, int bias)
         {
+            // Per 128-bit lane, word k of even is row 2k (16 + 2k) and of odd row 2k + 1 (17 + 2k).
             Vector256<ushort> even = all - Vector256.ShiftLeft(odd, 8);
-            // Per 128-bit lane: rows 0..7 (16..23) and 8..15 (24..31) as 16-bit values, then widened to 32 bits.
-            Vector256<ushort> low = Avx2.UnpackLow(even, odd), high = Avx2.UnpackHigh(even, odd);
-            Vector256<int> a0 = Avx2.UnpackLow(low, Vector256<ushort>.Zero).AsInt32();
-            Vector256<int> a1 = Avx2.UnpackHigh(low, Vector256<ushort>.Zero).AsInt32();
-            Vector256<int> b0 = Avx2.UnpackLow(high, Vector256<ushort>.Zero).AsInt32();
-            Vector256<int> b1 = Avx2.UnpackHigh(high, Vector256<ushort>.Zero).AsInt32();
-            Vector256<int> r0 = Avx2.Permute2x128(a0, a1, 0x20), r1 = Avx2.Permute2x128(b0, b1, 0x20);
-            Vector256<int> r2 = Avx2.Permute2x128(a0, a1, 0x31), r3 = Avx2.Permute2x128(b0, b1, 0x31);
             if (shift != 0 || bias != 0)
             {
-                Vector256<int> b = Vector256.Create(bias);
-                r0 = Vector256.ShiftLeft(r0, shift) - b;
-                r1 = Vector256.ShiftLeft(r1, shift) - b;
-                r2 = Vector256.ShiftLeft(r2, shift) - b;
-                r3 = Vector256.ShiftLeft(r3, shift) - b;
+                Vector256<ushort> b = Vector256.Create((ushort)bias);
+                even = Vector256.ShiftLeft(even, shift) - b;
+                odd = Vector256.ShiftLeft(odd, shift) - b;
             }
 
-            r0.StoreUnsafe(ref sums, (nuint)offset);
-            r1.StoreUnsafe(ref sums, (nuint)(offset + 8));
-            r2.StoreUnsafe(ref sums, (nuint)(offset + 16));
-            r3.StoreUnsafe(ref sums, (nuint)(offset + 24));
+            ref ushort words = ref Unsafe.As<int, ushort>(ref Unsafe.Add(ref sums, offset));
+            even.StoreUnsafe(ref words);
+            odd.StoreUnsafe(ref words, 16);
         }
 
-        /// <summary>The code (0..15) of eight rows: four levels of <c>node = 2 · node + (x &gt;= t[node])</c>.</summary>
+        /// <summary>Minus the code (−15..0) of eight rows: four levels of <c>node = 2 · node − (x &gt;= t[node])</c>,
+        /// the compare's all-ones mask (−1) added as it is, so no level needs a negation; the level's thresholds must be
+        /// in the lanes <see cref="Negate"/> puts them in (node j in lane −j mod 8; vpermps reads the low three bits).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<int> Node(Vector256<float> x0, Vector256<float> x1, Vector256<float> x2, Vector256<float> x3,
             Vector256<float> root, Vector256<float> l1, Vector256<float> l2, Vector256<float> l3)
         {
-            // Written threshold-first (t <= x, the same decision: false for NaN), so each value's load folds into its compare.
-            Vector256<int> node = Vector256<int>.Zero - Vector256.LessThanOrEqual(root, x0).AsInt32();
-            node = node + node - Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l1, node), x1).AsInt32();
-            node = node + node - Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l2, node), x2).AsInt32();
-            return node + node - Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l3, node), x3).AsInt32();
+            // Written threshold-first (t <= x, the same decision: false for NaN), so each value's load can fold into its compare.
+            Vector256<int> node = Vector256.LessThanOrEqual(root, x0).AsInt32();
+            node = node + node + Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l1, node), x1).AsInt32();
+            node = node + node + Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l2, node), x2).AsInt32();
+            return node + node + Vector256.LessThanOrEqual(Avx2.PermuteVar8x32(l3, node), x3).AsInt32();
         }
 
-        /// <summary>Four vectors of eight codes (rows 0..7, 8..15, 16..23, 24..31) into 32 bytes in row order: two packs
-        /// interleave the 128-bit lanes, one dword permute puts them back.</summary>
+        /// <summary>Moves each level's thresholds from node j in lane j (<c>KernelPlan.ThresholdLanes</c>) to lane −j mod 8,
+        /// where <see cref="Node"/>'s negative node numbers pick them.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Negate(ref Vector256<float> l1, ref Vector256<float> l2, ref Vector256<float> l3)
+        {
+            Vector256<int> negated = Vector256.Create(0, 7, 6, 5, 4, 3, 2, 1);
+            l1 = Avx2.PermuteVar8x32(l1, negated);
+            l2 = Avx2.PermuteVar8x32(l2, negated);
+            l3 = Avx2.PermuteVar8x32(l3, negated);
+        }
+
+        /// <summary>Four vectors of eight negated codes (rows 0..7, 8..15, 16..23, 24..31, from <see cref="Node"/>) into 32
+        /// codes in row order: two packs interleave the 128-bit lanes, one dword permute puts them back, one subtraction
+        /// from zero negates all 32.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<byte> Narrow(Vector256<int> n0, Vector256<int> n1, Vector256<int> n2, Vector256<int> n3, Vector256<int> order)
-            => Avx2.PermuteVar8x32(Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(n0, n1), Avx2.PackSignedSaturate(n2, n3)).AsInt32(), order).AsByte();
+            => Vector256<byte>.Zero - Avx2.PermuteVar8x32(Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(n0, n1), Avx2.PackSignedSaturate(n2, n3)).AsInt32(), order).AsByte();
 
         /// <summary>Dimension <paramref name="d"/> of eight rows, <paramref name="rowFloats"/> apart.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

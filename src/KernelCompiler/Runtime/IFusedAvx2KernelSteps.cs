@@ -11,7 +11,8 @@ namespace KernelCompiler.Runtime
     /// A tile is <see cref="FusedAvx2KernelRuntime.TileRows"/> (32) rows. Its codes are codebook-major: codebook c's codes
     /// for the tile's 32 rows are the 32 bytes at <c>(t · C + c) · 32</c>, row order, one byte vector that one in-lane
     /// shuffle (vpshufb) against the codebook's 16-byte table, repeated in both lanes, looks up. A tile's sums are
-    /// output-major: output m's 32 sums at <c>m · 32</c>.
+    /// output-major: output m's at <c>m · 32</c> (32-bit units), as 16-bit values modulo 2^16 in the order
+    /// <see cref="FusedAvx2Tiles.StoreSums"/> writes them (even rows, then odd rows).
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public interface IFusedAvx2KernelSteps

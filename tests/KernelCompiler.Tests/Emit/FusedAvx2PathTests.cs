@@ -68,6 +68,33 @@ public class FusedAvx2PathTests
         }
     }
 
+    /// <summary>The 16-bit sums at their extremes: every table entry 255 at the largest C the path takes (exact: 255 · C;
+    /// average: the largest G · U less the bias) and every entry 0 (average: −bias, a negative sum), with step 1 and
+    /// offset 0 so each output is the integer sum itself.</summary>
+    [FusedAvx2Fact]
+    public void SumsAtTheirExtremesAreExact()
+    {
+        const int c = KernelPlan.MaxFusedCodebooks, m = 9, d = 40, rows = 70;
+        foreach (LutAggregation aggregation in new[] { LutAggregation.Exact, LutAggregation.Average })
+        {
+            foreach (byte entry in new byte[] { 255, 0 })
+            {
+                LutModel random = RandomModels.Create(11, d, m, c, aggregation);
+                var tables = new byte[m * c * 16];
+                tables.AsSpan().Fill(entry);
+                LutModel model = random.WithTables(tables, Enumerable.Repeat(1f, m).ToArray(), new float[m], m);
+                float expectedSum = aggregation == LutAggregation.Exact ? entry * c : entry * c - model.AverageBiasCorrection;
+                float[] x = RandomModels.Rows(3, model, rows);
+                var expected = new float[rows * m];
+                LutKernel.CreateReference(model).Multiply(x, expected);
+                Assert.All(expected, v => Assert.Equal(expectedSum, v));
+                var actual = new float[rows * m];
+                Assert.Equal(rows, FusedRun(model)(KernelOperation.Multiply, x, default, rows, 0, false, default, default, actual));
+                Assert.True(expected.AsSpan().SequenceEqual(actual), aggregation + ", entries " + entry + ": outputs differ from the reference.");
+            }
+        }
+    }
+
     [FusedAvx2Fact]
     public void OtherOperationsAreLeftToTheNextPath()
     {
