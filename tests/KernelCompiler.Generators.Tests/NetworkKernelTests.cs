@@ -108,10 +108,10 @@ public class NetworkKernelTests
     [Fact]
     public void FreshConsoleProjectWithANetworkFileMatchesTheReferenceNetwork()
     {
-        LutNetwork exact = OnnxImporter.Import(SharedData.File("mnist-mlp-net", "model.onnx"));
-        float[] train = NpyFile.Read(SharedData.File("mnist-mlp-net", "X_train.npy")).ToSingle().AsSpan(0, 1000 * 784).ToArray();
-        int[] labels = NpyFile.Read(SharedData.File("mnist-mlp-net", "y_train.npy")).ToInt32().AsSpan(0, 1000).ToArray();
-        float[] x = NpyFile.Read(SharedData.File("mnist-mlp-net", "X_test.npy")).ToSingle().AsSpan(0, 500 * 784).ToArray();
+        LutNetwork exact = OnnxImporter.Import(SharedData.Rows("mnist-mlp-net", "model.onnx"));
+        float[] train = NpyFile.Read(SharedData.Rows("mnist-mlp-net", "X_train.npy")).ToSingle().AsSpan(0, 1000 * 784).ToArray();
+        int[] labels = NpyFile.Read(SharedData.Rows("mnist-mlp-net", "y_train.npy")).ToInt32().AsSpan(0, 1000).ToArray();
+        float[] x = NpyFile.Read(SharedData.Rows("mnist-mlp-net", "X_test.npy")).ToSingle().AsSpan(0, 500 * 784).ToArray();
         LutNetwork network = NetworkCalibrator.Calibrate(exact, train, labels,
             new NetworkCalibrationOptions { LayerCodebooks = [32, 16, 8] }).Network;
 
