@@ -12,8 +12,8 @@ namespace KernelCompiler.Benchmarks;
 
 /// <summary>
 /// The whole shared MNIST network (shared/data/mnist-mlp-net, [784, 512, 512, 10] with ReLU) end to end on the same
-/// <see cref="Rows"/> test rows, row-major, one thread, in one run: the fused network kernel
-/// (<see cref="NetworkKernel.CreateFused"/>), the same LUT layers one by one (<see cref="NetworkKernel.Compile"/>),
+/// <see cref="Rows"/> test rows, row-major, one thread, in one run: the fused network kernel, table-driven
+/// (<see cref="NetworkKernel.CreateFused"/>) and with its encode emitted as IL (<see cref="NetworkKernel.Compile"/>), the same LUT layers one by one (<see cref="NetworkKernel.CompileLayers"/>),
 /// the project's exact float executor (<see cref="NetworkExecutor.CreateExact"/>) and ONNX Runtime on the source
 /// model (one intra-op thread, the baseline). The LUT network is calibrated with <see cref="Codebooks"/> per layer
 /// (as <c>kernelc import --codebooks</c>) on the 10,000 calibration rows, once, and cached in the temporary folder,
@@ -26,6 +26,7 @@ public class NetworkBenchmarks
     private const string Folder = "mnist-mlp-net";
 
     private LutNetworkKernel _fused = null!;
+    private LutNetworkKernel _emitted = null!;
     private NetworkExecutor _layered = null!;
     private NetworkExecutor _exact = null!;
     private InferenceSession _onnx = null!;
@@ -53,7 +54,8 @@ public class NetworkBenchmarks
         _y = new float[Rows * 10];
         _classes = new int[Rows];
         _fused = NetworkKernel.CreateFused(network);
-        _layered = NetworkKernel.Compile(network);
+        _layered = NetworkKernel.CompileLayers(network);
+        _emitted = NetworkKernel.Compile(network);
         _exact = NetworkExecutor.CreateExact(exact);
         _onnxOptions = new SessionOptions
         {
@@ -85,6 +87,12 @@ public class NetworkBenchmarks
 
     [Benchmark]
     public void FusedPredict() => _fused.Predict(_x, _classes);
+
+    [Benchmark]
+    public void EmittedMultiply() => _emitted.Multiply(_x, _y);
+
+    [Benchmark]
+    public void EmittedPredict() => _emitted.Predict(_x, _classes);
 
     [Benchmark]
     public void LayeredMultiply() => _layered.Multiply(_x, _y);

@@ -7,7 +7,7 @@ namespace KernelCompiler.Cli.Commands
 {
     /// <summary>
     /// <c>kernelc bench</c> on a network file: times the network kernel (the backend chosen, by default the fused
-    /// kernel), the same LUT layers one by one (<see cref="NetworkKernel.Compile"/>) and the exact network on the same
+    /// kernel), the same LUT layers one by one (<see cref="NetworkKernel.CompileLayers"/>) and the exact network on the same
     /// rows in one run, one thread each. The exact engine is ONNX Runtime when <c>--onnx</c> names the source model
     /// (by default the ONNX file the network records, when it is unchanged), else the project's exact executor on the network given by <c>--exact</c>. With <c>--input</c> the rows are real
     /// rows (the first N), and with <c>--labels</c> the accuracy of the kernel and of the exact engine is reported.
@@ -64,7 +64,7 @@ namespace KernelCompiler.Cli.Commands
             }
 
             NetworkExecutor kernel = NetworkCommands.CreateExecutor(request.Backend, network);
-            NetworkExecutor layered = NetworkKernel.Compile(network);
+            NetworkExecutor layered = NetworkKernel.CompileLayers(network);
             using OnnxRuntimeEngine? onnx = onnxPath is null ? null : new OnnxRuntimeEngine(onnxPath, network);
             NetworkExecutor? exactExecutor = onnxPath is null ? NetworkExecutor.CreateExact(LoadExact(request.Exact!, network)) : null;
             var y = new float[rows * m];
@@ -102,7 +102,7 @@ namespace KernelCompiler.Cli.Commands
                     w.WriteNumber("layeredNsPerRowMin", Math.Round(layeredNs.Min, 3));
                     w.WriteNumber("layeredNsPerRowMax", Math.Round(layeredNs.Max, 3));
                     w.WriteNumber("speedupOverLayered", Math.Round(layeredNs.Median / kernelNs2.Median, 4));
-                    w.WriteString("layeredEngine", layered.Backend + " (NetworkKernel.Compile: the same LUT layers one by one)");
+                    w.WriteString("layeredEngine", layered.Backend + " (NetworkKernel.CompileLayers: the same LUT layers one by one)");
                     if (accuracy is double a) w.WriteNumber("accuracy", a);
                     if (exactAccuracy is double e) w.WriteNumber("exactAccuracy", e);
                     w.WriteEndObject();

@@ -14,8 +14,9 @@ namespace KernelCompiler.Cli.Commands
     /// </summary>
     internal static class NetworkCommands
     {
-        /// <summary>The executor a <c>--backend</c> name stands for on a network: LUT layers through that kernel, or
-        /// (<c>fused</c>, and <c>auto</c>: the fastest here, bit-identical to the others) the whole network as one kernel.</summary>
+        /// <summary>The executor a <c>--backend</c> name stands for on a network: the whole network as one kernel, its
+        /// encode emitted as IL (<c>emitted</c>) or table-driven (<c>fused</c>, and <c>auto</c>); or the LUT layers one
+        /// by one through the generic kernel (<c>generic</c>). All are bit-identical.</summary>
         public static NetworkExecutor CreateExecutor(string backend, LutNetwork network) => backend switch
         {
             "reference" => NetworkExecutor.CreateReference(network),
@@ -23,7 +24,7 @@ namespace KernelCompiler.Cli.Commands
             "emitted" => NetworkKernel.Compile(network),
             "fused" or "auto" => NetworkKernel.CreateFused(network),
             "generated" => throw new UsageException("no generated kernels ship for networks; use --backend emitted to " +
-                "compile the network's layers at run time"),
+                "compile the network at run time"),
             _ => throw new UsageException(KernelBackends.UnknownMessage(backend)),
         };
 

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Runtime;
 
 namespace KernelCompiler.NetworkKernels
 {
@@ -147,7 +148,7 @@ namespace KernelCompiler.NetworkKernels
             int* values = stackalloc int[16];
             for (int r = 0; r < TileRows; r++)
             {
-                int lane = CodeLane(r);
+                int lane = NetworkEncodeSteps.CodeLane(r);
                 if (group == 0)
                 {
                     int sum = 0;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using KernelCompiler.Runtime;
 
 namespace KernelCompiler.NetworkKernels
 {
@@ -10,7 +11,9 @@ namespace KernelCompiler.NetworkKernels
     /// The managed fused network kernel: carries a tile of 64 rows through every layer of a <see cref="NetworkPlan"/>.
     /// Per tile it gathers the first layer's columns into a column-major tile, then for each layer encodes (floats, or
     /// raw sums against folded integer thresholds), aggregates only the planned outputs into 16-bit sums, and hands
-    /// raw sums or floats to the next layer. The model is data: no code is generated.
+    /// raw sums or floats to the next layer. The tile loop is generic over the network's encode steps
+    /// (<see cref="INetworkKernelSteps"/>: generated or emitted code with the thresholds as constants, or
+    /// <see cref="TableNetworkSteps"/> reading them as data); aggregation and dense layers read the tables as data.
     /// </summary>
     /// <remarks>
     /// Tile layouts (T = 64 rows, "lane" r = row r of the tile):
@@ -42,14 +45,14 @@ namespace KernelCompiler.NetworkKernels
 
             // When the first layer reads most columns, transposing whole 8 × 8 blocks of the input beats gathering
             // the columns one value at a time; the tile then holds every column and slot = column.
-            _transpose = Width >= 256 && 2 * plan.InputColumns.Length >= d;
+            _transpose = Width >= 256 && plan.TransposesInput;
             _inputColumns = _transpose ? AllColumns(d) : plan.InputColumns;
             int maxSlots = _inputColumns.Length, maxCodebooks = 1;
             _layers = new LayerState[plan.Layers.Count];
             for (int k = 0; k < _layers.Length; k++)
             {
                 NetworkLayerPlan layer = plan.Layers[k];
-                _layers[k] = new LayerState(layer, Permute, k == 0 && _transpose);
+                _layers[k] = new LayerState(layer, Permute, plan.EncodeSlots(k, wide: Width >= 256));
                 maxSlots = Math.Max(maxSlots, layer.Outputs.Length);
                 if (layer.Model is LutModel model)
                 {
@@ -85,7 +88,8 @@ namespace KernelCompiler.NetworkKernels
 
         /// <summary>Runs <paramref name="count"/> ≤ 64 rows starting at row <paramref name="row0"/> of
         /// <paramref name="x"/> (row-major) and returns the last layer's outputs, slot-major floats.</summary>
-        public unsafe float* RunTile(float* x, int row0, int count, byte* workspace)
+        public unsafe float* RunTile<TSteps>(ref TSteps steps, float* x, int row0, int count, byte* workspace)
+            where TSteps : struct, INetworkKernelSteps
         {
             byte* current = workspace, next = workspace + _valueBytes, codes = workspace + 2 * _valueBytes;
             long[]? ticks = StageTicks;
@@ -97,7 +101,7 @@ namespace KernelCompiler.NetworkKernels
                 LayerState layer = _layers[k];
                 if (layer.Model is not null)
                 {
-                    Encode(layer, current, codes);
+                    Encode(ref steps, k, layer, current, codes);
                     if (ticks is not null) Lap(ticks, 1 + 2 * k, ref time);
                     Aggregate(layer, codes, next);
                     if (ticks is not null) Lap(ticks, 2 + 2 * k, ref time);
@@ -242,7 +246,7 @@ namespace KernelCompiler.NetworkKernels
         /// <summary>Everything a layer's tile steps read, flattened once at construction.</summary>
         private sealed class LayerState
         {
-            public LayerState(NetworkLayerPlan plan, bool permute, bool readsColumns = false)
+            public LayerState(NetworkLayerPlan plan, bool permute, int[]? encodeSlots)
             {
                 Plan = plan;
                 Activation = plan.Layer.Activation;
@@ -258,7 +262,7 @@ namespace KernelCompiler.NetworkKernels
                     RawBias = NetworkPlan.RawBias(model);
                     GroupSize = model.Aggregation == LutAggregation.Exact ? 0 : model.AverageGroupSize;
                     // A first layer over a transposed tile of every column reads column = slot.
-                    SplitSlots = readsColumns ? model.SplitDimensions.ToArray() : plan.SplitSlots!;
+                    SplitSlots = encodeSlots!;
                     Quad = permute && GroupSize == 0;
                     if (Quad)
                     {

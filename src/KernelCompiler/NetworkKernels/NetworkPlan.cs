@@ -41,6 +41,21 @@ namespace KernelCompiler.NetworkKernels
         /// column for a dense layer. The kernel gathers only these.</summary>
         public int[] InputColumns { get; }
 
+        /// <summary>Whether the fused kernel's wide paths (256 and 512 bits) gather the first layer's tile as every
+        /// input column transposed (slot = column) rather than only the columns it reads: when it reads at least half of
+        /// them, whole 8 × 8 transposes beat gathering one value at a time.</summary>
+        public bool TransposesInput => 2 * InputColumns.Length >= Network.InputDimension;
+
+        /// <summary>The input slots LUT layer <paramref name="layer"/>'s trees read, <c>[c · 4 + level]</c>, on a path
+        /// of the fused kernel: the plan's split slots, except that the first layer reads column = slot on a wide path
+        /// (<paramref name="wide"/>) that transposes the input. Null for a dense layer.</summary>
+        public int[]? EncodeSlots(int layer, bool wide)
+        {
+            NetworkLayerPlan plan = Layers[layer];
+            if (plan.Model is not LutModel model) return null;
+            return layer == 0 && wide && TransposesInput ? model.SplitDimensions.ToArray() : plan.SplitSlots;
+        }
+
         /// <summary>Plans <paramref name="network"/>.</summary>
         /// <param name="network">The network.</param>
         /// <param name="foldedThresholds">Per layer, folded thresholds computed ahead of time (a generated kernel's

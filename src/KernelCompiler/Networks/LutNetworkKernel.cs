@@ -10,10 +10,13 @@ namespace KernelCompiler
     /// every layer while its codes and 16-bit sums stay in small per-tile buffers. Hidden LUT layers hand the next LUT
     /// layer their integer sums, which it compares with integer thresholds folded from its float thresholds at
     /// construction; each layer computes only the outputs the next layer reads; exact layers run as dense products.
-    /// The model is data (no code is generated), vectorised with 512-, 256- or 128-bit instructions where the CPU has
+    /// Each LUT layer's encode is code with its thresholds as constants where the network was compiled (backend
+    /// <c>emitted</c>, <see cref="NetworkKernel.Compile"/>, or <c>generated</c>, a <c>[LutKernel]</c> network class) and
+    /// reads them as data otherwise (backend <c>fused</c>, <see cref="NetworkKernel.CreateFused"/>); tables, dequantisation
+    /// and dense weights are data in every backend. Vectorised with 512-, 256- or 128-bit instructions where the CPU has
     /// them. Outputs and classes equal <see cref="NetworkExecutor.CreateReference"/>'s bit for bit.
     /// </summary>
-    /// <remarks>Create one with <see cref="NetworkKernel.CreateFused"/>. Calls allocate nothing on the managed heap
+    /// <remarks>Create one with <see cref="NetworkKernel.Compile"/> or <see cref="NetworkKernel.CreateFused"/>. Calls allocate nothing on the managed heap
     /// (scratch comes from <see cref="ArrayPool{T}.Shared"/>); instances are immutable and safe to call from many
     /// threads at once.</remarks>
     public sealed class LutNetworkKernel : NetworkExecutor
@@ -22,6 +25,8 @@ namespace KernelCompiler
         private const int MinRowsPerPartition = 2048;
 
         private readonly FusedNetworkRunner _runner;
+        private readonly NetworkTiles _tiles;
+        private readonly Func<FusedNetworkRunner, NetworkTiles> _bind;
 
         /// <param name="network">The network.</param>
         /// <param name="maxWidth">The widest vectors to use in bits (tests force narrower paths with it).</param>
@@ -35,13 +40,21 @@ namespace KernelCompiler
         /// <param name="maxWidth">The widest vectors to use in bits.</param>
         /// <param name="permute">Whether AVX-512 VBMI's 64-byte table lookups may be used.</param>
         /// <param name="backend">The backend name to report.</param>
-        internal LutNetworkKernel(NetworkPlan plan, int maxWidth, bool permute, string backend)
+        /// <param name="steps">Binds the network's encode steps to a runner; null for the table-driven steps.</param>
+        internal LutNetworkKernel(NetworkPlan plan, int maxWidth, bool permute, string backend,
+            Func<FusedNetworkRunner, NetworkTiles>? steps = null)
             : base(plan.Network)
         {
             Plan = plan;
             _backend = backend;
             _runner = new FusedNetworkRunner(Plan, maxWidth, permute);
+            _bind = steps ?? NetworkTiles.Table;
+            _tiles = _bind(_runner);
         }
+
+        /// <summary>The same kernel (plan, steps, backend) on at most <paramref name="maxWidth"/>-bit vectors (tests
+        /// force every path with it).</summary>
+        internal LutNetworkKernel WithWidth(int maxWidth, bool permute) => new LutNetworkKernel(Plan, maxWidth, permute, _backend, _bind);
 
         private readonly string _backend;
 
@@ -51,7 +64,8 @@ namespace KernelCompiler
         /// <summary>Whether the AVX-512 VBMI table path runs (tests).</summary>
         internal bool Permutes => _runner.Permute;
 
-        /// <summary>"fused", or "generated" for a kernel a generated class built.</summary>
+        /// <summary>"emitted" (<see cref="NetworkKernel.Compile"/>), "generated" (a generated network class) or "fused"
+        /// (table-driven).</summary>
         public override string Backend => _backend;
 
         /// <summary>The vector width in bits the kernel runs on this CPU: 512, 256, 128, or 0 for scalar code.</summary>
@@ -148,7 +162,7 @@ namespace KernelCompiler
                     for (int start = row0; start < row0 + count; start += tile)
                     {
                         int n = Math.Min(tile, row0 + count - start);
-                        float* outputs = _runner.RunTile(x, start, n, workspace);
+                        float* outputs = _tiles.RunTile(x, start, n, workspace);
                         for (int r = 0; r < n; r++)
                         {
                             float* target = destination is null ? row : destination + (nint)(start + r) * m;

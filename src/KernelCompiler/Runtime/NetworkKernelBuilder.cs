@@ -17,8 +17,10 @@ namespace KernelCompiler.Runtime
     {
         /// <summary>The network runtime contract this build speaks; generated code passes the one it was written for,
         /// and a runtime that does not speak it refuses to build the kernel instead of misreading its data.
-        /// 1: layers in order, LUT layers with their folded thresholds in the model's threshold order.</summary>
-        public const int ContractVersion = 1;
+        /// 1: layers in order, LUT layers with their folded thresholds in the model's threshold order.
+        /// 2: as 1, and the generated steps struct (<see cref="INetworkKernelSteps"/>) runs each LUT layer's encode
+        /// (<see cref="Build{TSteps}"/>).</summary>
+        public const int ContractVersion = 2;
 
         private readonly string _name;
         private readonly int _inputDimension;
@@ -87,13 +89,27 @@ namespace KernelCompiler.Runtime
             return this;
         }
 
-        /// <summary>The fused kernel of the layers added (backend <c>generated</c>), run with the folded thresholds
-        /// given, vectorised as wide as the CPU allows.</summary>
+        /// <summary>The fused kernel of the layers added, its encode table-driven: the folded thresholds given are
+        /// read as data (backend <c>generated</c>), vectorised as wide as the CPU allows.</summary>
         /// <returns>The kernel, safe to share between threads.</returns>
         /// <exception cref="LutModelException">The layers do not chain.</exception>
         /// <exception cref="ArgumentException">Folded thresholds are missing where a layer reads sums, or given
         /// where it does not, or have the wrong count.</exception>
-        public LutNetworkKernel Build()
+        public LutNetworkKernel Build() => new LutNetworkKernel(Plan(), 512, true, "generated");
+
+        /// <summary>The fused kernel of the layers added (backend <c>generated</c>), each LUT layer encoded by
+        /// <typeparamref name="TSteps"/> (the generated steps, thresholds as constants; they must have been written
+        /// for these layers), tables and the rest read from the data given; vectorised as wide as the CPU allows.</summary>
+        /// <typeparam name="TSteps">The generated network's steps struct.</typeparam>
+        /// <returns>The kernel, safe to share between threads.</returns>
+        /// <exception cref="LutModelException">The layers do not chain.</exception>
+        /// <exception cref="ArgumentException">Folded thresholds are missing where a layer reads sums, or given
+        /// where it does not, or have the wrong count.</exception>
+        public LutNetworkKernel Build<TSteps>()
+            where TSteps : struct, INetworkKernelSteps
+            => new LutNetworkKernel(Plan(), 512, true, "generated", NetworkTiles.For<TSteps>());
+
+        private NetworkPlan Plan()
         {
             var network = new LutNetwork(_name, NetworkInput.Flat(_inputDimension), _layers, _head);
             for (int k = 1; k < _layers.Count; k++)
@@ -105,7 +121,7 @@ namespace KernelCompiler.Runtime
                 }
             }
 
-            return new LutNetworkKernel(NetworkPlan.Create(network, _folded), 512, true, "generated");
+            return NetworkPlan.Create(network, _folded);
         }
     }
 }

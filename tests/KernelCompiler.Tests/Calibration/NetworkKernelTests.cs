@@ -33,7 +33,7 @@ public sealed class NetworkKernelTests
             int m = network.OutputDimension;
             var expected = new float[rows * m];
             NetworkExecutor.CreateReference(network).Multiply(x, expected);
-            foreach (NetworkExecutor executor in new[] { NetworkKernel.Compile(network), NetworkKernel.CreateGeneric(network) })
+            foreach (NetworkExecutor executor in new[] { NetworkKernel.Compile(network), NetworkKernel.CompileLayers(network), NetworkKernel.CreateGeneric(network) })
             {
                 var actual = new float[rows * m];
                 executor.Multiply(x, actual);
@@ -50,6 +50,8 @@ public sealed class NetworkKernelTests
     {
         LutNetwork exact = CalibrationTestData.Network(5, 8, 4, 2);
         Assert.Equal("emitted", NetworkKernel.Compile(exact).Backend);
+        Assert.Equal("emitted-layers", NetworkKernel.CompileLayers(exact).Backend);
+        Assert.Throws<ArgumentNullException>(() => NetworkKernel.CompileLayers(null!));
         Assert.Equal("generic", NetworkKernel.CreateGeneric(exact).Backend);
         Assert.Throws<ArgumentNullException>(() => NetworkKernel.Compile(null!));
         Assert.Throws<ArgumentException>(() => NetworkKernel.CreateGeneric(exact).Multiply(new float[9], new float[4]));

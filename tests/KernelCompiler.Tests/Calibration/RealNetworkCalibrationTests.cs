@@ -27,7 +27,7 @@ public sealed class RealNetworkCalibrationTests
         // Measured 94.80 % (docs/networks.md); the exact network has 97.57 %.
         Assert.True(correct >= 9400, "accuracy " + correct / 100.0 + " %");
 
-        foreach (NetworkExecutor executor in new[] { NetworkKernel.Compile(result.Network), NetworkKernel.CreateGeneric(result.Network) })
+        foreach (NetworkExecutor executor in new[] { NetworkKernel.Compile(result.Network), NetworkKernel.CompileLayers(result.Network), NetworkKernel.CreateGeneric(result.Network) })
         {
             var actual = new float[expected.Length];
             executor.Multiply(test, actual);
