@@ -54,16 +54,29 @@ namespace KernelCompiler.Emit
                     w.Line("// Layer " + Int(layer.Index) + ", " + PathSummary(path) + (layer.Input == HandOff.Sums
                         ? ": raw sums against folded thresholds (raw > g goes right)."
                         : ": floats against thresholds (x >= t goes right; NaN goes left)."));
-                    w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+                    List<List<EncodeCall>> parts = NetworkStepsShape.Parts(plan, layer.Index, path);
                     w.Line("private static void " + NetworkStepsShape.MethodName(layer.Index, path) + "(ref byte values, ref byte codes)");
                     w.Open();
-                    foreach (EncodeCall call in NetworkStepsShape.Calls(plan, layer.Index, path))
+                    for (int part = 0; part < parts.Count; part++)
                     {
-                        w.Line("NetworkEncodeSteps." + call.Helper + "(ref values, ref codes, " + Arguments(call.Arguments) + "); // " + call.Comment);
+                        w.Line(NetworkStepsShape.PartName(layer.Index, path, part) + "(ref values, ref codes);");
                     }
 
                     w.Close();
                     w.Line();
+                    for (int part = 0; part < parts.Count; part++)
+                    {
+                        w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+                        w.Line("private static void " + NetworkStepsShape.PartName(layer.Index, path, part) + "(ref byte values, ref byte codes)");
+                        w.Open();
+                        foreach (EncodeCall call in parts[part])
+                        {
+                            w.Line("NetworkEncodeSteps." + call.Helper + "(ref values, ref codes, " + Arguments(call.Arguments) + "); // " + call.Comment);
+                        }
+
+                        w.Close();
+                        w.Line();
+                    }
                 }
             }
 

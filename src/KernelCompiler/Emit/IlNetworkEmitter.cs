@@ -31,8 +31,8 @@ namespace KernelCompiler.Emit
 
     /// <summary>
     /// Emits a <see cref="NetworkPlan"/>'s encode steps as IL: a struct implementing <see cref="INetworkKernelSteps"/>
-    /// with, per LUT layer and encode path, a static method of <see cref="NetworkEncodeSteps"/> calls whose split slots
-    /// and thresholds are constants (ldc), and the interface methods dispatching on the layer: the struct
+    /// with, per LUT layer and encode path, a static method calling its parts, each a few <see cref="NetworkEncodeSteps"/>
+    /// calls whose split slots and thresholds are constants (ldc), and the interface methods dispatching on the layer: the struct
     /// CSharpNetworkWriter.Steps.cs writes, from the same <see cref="NetworkStepsShape"/>, in the same order. The fused
     /// tile loop (<see cref="FusedNetworkRunner.RunTile"/>) is then compiled for it, as for a generated network.
     /// </summary>
@@ -77,13 +77,31 @@ namespace KernelCompiler.Emit
                 foreach (string path in NetworkStepsShape.Paths)
                 {
                     if (!NetworkStepsShape.Has(layer, path)) continue;
+                    List<List<EncodeCall>> parts = NetworkStepsShape.Parts(plan, layer.Index, path);
+                    var partMethods = new MethodBuilder[parts.Count];
+                    for (int part = 0; part < parts.Count; part++)
+                    {
+                        partMethods[part] = type.DefineMethod(NetworkStepsShape.PartName(layer.Index, path, part),
+                            MethodAttributes.Private | MethodAttributes.Static, typeof(void), new[] { ByteRef, ByteRef });
+                        // Fully optimised at once, as the generated steps' [AggressiveOptimization]: methods of an emitted
+                        // assembly are otherwise tiered, and a tier-up can allocate on the calling thread.
+                        partMethods[part].SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+                        EmitCalls(partMethods[part].GetILGenerator(), parts[part]);
+                    }
+
+                    // The layer's method: its parts in order.
                     string method = NetworkStepsShape.MethodName(layer.Index, path);
                     MethodBuilder builder = type.DefineMethod(method, MethodAttributes.Private | MethodAttributes.Static,
                         typeof(void), new[] { ByteRef, ByteRef });
-                    // Fully optimised at once, as the generated steps' [AggressiveOptimization]: methods of an emitted
-                    // assembly are otherwise tiered, and a tier-up can allocate on the calling thread.
-                    builder.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
-                    EmitCalls(builder.GetILGenerator(), NetworkStepsShape.Calls(plan, layer.Index, path));
+                    ILGenerator il = builder.GetILGenerator();
+                    foreach (MethodBuilder part in partMethods)
+                    {
+                        il.Emit(OpCodes.Ldarg_0);
+                        il.Emit(OpCodes.Ldarg_1);
+                        il.Emit(OpCodes.Call, part);
+                    }
+
+                    il.Emit(OpCodes.Ret);
                     methods.Add(method, builder);
                 }
             }

@@ -8,10 +8,13 @@ namespace KernelCompiler.NetworkKernels
     /// <summary>
     /// The network steps struct (KernelCompiler.Runtime.INetworkKernelSteps) that the C# network writer and the IL
     /// network emitter both write, decided once from the plan: per LUT layer k and encode path p a static method
-    /// <c>Layer{k}Encode{p}</c> whose body is a list of calls of a NetworkEncodeSteps helper, one per codebook (one per
-    /// group of four on the quad path), with the codebook's split slots and thresholds as constants; each interface
-    /// method <c>Encode{p}(layer, ...)</c> dispatches on the layer to those methods.
+    /// <c>Layer{k}Encode{p}</c> calling its parts <c>Layer{k}Encode{p}Part{j}</c> in order, each part a short list of
+    /// calls of a NetworkEncodeSteps helper, one per codebook (one per group of four on the quad path), with the
+    /// codebook's split slots and thresholds as constants; each interface method <c>Encode{p}(layer, ...)</c>
+    /// dispatches on the layer to the layer's method.
     /// </summary>
+    /// <remarks>Parts are short so that the JIT inlines every helper call in them: one method of hundreds of calls runs
+    /// out of the JIT's inlining budget and leaves most of them as calls taking their vectors through memory.</remarks>
     internal static class NetworkStepsShape
     {
         /// <summary>The encode paths, as the interface names them (<c>Encode</c> + path).</summary>
@@ -28,6 +31,27 @@ namespace KernelCompiler.NetworkKernels
         /// <summary>Whether the path is one of the wide ones (256 and 512 bits), whose first layer may read the
         /// transposed tile of every column (<see cref="NetworkPlan.EncodeSlots"/>).</summary>
         public static bool Wide(string path) => path == "256" || path == "512" || path == "Quads512";
+
+        /// <summary>Helper calls a part: one group of four codebooks on the quad path, four codebooks on the others.</summary>
+        public static int CallsPerPart(string path) => path == "Quads512" ? 1 : 4;
+
+        /// <summary>The name of part <paramref name="part"/> of layer <paramref name="layer"/>'s method for
+        /// <paramref name="path"/>.</summary>
+        public static string PartName(int layer, string path, int part) => MethodName(layer, path) + "Part" + part.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>The calls of layer <paramref name="layer"/>'s method for <paramref name="path"/> in parts, in order.</summary>
+        public static List<List<EncodeCall>> Parts(NetworkPlan plan, int layer, string path)
+        {
+            List<EncodeCall> calls = Calls(plan, layer, path);
+            int per = CallsPerPart(path);
+            var parts = new List<List<EncodeCall>>();
+            for (int start = 0; start < calls.Count; start += per)
+            {
+                parts.Add(calls.GetRange(start, Math.Min(per, calls.Count - start)));
+            }
+
+            return parts;
+        }
 
         /// <summary>The calls of layer <paramref name="layer"/>'s method for <paramref name="path"/>, in order.</summary>
         public static List<EncodeCall> Calls(NetworkPlan plan, int layer, string path)

@@ -352,9 +352,13 @@ namespace KernelCompiler.Runtime
             }
         }
 
+        // The helpers below are inlined into the public ones, which are inlined into each codebook's call: marked, since
+        // a network's encode method holds hundreds of calls and the JIT's inlining budget would otherwise run out.
+
         /// <summary>Where row r of a tile goes in a codebook's 64 code bytes.</summary>
         internal static int CodeLane(int r) => ((r & 31) << 1) | (r >> 5);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector512<int> Node512(float* v0, float* v1, float* v2, float* v3, Vector512<float> t)
         {
             // node = 2·node + bit; a true compare is all ones (−1), so subtracting it adds the bit.
@@ -365,6 +369,7 @@ namespace KernelCompiler.Runtime
             return node;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector512<int> Node512(ushort* v0, ushort* v1, ushort* v2, ushort* v3, Vector512<int> t)
         {
             // Raw sums are 0 .. 65,280 and folded thresholds any int: a signed 32-bit compare is exact.
@@ -375,8 +380,10 @@ namespace KernelCompiler.Runtime
             return node;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector512<int> Widen512(ushort* p) => Avx512F.ConvertToVector512Int32(Vector256.Load(p));
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<int> Node256(float* v0, float* v1, float* v2, float* v3, Vector256<float> t0, Vector256<float> t1)
         {
             Vector256<int> node = -Vector256.GreaterThanOrEqual(Vector256.Load(v0), Vector256.Create(t0.ToScalar())).AsInt32();
@@ -386,6 +393,7 @@ namespace KernelCompiler.Runtime
             return node;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<int> Node256(ushort* v0, ushort* v1, ushort* v2, ushort* v3, Vector256<int> t0, Vector256<int> t1)
         {
             Vector256<int> node = -Vector256.GreaterThan(Widen256(v0), Vector256.Create(t0.ToScalar()));
@@ -395,9 +403,11 @@ namespace KernelCompiler.Runtime
             return node;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<int> Widen256(ushort* p) => Avx2.ConvertToVector256Int32(p).AsInt32();
 
         /// <summary>Stores 8 code pairs (low byte row p, high byte row p + 32) as 16-bit lanes 8q .. 8q + 7.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void StorePairs256(Vector256<int> pairs, byte* codebookCodes, int q)
         {
             // Each pair is at most 0x0F0F, so packing with unsigned saturation is exact.
@@ -405,6 +415,7 @@ namespace KernelCompiler.Runtime
             packed.Store((ushort*)codebookCodes + 8 * q);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector128<int> NodeNeon(float* v0, float* v1, float* v2, float* v3, Vector128<float> root,
             (Vector128<byte>, Vector128<byte>, Vector128<byte>, Vector128<byte>) table)
         {
@@ -416,6 +427,7 @@ namespace KernelCompiler.Runtime
             return node;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector128<int> NodeNeon(ushort* v0, ushort* v1, ushort* v2, ushort* v3, Vector128<int> root,
             (Vector128<byte>, Vector128<byte>, Vector128<byte>, Vector128<byte>) table)
         {
@@ -426,10 +438,12 @@ namespace KernelCompiler.Runtime
             return node;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector128<int> WidenNeon(ushort* p) => AdvSimd.ZeroExtendWideningLower(Vector64.Load(p)).AsInt32();
 
         /// <summary>Lane i gets the 32-bit entry <c>index[i]</c> (0..15) of the 64-byte table: the byte indices
         /// 4·index + 0..3, made by one multiply (4·index &lt; 64 in every byte, no carries) and one add.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector128<int> PickNeon((Vector128<byte>, Vector128<byte>, Vector128<byte>, Vector128<byte>) table, Vector128<int> index)
         {
             Vector128<byte> bytes = (index * Vector128.Create(0x04040404) + Vector128.Create(0x03020100)).AsByte();
@@ -437,6 +451,7 @@ namespace KernelCompiler.Runtime
         }
 
         /// <summary>Stores 8 code pairs (low byte row p, high byte row p + 32) as 16-bit lanes 8q .. 8q + 7.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void StorePairsNeon(Vector128<int> first, Vector128<int> second, byte* codebookCodes, int q)
         {
             // Each pair is at most 0x0F0F, so narrowing (xtn, keeping the low half) is exact.

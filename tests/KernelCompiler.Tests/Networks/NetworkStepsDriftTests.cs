@@ -95,13 +95,19 @@ public sealed class NetworkStepsDriftTests
                     continue;
                 }
 
-                if (e is null || g is null) return name + ": missing in the " + (e is null ? "IL" : "C#");
-                string[] fromIl = Operations(e), fromCSharp = Operations(g);
                 compared++;
-                if (fromIl.Length == 0) return name + ": no operations read";
-                int first = Enumerable.Range(0, Math.Min(fromIl.Length, fromCSharp.Length)).FirstOrDefault(i => fromIl[i] != fromCSharp[i], -1);
-                if (first >= 0) return name + " differs at operation " + first + ": IL " + fromIl[first] + ", C# " + fromCSharp[first];
-                if (fromIl.Length != fromCSharp.Length) return name + " differs in length: IL " + fromIl.Length + ", C# " + fromCSharp.Length;
+                int parts = NetworkStepsShape.Parts(plan, layer.Index, path).Count;
+                foreach (string method in Enumerable.Range(0, parts).Select(j => NetworkStepsShape.PartName(layer.Index, path, j)).Prepend(name))
+                {
+                    e = emitted.GetMethod(method, BindingFlags.NonPublic | BindingFlags.Static);
+                    g = generated.GetMethod(method, BindingFlags.NonPublic | BindingFlags.Static);
+                    if (e is null || g is null) return method + ": missing in the " + (e is null ? "IL" : "C#");
+                    string[] fromIl = Operations(e), fromCSharp = Operations(g);
+                    if (fromIl.Length == 0) return method + ": no operations read";
+                    int first = Enumerable.Range(0, Math.Min(fromIl.Length, fromCSharp.Length)).FirstOrDefault(i => fromIl[i] != fromCSharp[i], -1);
+                    if (first >= 0) return method + " differs at operation " + first + ": IL " + fromIl[first] + ", C# " + fromCSharp[first];
+                    if (fromIl.Length != fromCSharp.Length) return method + " differs in length: IL " + fromIl.Length + ", C# " + fromCSharp.Length;
+                }
             }
         }
 
@@ -121,7 +127,8 @@ public sealed class NetworkStepsDriftTests
             if (op == OpCodes.Call || op == OpCodes.Callvirt || op == OpCodes.Newobj)
             {
                 MethodBase callee = method.Module.ResolveMethod(BitConverter.ToInt32(il, i))!;
-                operations.Add(callee.DeclaringType!.Name + "." + callee.Name + "(" +
+                // The steps types are named differently (the generated one is file-local): their own methods by name.
+                operations.Add((callee.DeclaringType == method.DeclaringType ? "steps" : callee.DeclaringType!.Name) + "." + callee.Name + "(" +
                     string.Join(",", callee.GetParameters().Select(p => p.ParameterType.Name)) + ")");
             }
             else if (op == OpCodes.Ldc_I4) operations.Add("i" + BitConverter.ToInt32(il, i));
