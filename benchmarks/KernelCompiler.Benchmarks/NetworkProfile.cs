@@ -7,18 +7,18 @@ using KernelCompiler.NetworkKernels;
 namespace KernelCompiler.Benchmarks;
 
 /// <summary>
-/// Where the fused network kernel spends its time: <c>dotnet run -c Release -- network-profile net.lut.json [rows]</c>
+/// Where the fused network kernel spends its time: <c>dotnet run -c Release -- network-profile net.lut.json [rows] [fused|emitted]</c>
 /// runs it over the first rows of mnist-mlp-net's test set with per-stage Stopwatch laps (the gather, each layer's
 /// encode and aggregation) and prints ns per row per stage, next to what each stage does (lookups, table and code bytes
 /// per tile). It explains a BenchmarkDotNet figure; it is not one (the laps add a little time of their own).
 /// </summary>
 public static class NetworkProfile
 {
-    public static void Run(string path, int rows)
+    public static void Run(string path, int rows, bool emitted = false)
     {
         LutNetwork network = LutNetwork.Load(path);
         float[] x = NpyFile.Read(Path.Combine(SharedData.Root, "mnist-mlp-net", "X_test.npy")).ToSingle().AsSpan(0, rows * 784).ToArray();
-        LutNetworkKernel kernel = NetworkKernel.CreateFused(network);
+        LutNetworkKernel kernel = emitted ? NetworkKernel.Compile(network) : NetworkKernel.CreateFused(network);
         FusedNetworkRunner runner = kernel.Runner;
         var y = new int[rows];
         for (int i = 0; i < 3; i++) kernel.Predict(x, y);
@@ -30,7 +30,7 @@ public static class NetworkProfile
         long total = Stopwatch.GetTimestamp() - start;
         runner.StageTicks = null;
         double scale = 1e9 / Stopwatch.Frequency / rows / repeats;
-        Console.WriteLine($"network {path}: {rows} rows, width {kernel.VectorWidth}{(runner.Permute ? " (vpermb)" : "")}, Predict {total * scale:F0} ns/row in all");
+        Console.WriteLine($"network {path} ({kernel.Backend}): {rows} rows, width {kernel.VectorWidth}{(runner.Permute ? " (vpermb)" : "")}, Predict {total * scale:F0} ns/row in all");
         Console.WriteLine($"  gather {kernel.Plan.InputColumns.Length} of {network.InputDimension} columns: {ticks[0] * scale:F0} ns/row");
         for (int k = 0; k < network.Layers.Count; k++)
         {

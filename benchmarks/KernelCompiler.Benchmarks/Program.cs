@@ -13,7 +13,7 @@ public static class Program
     {
         if (args.Length >= 2 && args[0] == "network-profile")
         {
-            NetworkProfile.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 10_000);
+            NetworkProfile.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 10_000, args.Length > 3 && args[3] == "emitted");
             return;
         }
 
