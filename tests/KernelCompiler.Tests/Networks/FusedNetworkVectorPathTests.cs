@@ -4,8 +4,8 @@ using KernelCompiler;
 
 namespace KernelCompiler.Tests.Networks;
 
-/// <summary>The 128-bit path of the fused network kernel (SSSE3 on x86, AdvSimd on Arm64): it really runs vector
-/// code where the CPU has it, and each of its steps (float and integer encoding, exact and average aggregation, float
+/// <summary>The 128-bit path of the fused network kernel (SSSE3 on x86, AdvSimd on Arm64), table-driven and emitted:
+/// it really runs vector code where the CPU has it, and each of its steps (float and integer encoding, exact and average aggregation, float
 /// and integer hand-off) gives the reference network's bits. scripts/test-arm64.sh runs these under emulation.</summary>
 public sealed class FusedNetworkVectorPathTests
 {
@@ -57,12 +57,15 @@ public sealed class FusedNetworkVectorPathTests
         reference.Multiply(x, expected);
         reference.Predict(x, expectedClasses);
 
-        var kernel = new LutNetworkKernel(network, 128);
-        var actual = new float[expected.Length];
-        var classes = new int[rows];
-        kernel.Multiply(x, actual);
-        kernel.Predict(x, classes);
-        Assert.Equal(NetworkTestData.Bits(expected), NetworkTestData.Bits(actual));
-        Assert.Equal(expectedClasses, classes);
+        // The table-driven encode and the emitted one (thresholds as constants), each on the 128-bit path.
+        foreach (LutNetworkKernel kernel in new[] { new LutNetworkKernel(network, 128), NetworkKernel.Compile(network).WithWidth(128, false) })
+        {
+            var actual = new float[expected.Length];
+            var classes = new int[rows];
+            kernel.Multiply(x, actual);
+            kernel.Predict(x, classes);
+            Assert.Equal(NetworkTestData.Bits(expected), NetworkTestData.Bits(actual));
+            Assert.Equal(expectedClasses, classes);
+        }
     }
 }
