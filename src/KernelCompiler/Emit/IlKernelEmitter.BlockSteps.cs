@@ -163,7 +163,7 @@ namespace KernelCompiler.Emit
             }
 
             // A model name as a type-name part: letters, digits and underscores only.
-            private static string Identifier(string name)
+            internal static string Identifier(string name)
             {
                 var sb = new StringBuilder(name.Length + 1);
                 foreach (char ch in name)

@@ -6,7 +6,6 @@ using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Text;
 using KernelCompiler.NetworkKernels;
 using KernelCompiler.Runtime;
 
@@ -63,7 +62,7 @@ namespace KernelCompiler.Emit
         {
             if (plan is null) throw new ArgumentNullException(nameof(plan));
             // Named for the network, so a profiler or a stack trace says which network a frame belongs to.
-            string name = Identifier(plan.Network.Name) + "_" + System.Threading.Interlocked.Increment(ref s_count).ToString(CultureInfo.InvariantCulture);
+            string name = IlKernelEmitter.BlockStepsModule.Identifier(plan.Network.Name) + "_" + System.Threading.Interlocked.Increment(ref s_count).ToString(CultureInfo.InvariantCulture);
             AssemblyBuilder assembly = AssemblyBuilder.DefineDynamicAssembly(
                 new AssemblyName("KernelCompiler.Emitted.Network." + name), AssemblyBuilderAccess.RunAndCollect);
             ModuleBuilder module = assembly.DefineDynamicModule("KernelCompiler.Emitted.Network." + name);
@@ -210,18 +209,6 @@ namespace KernelCompiler.Emit
                 _ => typeof(Vector128<float>),
             };
             return owner.GetProperty(nameof(Vector128<int>.Zero))!.GetMethod!;
-        }
-
-        // A network name as a type-name part: letters, digits and underscores only.
-        private static string Identifier(string name)
-        {
-            var sb = new StringBuilder(name.Length + 1);
-            foreach (char ch in name)
-            {
-                sb.Append(char.IsAsciiLetterOrDigit(ch) ? ch : '_');
-            }
-
-            return sb.Length == 0 || char.IsAsciiDigit(sb[0]) ? "_" + sb : sb.ToString();
         }
     }
 }
