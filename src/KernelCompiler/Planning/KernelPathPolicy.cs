@@ -58,7 +58,7 @@ namespace KernelCompiler.Planning
         }
 
         /// <summary>Under Auto, the fused AVX2 path goes before the AVX-512 block path: on an AVX-512 CPU without VBMI it
-        /// is 3.7–5× faster (benchmarks/results/2026-12-03-fused-speed.md); with VBMI the fused VBMI path before both
+        /// is 3.3–5.5× faster (benchmarks/results/2026-12-03-fused-speed.md); with VBMI the fused VBMI path before both
         /// takes every Multiply, and the fused AVX2 path leaves the other operations to the block paths.</summary>
         private static void PreferFusedAvx2(System.Collections.Generic.List<KernelPath> paths)
         {
