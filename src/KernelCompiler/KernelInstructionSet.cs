@@ -29,9 +29,9 @@ namespace KernelCompiler
 
         /// <summary>256-bit vectors with AVX2 and FMA, fused: tiles of 32 rows are encoded with the model's thresholds
         /// compiled in and looked up at once (one in-lane byte shuffle per codebook for 32 rows), without the block
-        /// paths' copy of the split columns. Auto picks it on CPUs with AVX2 and FMA but no AVX-512; models past the
-        /// fused limits take the <see cref="Avx2"/> path. Kernels without a fused path (the generic kernel) treat it as
-        /// <see cref="Avx2"/>.</summary>
+        /// paths' copy of the split columns. Auto picks it on CPUs with AVX2 and FMA but no AVX-512 VBMI, ahead of the
+        /// <see cref="Avx512"/> block path, which it outruns; models past the fused limits take the block paths. Kernels
+        /// without a fused path (the generic kernel) treat it as <see cref="Avx2"/>.</summary>
         Avx2Fused = 6,
     }
 }

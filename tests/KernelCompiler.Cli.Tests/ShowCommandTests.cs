@@ -27,6 +27,7 @@ public class ShowCommandTests
     [Theory]
     [InlineData("avx2", "Avx2.IsSupported", "Avx512BW.IsSupported")]
     [InlineData("scalar", "ScalarSteps", "Avx2.IsSupported")]
+    [InlineData("avx2fused", "Avx2FusedSteps", "Avx512BW.IsSupported")]
     public void Isa_limits_the_paths_written(string isa, string present, string absent)
     {
         using var dir = new TempDirectory();
@@ -40,7 +41,7 @@ public class ShowCommandTests
     }
 
     [Theory]
-    [InlineData("--isa", "sse9", "expected one of: auto, avx512, avx2, v128, scalar")]
+    [InlineData("--isa", "sse9", "expected one of: auto, avx512, avx2, v128, scalar, avx512vbmi, avx2fused")]
     [InlineData("--class-name", "1Bad", "expected a C# identifier")]
     [InlineData("--namespace", "a..b", "expected a dotted C# name")]
     public void Bad_options_are_one_line_usage_errors(string option, string value, string fragment)
@@ -54,6 +55,18 @@ public class ShowCommandTests
         Assert.Single(result.ErrorLines);
         Assert.Contains(fragment, result.Error);
         Assert.Equal("", result.Output);
+    }
+
+    [Fact]
+    public void Isa_offers_every_instruction_set_and_each_name_selects_it()
+    {
+        var sets = Enum.GetValues<KernelInstructionSet>();
+
+        Assert.Equal(sets.Length, Commands.ShowCommand.IsaNames.Distinct().Count());
+        foreach (KernelInstructionSet set in sets)
+        {
+            Assert.Equal(set, Commands.ShowCommand.ToInstructionSet(Commands.ShowCommand.IsaName(set)));
+        }
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using System;
 using System.CommandLine;
+using System.Linq;
 using KernelCompiler.Emit;
 
 namespace KernelCompiler.Cli.Commands
@@ -10,7 +12,8 @@ namespace KernelCompiler.Cli.Commands
     /// </summary>
     internal static class ShowCommand
     {
-        private static readonly string[] IsaNames = { "auto", "avx512", "avx2", "v128", "scalar" };
+        /// <summary>Every instruction set's --isa name, from the enum, so a new path is offered without an edit here.</summary>
+        internal static readonly string[] IsaNames = Enum.GetValues<KernelInstructionSet>().Select(IsaName).ToArray();
 
         public static Command Create(CliContext context)
         {
@@ -83,13 +86,12 @@ namespace KernelCompiler.Cli.Commands
             return command;
         }
 
-        internal static KernelInstructionSet ToInstructionSet(string name) => name switch
-        {
-            "avx512" => KernelInstructionSet.Avx512,
-            "avx2" => KernelInstructionSet.Avx2,
-            "v128" => KernelInstructionSet.Vector128,
-            "scalar" => KernelInstructionSet.Scalar,
-            _ => KernelInstructionSet.Auto,
-        };
+        /// <summary>The --isa name of <paramref name="set"/>: its enum name in lower case (Vector128 keeps its older "v128").</summary>
+        internal static string IsaName(KernelInstructionSet set)
+            => set == KernelInstructionSet.Vector128 ? "v128" : set.ToString().ToLowerInvariant();
+
+        /// <summary>The instruction set named <paramref name="name"/> (one of <see cref="IsaNames"/>; anything else is Auto).</summary>
+        internal static KernelInstructionSet ToInstructionSet(string name)
+            => Enum.GetValues<KernelInstructionSet>().FirstOrDefault(set => IsaName(set) == name, KernelInstructionSet.Auto);
     }
 }

@@ -113,6 +113,7 @@ namespace KernelCompiler.Runtime
             CopyPadded(model.Steps, step, padded);
             CopyPadded(model.Offsets, offset, padded);
             int bias = AverageBias(model);
+            int skipped = FusedStageSkips.Skipped;
             try
             {
                 fixed (float* px = x)
@@ -142,7 +143,16 @@ namespace KernelCompiler.Runtime
 
                         for (int t = 0; t < tiles; t++)
                         {
-                            steps.Scan(ref codes[t * tileCodes], ref *sums);
+                            if ((skipped & FusedStageSkips.Scan) == 0)
+                            {
+                                steps.Scan(ref codes[t * tileCodes], ref *sums);
+                            }
+
+                            if ((skipped & FusedStageSkips.Stores) != 0)
+                            {
+                                continue;
+                            }
+
                             float* rowsOut = pd + (nint)(first + t * TileRows) * m;
                             // Two instantiations, so neither widening tests the bias per vector.
                             if (bias == 0)

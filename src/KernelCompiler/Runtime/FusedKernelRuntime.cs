@@ -205,11 +205,16 @@ namespace KernelCompiler.Runtime
             where TSteps : struct, IFusedKernelSteps
         {
             EncodeChunk(ref steps, x, inputDimension, rows, start + first, columnMajor, packed, tiles, g);
+            int skipped = FusedStageSkips.Skipped;
             for (int t0 = 0; t0 < tiles; t0 += scanTiles)
             {
                 int count = Math.Min(scanTiles, tiles - t0);
-                Scan(ref steps, packed + t0 * g * TileRows, count, g, block, sums, average);
-                for (int t = 0; t < count; t++)
+                if ((skipped & FusedStageSkips.Scan) == 0)
+                {
+                    Scan(ref steps, packed + t0 * g * TileRows, count, g, block, sums, average);
+                }
+
+                for (int t = 0; t < count && (skipped & FusedStageSkips.Stores) == 0; t++)
                 {
                     StoreRows(sums + t * outputs * TileRows, outputs, (int*)destination + (nint)(first + (t0 + t) * TileRows) * outputs, step, offset, dequantize: true);
                 }

@@ -16,7 +16,8 @@ public class KernelPathPolicyTests
         string Names(KernelInstructionSet requested, bool fuse)
             => string.Join(",", KernelPathPolicy.PathsFor(requested, fuse).Select(p => p.Name));
 
-        Assert.Equal("Avx512Vbmi,Avx512,Avx2Fused,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Auto, true));
+        // Auto: the fused AVX2 path before the AVX-512 blocks (the faster of the two on AVX-512 without VBMI).
+        Assert.Equal("Avx512Vbmi,Avx2Fused,Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Auto, true));
         Assert.Equal("Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Auto, false));
         Assert.Equal("Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx512Vbmi, false));
         Assert.Equal("Avx512,Avx2Fused,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx512, true));
@@ -26,6 +27,33 @@ public class KernelPathPolicyTests
         Assert.Equal("Vector128,Scalar", Names(KernelInstructionSet.Vector128, true));
         Assert.Equal("Scalar", Names(KernelInstructionSet.Scalar, true));
         Assert.Throws<ArgumentOutOfRangeException>(() => KernelPathPolicy.PathsFor((KernelInstructionSet)99, true));
+    }
+
+    /// <summary>An AVX-512 CPU without VBMI (this one under DOTNET_EnableAVX512v2=0) runs Multiply on the fused AVX2
+    /// path, not the AVX-512 blocks; forcing AVX-512 still runs the blocks.</summary>
+    [Fact]
+    public void AutoWithoutVbmiMultipliesOnTheFusedAvx2Path()
+    {
+        KernelPath FirstWithoutVbmi(KernelInstructionSet requested)
+            => KernelPathPolicy.PathsFor(requested, fuse: true)
+                .First(p => p != KernelPath.Avx512Vbmi && KernelPathPolicy.IsSupported(p, requested == KernelInstructionSet.Auto));
+
+        if (Avx2.IsSupported && Fma.IsSupported)
+        {
+            Assert.Equal(KernelPath.Avx2Fused, FirstWithoutVbmi(KernelInstructionSet.Auto));
+        }
+
+        if (Avx512BW.IsSupported)
+        {
+            Assert.Equal(KernelPath.Avx512, FirstWithoutVbmi(KernelInstructionSet.Avx512));
+        }
+
+        var emitted = (EmittedKernel)LutKernel.Compile(RandomModels.Create(8, 24, 3, 4));
+        string[] names = emitted.PathNames.Split(", ");
+        if (names.Contains(KernelPath.Avx512.Name) && names.Contains(KernelPath.Avx2Fused.Name))
+        {
+            Assert.True(Array.IndexOf(names, KernelPath.Avx2Fused.Name) < Array.IndexOf(names, KernelPath.Avx512.Name), emitted.PathNames);
+        }
     }
 
     [Fact]
