@@ -15,10 +15,12 @@ namespace KernelCompiler.Runtime
     /// Not meant to be called by hand.
     /// </summary>
     /// <remarks>
-    /// The tree walk is the 128-bit block path's formulation (docs/algorithm.md §1): with no 8-lane permute at this
-    /// width, a level's threshold per row is picked by a select tree on the earlier levels' compare masks (one select at
-    /// level 1, three at level 2, seven at level 3), and <c>node = 2 · node + (x &gt;= t)</c>; NaN compares false and goes
-    /// left. Each call walks one codebook over all the tiles of a chunk, so its four split columns are read as long runs
+    /// The tree walk is the block paths' formulation (docs/algorithm.md §1): <c>node = 2 · node + (x &gt;= t)</c>, NaN
+    /// compares false and goes left, the compare masks (−1) added as they are so the node is counted negatively. A
+    /// level's threshold per row is picked from its nodes' thresholds by the node so far: where the CPU has AVX (x86),
+    /// with vpermilps, which picks one of four lanes by the low two bits of each lane's node (level 3: two of them
+    /// and a blend on the root's mask); elsewhere (SSSE3 without AVX, Arm64) by a select tree on the earlier levels'
+    /// masks (one select at level 1, three at level 2, seven at level 3). Each call walks one codebook over all the tiles of a chunk, so its four split columns are read as long runs
     /// and its thresholds are broadcast once per call.
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
@@ -226,7 +228,8 @@ namespace KernelCompiler.Runtime
             => Vector128.Create(Unsafe.Add(ref row, d), Unsafe.Add(ref row, rowFloats + d), Unsafe.Add(ref row, 2 * rowFloats + d),
                 Unsafe.Add(ref row, 3 * rowFloats + d));
 
-        /// <summary>One codebook's thresholds, each node's broadcast to every lane once per call.</summary>
+        /// <summary>One codebook's thresholds: with AVX, each level's four lanes moved to where the negative node picks
+        /// them (<see cref="Negated"/>); otherwise each node's broadcast to every lane, once per call.</summary>
         private readonly struct Levels
         {
             private readonly Vector128<float> _root, _a0, _a1, _b0, _b1, _b2, _b3, _c0, _c1, _c2, _c3, _c4, _c5, _c6, _c7;
@@ -234,6 +237,16 @@ namespace KernelCompiler.Runtime
             public Levels(float t0, Vector128<float> l1, Vector128<float> l2, Vector128<float> l3Low, Vector128<float> l3High)
             {
                 _root = Vector128.Create(t0);
+                if (Avx.IsSupported)
+                {
+                    // Only these four are read on this branch; the rest stay zero.
+                    _a0 = Negated(l1);
+                    _b0 = Negated(l2);
+                    _c0 = Negated(l3Low);
+                    _c4 = Negated(l3High);
+                    return;
+                }
+
                 _a0 = Vector128.Create(l1.GetElement(0));
                 _a1 = Vector128.Create(l1.GetElement(1));
                 _b0 = Vector128.Create(l2.GetElement(0));
@@ -257,6 +270,17 @@ namespace KernelCompiler.Runtime
             {
                 // Written threshold-first (t <= x, the same decision: false for NaN), so each value's load can fold into its compare.
                 Vector128<float> m0 = Vector128.LessThanOrEqual(_root, x0);
+                if (Avx.IsSupported)
+                {
+                    // node = −j for node j of the level; vpermilps reads its low two bits, lane −j mod 4 (Negated).
+                    Vector128<int> n = m0.AsInt32();
+                    n = n + n + Vector128.LessThanOrEqual(Avx.PermuteVar(_a0, n), x1).AsInt32();
+                    n = n + n + Vector128.LessThanOrEqual(Avx.PermuteVar(_b0, n), x2).AsInt32();
+                    // Level 3's nodes 0..3 and 4..7 (node ≥ 4 where the root's mask is set): two permutes and a blend.
+                    Vector128<float> t = Select(m0, Avx.PermuteVar(_c4, n), Avx.PermuteVar(_c0, n));
+                    return n + n + Vector128.LessThanOrEqual(t, x3).AsInt32();
+                }
+
                 Vector128<float> m1 = Vector128.LessThanOrEqual(Select(m0, _a1, _a0), x1);
                 Vector128<float> m2 = Vector128.LessThanOrEqual(Select(m0, Select(m1, _b3, _b2), Select(m1, _b1, _b0)), x2);
                 Vector128<float> t3 = Select(m0,
@@ -268,6 +292,10 @@ namespace KernelCompiler.Runtime
                 node = node + node + m2.AsInt32();
                 return node + node + m3.AsInt32();
             }
+
+            /// <summary>Lanes (0, 1, 2, 3) to (0, 3, 2, 1): node j's threshold (lane j mod 4) to lane −j mod 4.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Vector128<float> Negated(Vector128<float> lanes) => Vector128.Shuffle(lanes, Vector128.Create(0, 3, 2, 1));
         }
     }
 }
