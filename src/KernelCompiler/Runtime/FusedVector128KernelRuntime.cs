@@ -228,8 +228,8 @@ namespace KernelCompiler.Runtime
             return Vector128.ConvertToSingle(widener.Widen(wide.AsInt32()));
         }
 
-        /// <summary><c>sum · step + offset</c> rounded once: vfmadd on x86 with FMA, fmla on Arm64, else
-        /// <see cref="MathF.FusedMultiplyAdd"/> lane by lane.</summary>
+        /// <summary><c>sum · step + offset</c> rounded once: vfmadd on x86 with FMA, fmla on Arm64, x86 without FMA
+        /// <see cref="RoundToOdd"/> in double, else <see cref="MathF.FusedMultiplyAdd"/> lane by lane.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector128<float> Dequantise(Vector128<float> sum, Vector128<float> step, Vector128<float> offset)
         {
@@ -243,11 +243,48 @@ namespace KernelCompiler.Runtime
                 return AdvSimd.FusedMultiplyAdd(offset, sum, step);
             }
 
+            if (Sse2.IsSupported)
+            {
+                // Without the instruction MathF.FusedMultiplyAdd is a call per lane; this is the same rounding in registers.
+                return MultiplyAddRoundedOnce(sum, step, offset);
+            }
+
             return Vector128.Create(
                 MathF.FusedMultiplyAdd(sum.GetElement(0), step.GetElement(0), offset.GetElement(0)),
                 MathF.FusedMultiplyAdd(sum.GetElement(1), step.GetElement(1), offset.GetElement(1)),
                 MathF.FusedMultiplyAdd(sum.GetElement(2), step.GetElement(2), offset.GetElement(2)),
                 MathF.FusedMultiplyAdd(sum.GetElement(3), step.GetElement(3), offset.GetElement(3)));
+        }
+
+        /// <summary><c>sum · step + offset</c> for integer sums below 2^17 in magnitude, rounded once to float as
+        /// <see cref="MathF.FusedMultiplyAdd"/> rounds it, without an FMA instruction (<see cref="RoundToOdd"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector128<float> MultiplyAddRoundedOnce(Vector128<float> sum, Vector128<float> step, Vector128<float> offset)
+            => Vector128.Narrow(
+                RoundToOdd(Vector128.WidenLower(sum), Vector128.WidenLower(step), Vector128.WidenLower(offset)),
+                RoundToOdd(Vector128.WidenUpper(sum), Vector128.WidenUpper(step), Vector128.WidenUpper(offset)));
+
+        /// <summary><c>sum · step + offset</c> rounded to odd in double precision, which the conversion to float then rounds
+        /// to nearest exactly as one fused multiply-add in float would (rounding to odd with at least two more bits than
+        /// the target, then to nearest, is a single correct rounding; double has 29 more than float). The product is exact
+        /// (a sum below 2^17 times a 24-bit step); the addition's error comes from a two-sum, and where it is not zero and
+        /// the rounded sum's last bit is even, the sum moves one unit toward the exact value, to the odd neighbour.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<double> RoundToOdd(Vector128<double> sum, Vector128<double> step, Vector128<double> offset)
+        {
+            Vector128<double> product = sum * step;
+            Vector128<double> rounded = product + offset;
+            Vector128<double> offsetPart = rounded - product;
+            Vector128<double> error = (product - (rounded - offsetPart)) + (offset - offsetPart);
+            Vector128<long> bits = rounded.AsInt64();
+            Vector128<long> one = Vector128.Create(1L);
+            Vector128<long> inexact = ~Vector128.Equals(error, Vector128<double>.Zero).AsInt64();
+            // All ones where the last bit is even.
+            Vector128<long> even = Vector128<long>.Zero - ((bits & one) ^ one);
+            // +1 (away from zero) where the error has the sum's sign, else −1: IEEE bit patterns order by magnitude.
+            Vector128<long> opposite = Vector128.ShiftRightLogical(bits ^ error.AsInt64(), 63);
+            Vector128<long> toward = one - (opposite + opposite);
+            return (bits + (toward & inexact & even)).AsDouble();
         }
 
         /// <summary>The first row of 16-bit group <paramref name="g"/> (words 4g .. 4g + 3 of an output's sums, rows two

@@ -100,6 +100,44 @@ public class FusedVector128PathTests
         }
     }
 
+    /// <summary>The stores' multiply-add without an FMA instruction (x86 without FMA) rounds as MathF.FusedMultiplyAdd:
+    /// on a sum whose double rounding lands on a float midpoint (1 + 2^-24 + 2^-60, which a plain double multiply-add
+    /// rounds down to 1), on its mirror images, and on random sums, steps and offsets of widely apart magnitudes.</summary>
+    [Fact]
+    public void TheMultiplyAddWithoutFmaRoundsOnce()
+    {
+        // 104353 · 658529 = 2^36 + 1, so 104353 · (658529 · 2^-60) = 2^-24 + 2^-60.
+        float step = 658529f * MathF.Pow(2, -60), midpointCase = 1f + MathF.Pow(2, -23);
+        var cases = new List<(float Sum, float Step, float Offset)> { (104353, step, 1f), (-104353, step, -1f), (104353, -step, -1f), (-104353, -step, 1f) };
+        Assert.Equal(midpointCase, MathF.FusedMultiplyAdd(104353, step, 1f));
+        Assert.NotEqual(midpointCase, (float)(104353d * step + 1d));
+        var random = new Random(15);
+        for (int i = 0; i < 200_000; i++)
+        {
+            float sum = random.Next(-131071, 131072);
+            float s = (float)((random.NextDouble() - 0.5) * Math.Pow(2, random.Next(-70, 40)));
+            float o = (float)((random.NextDouble() - 0.5) * Math.Pow(2, random.Next(-70, 40)));
+            cases.Add((sum, s, o));
+            cases.Add((sum, s, -sum * s + o * 1e-7f));
+        }
+
+        for (int i = 0; i + 4 <= cases.Count; i += 4)
+        {
+            Vector128<float> actual = FusedVector128KernelRuntime.MultiplyAddRoundedOnce(
+                Vector128.Create(cases[i].Sum, cases[i + 1].Sum, cases[i + 2].Sum, cases[i + 3].Sum),
+                Vector128.Create(cases[i].Step, cases[i + 1].Step, cases[i + 2].Step, cases[i + 3].Step),
+                Vector128.Create(cases[i].Offset, cases[i + 1].Offset, cases[i + 2].Offset, cases[i + 3].Offset));
+            for (int lane = 0; lane < 4; lane++)
+            {
+                var (sum, s, o) = cases[i + lane];
+                float expected = MathF.FusedMultiplyAdd(sum, s, o);
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual.GetElement(lane)),
+                    "fma(" + sum + ", " + s.ToString("R") + ", " + o.ToString("R") + "): " + expected.ToString("R") + " expected, " +
+                    actual.GetElement(lane).ToString("R") + " computed");
+            }
+        }
+    }
+
     [FusedVector128Fact]
     public void OtherOperationsAreLeftToTheNextPath()
     {
