@@ -33,5 +33,12 @@ namespace KernelCompiler
         /// <see cref="Avx512"/> block path, which it outruns; models past the fused limits take the block paths. Kernels
         /// without a fused path (the generic kernel) treat it as <see cref="Avx2"/>.</summary>
         Avx2Fused = 6,
+
+        /// <summary>128-bit vectors, fused: SSSE3 on x86 (SSE4.1 and FMA used where present), AdvSimd on Arm64. Tiles of
+        /// 16 rows are encoded with the model's thresholds compiled in and looked up at once (one byte shuffle, pshufb or
+        /// tbl, per codebook for 16 rows), without the block paths' copy of the split columns. Auto picks it on CPUs
+        /// without AVX2 (and on Arm64); models past the fused limits take the <see cref="Vector128"/> path. Kernels
+        /// without a fused path (the generic kernel) treat it as <see cref="Vector128"/>.</summary>
+        Vector128Fused = 7,
     }
 }

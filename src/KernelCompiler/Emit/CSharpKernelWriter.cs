@@ -76,6 +76,10 @@ namespace KernelCompiler.Emit
                 {
                     CSharpFusedAvx2Writer.WriteSteps(w, plan, CoreName(info));
                 }
+                else if (path.InstructionSet == KernelInstructionSet.Vector128Fused)
+                {
+                    CSharpFusedVector128Writer.WriteSteps(w, plan, CoreName(info));
+                }
                 else if (path.IsFused)
                 {
                     WriteFusedSteps(w, plan, CoreName(info));
@@ -236,6 +240,12 @@ namespace KernelCompiler.Emit
                 if (path.InstructionSet == KernelInstructionSet.Avx2Fused)
                 {
                     CSharpFusedAvx2Writer.WriteDispatch(w, plan);
+                    continue;
+                }
+
+                if (path.InstructionSet == KernelInstructionSet.Vector128Fused)
+                {
+                    CSharpFusedVector128Writer.WriteDispatch(w, plan);
                     continue;
                 }
 

@@ -72,6 +72,13 @@ namespace KernelCompiler.Emit
             int rows, int row, bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
             where TSteps : struct, IFusedAvx2KernelSteps
             => FusedAvx2KernelRuntime.Run(default(TSteps), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
+
+        /// <summary>FusedVector128KernelRuntime.Run(default(TSteps), ...).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static int FusedVector128Run<TSteps>(KernelOperation operation, ReadOnlySpan<float> x, ReadOnlySpan<byte> codesIn,
+            int rows, int row, bool columnMajor, Span<byte> codes, Span<int> sums, Span<float> destination)
+            where TSteps : struct, IFusedVector128KernelSteps
+            => FusedVector128KernelRuntime.Run(default(TSteps), operation, x, codesIn, rows, row, columnMajor, codes, sums, destination);
     }
 
     internal static partial class IlKernelEmitter

@@ -42,6 +42,7 @@ namespace KernelCompiler.Emit
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Unsafe))]
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(EmittedFusedHelpers))]
         [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(FusedAvx2Tiles))]
+        [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(FusedVector128Tiles))]
         public static EmittedKernel Emit(KernelPlan plan)
         {
             if (plan is null) throw new ArgumentNullException(nameof(plan));
@@ -62,6 +63,12 @@ namespace KernelCompiler.Emit
                 if (path.InstructionSet == KernelInstructionSet.Avx2Fused)
                 {
                     paths.Add(new EmittedPath(path, IlFusedAvx2Emitter.Emit(plan, model, module)));
+                    continue;
+                }
+
+                if (path.InstructionSet == KernelInstructionSet.Vector128Fused)
+                {
+                    paths.Add(new EmittedPath(path, IlFusedVector128Emitter.Emit(plan, model, module)));
                     continue;
                 }
 

@@ -68,6 +68,10 @@ namespace KernelCompiler.Emit
         public static readonly MethodInfo FusedAvx2Run = Required(
             typeof(EmittedStepsEntry).GetMethod(nameof(EmittedStepsEntry.FusedAvx2Run)), "EmittedStepsEntry.FusedAvx2Run<TSteps>");
 
+        /// <summary>EmittedStepsEntry.FusedVector128Run&lt;TSteps&gt;, open.</summary>
+        public static readonly MethodInfo FusedVector128Run = Required(
+            typeof(EmittedStepsEntry).GetMethod(nameof(EmittedStepsEntry.FusedVector128Run)), "EmittedStepsEntry.FusedVector128Run<TSteps>");
+
         /// <summary>EmittedFusedHelpers.Level (one tree level of the fused VBMI encode).</summary>
         public static readonly MethodInfo FusedLevel = Required(
             typeof(EmittedFusedHelpers).GetMethod(nameof(EmittedFusedHelpers.Level)), "EmittedFusedHelpers.Level");

@@ -35,7 +35,8 @@ namespace KernelCompiler.Planning
         public bool IsScalar => InstructionSet == KernelInstructionSet.Scalar;
 
         /// <summary>The fused path runs through the runtime's tile loop (FusedKernelRuntime), not its block loop.</summary>
-        public bool IsFused => InstructionSet == KernelInstructionSet.Avx512Vbmi || InstructionSet == KernelInstructionSet.Avx2Fused;
+        public bool IsFused => InstructionSet == KernelInstructionSet.Avx512Vbmi || InstructionSet == KernelInstructionSet.Avx2Fused ||
+            InstructionSet == KernelInstructionSet.Vector128Fused;
 
         /// <summary>Bits per vector: 512, 256, 128, or 0 for scalar.</summary>
         public int VectorBits => IsScalar ? 0 : FloatLanes * 32;
@@ -46,6 +47,9 @@ namespace KernelCompiler.Planning
         /// <summary>The fused AVX2 path: tiles of 32 rows, one in-lane shuffle per codebook; its loop lives in
         /// KernelCompiler.Runtime.FusedAvx2KernelRuntime, only its steps are emitted.</summary>
         internal static readonly KernelPath Avx2Fused = new KernelPath(KernelInstructionSet.Avx2Fused, "Avx2Fused", 32, 8, "global::KernelCompiler.Runtime.FusedAvx2KernelRuntime.IsSupported");
+        /// <summary>The fused 128-bit path (SSSE3, Arm64 AdvSimd): tiles of 16 rows, one byte shuffle per codebook; its
+        /// loop lives in KernelCompiler.Runtime.FusedVector128KernelRuntime, only its steps are emitted.</summary>
+        internal static readonly KernelPath Vector128Fused = new KernelPath(KernelInstructionSet.Vector128Fused, "Vector128Fused", 16, 4, "global::KernelCompiler.Runtime.FusedVector128KernelRuntime.IsSupported");
         internal static readonly KernelPath Avx512 = new KernelPath(KernelInstructionSet.Avx512, "Avx512", 64, 16, "Avx512BW.IsSupported");
         internal static readonly KernelPath Avx2 = new KernelPath(KernelInstructionSet.Avx2, "Avx2", 32, 8, "Avx2.IsSupported && Fma.IsSupported");
         internal static readonly KernelPath Vector128 = new KernelPath(KernelInstructionSet.Vector128, "Vector128", 16, 4, "Ssse3.IsSupported || AdvSimd.Arm64.IsSupported");

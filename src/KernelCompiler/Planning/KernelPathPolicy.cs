@@ -26,7 +26,8 @@ namespace KernelCompiler.Planning
         /// <summary>Every path, widest first; each plan holds a suffix of this list (the fused path only where the model
         /// fits it).</summary>
         private static readonly KernelPath[] Widest =
-            { KernelPath.Avx512Vbmi, KernelPath.Avx512, KernelPath.Avx2Fused, KernelPath.Avx2, KernelPath.Vector128, KernelPath.Scalar };
+            { KernelPath.Avx512Vbmi, KernelPath.Avx512, KernelPath.Avx2Fused, KernelPath.Avx2, KernelPath.Vector128Fused, KernelPath.Vector128,
+              KernelPath.Scalar };
 
         /// <summary>The paths a plan holds for <paramref name="requested"/>, widest first, ending with scalar: from the
         /// requested path down (Auto from the widest, the fused AVX2 path ahead of the AVX-512 blocks); the fused paths
@@ -94,6 +95,8 @@ namespace KernelCompiler.Planning
                     return FusedAvx2KernelRuntime.IsSupported;
                 case KernelInstructionSet.Avx2:
                     return Avx2.IsSupported && Fma.IsSupported;
+                case KernelInstructionSet.Vector128Fused:
+                    return FusedVector128KernelRuntime.IsSupported;
                 case KernelInstructionSet.Vector128:
                     return Ssse3.IsSupported || AdvSimd.Arm64.IsSupported;
                 default:

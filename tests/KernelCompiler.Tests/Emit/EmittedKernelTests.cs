@@ -12,7 +12,7 @@ public class EmittedKernelTests
     public static TheoryData<KernelInstructionSet> InstructionSets => new()
     {
         KernelInstructionSet.Auto, KernelInstructionSet.Avx512Vbmi, KernelInstructionSet.Avx512, KernelInstructionSet.Avx2Fused,
-        KernelInstructionSet.Avx2, KernelInstructionSet.Vector128, KernelInstructionSet.Scalar,
+        KernelInstructionSet.Avx2, KernelInstructionSet.Vector128Fused, KernelInstructionSet.Vector128, KernelInstructionSet.Scalar,
     };
 
     [Theory]
@@ -50,14 +50,15 @@ public class EmittedKernelTests
 
         Assert.Equal("Scalar", Paths(KernelInstructionSet.Scalar));
         if (Ssse3.IsSupported) Assert.Equal("Vector128, Scalar", Paths(KernelInstructionSet.Vector128));
-        if (Avx2.IsSupported) Assert.Equal("Avx2, Vector128, Scalar", Paths(KernelInstructionSet.Avx2));
-        if (Avx2.IsSupported && Fma.IsSupported) Assert.Equal("Avx2Fused, Avx2, Vector128, Scalar", Paths(KernelInstructionSet.Avx2Fused));
-        if (Avx512BW.IsSupported) Assert.Equal("Avx512, Avx2Fused, Avx2, Vector128, Scalar", Paths(KernelInstructionSet.Avx512));
+        if (Ssse3.IsSupported) Assert.Equal("Vector128Fused, Vector128, Scalar", Paths(KernelInstructionSet.Vector128Fused));
+        if (Avx2.IsSupported) Assert.Equal("Avx2, Vector128Fused, Vector128, Scalar", Paths(KernelInstructionSet.Avx2));
+        if (Avx2.IsSupported && Fma.IsSupported) Assert.Equal("Avx2Fused, Avx2, Vector128Fused, Vector128, Scalar", Paths(KernelInstructionSet.Avx2Fused));
+        if (Avx512BW.IsSupported) Assert.Equal("Avx512, Avx2Fused, Avx2, Vector128Fused, Vector128, Scalar", Paths(KernelInstructionSet.Avx512));
         if (Avx512BW.IsSupported)
         {
             // The model averages; the fused path takes it where the CPU has VBMI. Auto puts the fused AVX2 path ahead
             // of the AVX-512 blocks.
-            Assert.Equal((FusedKernelRuntime.IsSupported ? "Avx512Vbmi, " : "") + "Avx2Fused, Avx512, Avx2, Vector128, Scalar", Paths(KernelInstructionSet.Auto));
+            Assert.Equal((FusedKernelRuntime.IsSupported ? "Avx512Vbmi, " : "") + "Avx2Fused, Avx512, Avx2, Vector128Fused, Vector128, Scalar", Paths(KernelInstructionSet.Auto));
         }
     }
 

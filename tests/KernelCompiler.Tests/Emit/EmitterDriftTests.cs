@@ -67,6 +67,10 @@ public class EmitterDriftTests
         { "avx2 fused exact odd", 13, 3, 5, LutAggregation.Exact, KernelInstructionSet.Avx2Fused },
         { "avx2 fused average", 48, 5, 8, LutAggregation.Average, KernelInstructionSet.Avx2Fused },
         { "avx2 fused average 16", 40, 7, 16, LutAggregation.Average, KernelInstructionSet.Avx2Fused },
+        { "128-bit fused exact", 70, 9, 32, LutAggregation.Exact, KernelInstructionSet.Vector128Fused },
+        { "128-bit fused exact odd", 13, 3, 5, LutAggregation.Exact, KernelInstructionSet.Vector128Fused },
+        { "128-bit fused average", 48, 5, 8, LutAggregation.Average, KernelInstructionSet.Vector128Fused },
+        { "128-bit fused average 16", 40, 7, 16, LutAggregation.Average, KernelInstructionSet.Vector128Fused },
     };
 
     /// <summary>The fused paths' steps (EncodeColumns, EncodeRows, Scan), emitted as a struct per path like the block
@@ -77,7 +81,9 @@ public class EmitterDriftTests
         LutAggregation aggregation, KernelInstructionSet isa)
     {
         bool vbmi = isa == KernelInstructionSet.Avx512Vbmi;
-        Skip.IfNot(vbmi ? FusedKernelRuntime.IsSupported : FusedAvx2KernelRuntime.IsSupported, "This CPU lacks " + isa + ".");
+        bool v128 = isa == KernelInstructionSet.Vector128Fused;
+        Skip.IfNot(vbmi ? FusedKernelRuntime.IsSupported : v128 ? FusedVector128KernelRuntime.IsSupported : FusedAvx2KernelRuntime.IsSupported,
+            "This CPU lacks " + isa + ".");
         LutModel model = RandomModels.Create(17 + c, d, m, c, aggregation);
         var options = new LutKernelOptions { InstructionSet = isa };
         var emitted = (EmittedKernel)LutKernel.Compile(model, options);
@@ -93,10 +99,10 @@ public class EmitterDriftTests
         }
         else
         {
-            // The fused AVX2 path's entry point is the runtime's Run closed over its steps type.
-            EmittedPath path = Assert.Single(emitted.BlockPaths, p => p.Path.InstructionSet == KernelInstructionSet.Avx2Fused);
+            // The fused AVX2 and 128-bit paths' entry point is the runtime's Run closed over its steps type.
+            EmittedPath path = Assert.Single(emitted.BlockPaths, p => p.Path.InstructionSet == isa);
             emittedSteps = Assert.Single(path.Run.Method.GetGenericArguments());
-            contract = typeof(IFusedAvx2KernelSteps);
+            contract = v128 ? typeof(IFusedVector128KernelSteps) : typeof(IFusedAvx2KernelSteps);
         }
 
         Assert.True(contract.IsAssignableFrom(emittedSteps) && emittedSteps.IsValueType, name + ": " + emittedSteps + " is not a " + contract.Name + " struct");

@@ -40,11 +40,13 @@ public class GenericKernelPathTests
         }
     }
 
-    /// <summary>The generic kernel has no fused path: Avx512Vbmi runs its AVX-512 path, Avx2Fused its AVX2 one.</summary>
+    /// <summary>The generic kernel has no fused path: Avx512Vbmi runs its AVX-512 path, Avx2Fused its AVX2 one,
+    /// Vector128Fused its 128-bit one.</summary>
     private static KernelInstructionSet OwnPath(KernelInstructionSet isa) => isa switch
     {
         KernelInstructionSet.Avx512Vbmi => KernelInstructionSet.Avx512,
         KernelInstructionSet.Avx2Fused => KernelInstructionSet.Avx2,
+        KernelInstructionSet.Vector128Fused => KernelInstructionSet.Vector128,
         _ => isa,
     };
 
@@ -54,7 +56,7 @@ public class GenericKernelPathTests
         var kernel = GenericKernel.Create(RandomModels.Create(1, 10, 2, 3));
         // 512-bit only where the runtime calls it accelerated (not on parts where it lowers the clock).
         var expected = EngineMatrix.InstructionSets
-            .Where(isa => isa != KernelInstructionSet.Avx512Vbmi && isa != KernelInstructionSet.Avx2Fused)
+            .Where(isa => isa != KernelInstructionSet.Avx512Vbmi && isa != KernelInstructionSet.Avx2Fused && isa != KernelInstructionSet.Vector128Fused)
             .Where(isa => isa != KernelInstructionSet.Avx512 || System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             .First(EngineMatrix.IsSupported);
         Assert.Equal(expected, kernel.InstructionSet);

@@ -17,13 +17,15 @@ public class KernelPathPolicyTests
             => string.Join(",", KernelPathPolicy.PathsFor(requested, fuse).Select(p => p.Name));
 
         // Auto: the fused AVX2 path before the AVX-512 blocks (the faster of the two on AVX-512 without VBMI).
-        Assert.Equal("Avx512Vbmi,Avx2Fused,Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Auto, true));
+        Assert.Equal("Avx512Vbmi,Avx2Fused,Avx512,Avx2,Vector128Fused,Vector128,Scalar", Names(KernelInstructionSet.Auto, true));
         Assert.Equal("Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Auto, false));
         Assert.Equal("Avx512,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx512Vbmi, false));
-        Assert.Equal("Avx512,Avx2Fused,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx512, true));
-        Assert.Equal("Avx2Fused,Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx2Fused, true));
+        Assert.Equal("Avx512,Avx2Fused,Avx2,Vector128Fused,Vector128,Scalar", Names(KernelInstructionSet.Avx512, true));
+        Assert.Equal("Avx2Fused,Avx2,Vector128Fused,Vector128,Scalar", Names(KernelInstructionSet.Avx2Fused, true));
         Assert.Equal("Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx2Fused, false));
-        Assert.Equal("Avx2,Vector128,Scalar", Names(KernelInstructionSet.Avx2, true));
+        Assert.Equal("Avx2,Vector128Fused,Vector128,Scalar", Names(KernelInstructionSet.Avx2, true));
+        Assert.Equal("Vector128Fused,Vector128,Scalar", Names(KernelInstructionSet.Vector128Fused, true));
+        Assert.Equal("Vector128,Scalar", Names(KernelInstructionSet.Vector128Fused, false));
         Assert.Equal("Vector128,Scalar", Names(KernelInstructionSet.Vector128, true));
         Assert.Equal("Scalar", Names(KernelInstructionSet.Scalar, true));
         Assert.Throws<ArgumentOutOfRangeException>(() => KernelPathPolicy.PathsFor((KernelInstructionSet)99, true));
@@ -66,6 +68,8 @@ public class KernelPathPolicyTests
         Assert.Equal("Avx2.IsSupported && Fma.IsSupported", KernelPathPolicy.Guard(KernelPath.Avx2, auto: false));
         Assert.Equal("global::KernelCompiler.Runtime.FusedAvx2KernelRuntime.IsSupported", KernelPathPolicy.Guard(KernelPath.Avx2Fused, auto: true));
         Assert.Equal(Avx2.IsSupported && Fma.IsSupported, KernelPathPolicy.IsSupported(KernelPath.Avx2Fused, auto: true));
+        Assert.Equal("global::KernelCompiler.Runtime.FusedVector128KernelRuntime.IsSupported", KernelPathPolicy.Guard(KernelPath.Vector128Fused, auto: true));
+        Assert.Equal(Ssse3.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported, KernelPathPolicy.IsSupported(KernelPath.Vector128Fused, auto: true));
         Assert.Equal("true", KernelPathPolicy.Guard(KernelPath.Scalar, auto: true));
 
         Assert.Equal(Vector512.IsHardwareAccelerated && Avx512BW.IsSupported, KernelPathPolicy.IsSupported(KernelPath.Avx512, auto: true));
@@ -81,7 +85,7 @@ public class KernelPathPolicyTests
         foreach (KernelInstructionSet requested in Enum.GetValues<KernelInstructionSet>())
         {
             var emitted = (EmittedKernel)LutKernel.Compile(model, new LutKernelOptions { InstructionSet = requested });
-            string firstBlockPath = emitted.PathNames.Split(", ").First(name => name != KernelPath.Avx512Vbmi.Name && name != KernelPath.Avx2Fused.Name);
+            string firstBlockPath = emitted.PathNames.Split(", ").First(name => name != KernelPath.Avx512Vbmi.Name && name != KernelPath.Avx2Fused.Name && name != KernelPath.Vector128Fused.Name);
             Assert.Equal(GenericKernel.ChoosePath(requested).ToString(), firstBlockPath);
             bool fused = emitted.Fused.HasValue;
             Assert.Equal((requested == KernelInstructionSet.Auto || requested == KernelInstructionSet.Avx512Vbmi) &&

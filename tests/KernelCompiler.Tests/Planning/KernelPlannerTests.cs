@@ -5,18 +5,19 @@ namespace KernelCompiler.Tests.Planning;
 public class KernelPlannerTests
 {
     [Theory]
-    [InlineData(KernelInstructionSet.Auto, "Avx512Vbmi,Avx2Fused,Avx512,Avx2,Vector128,Scalar")]
-    [InlineData(KernelInstructionSet.Avx512Vbmi, "Avx512Vbmi,Avx512,Avx2Fused,Avx2,Vector128,Scalar")]
-    [InlineData(KernelInstructionSet.Avx512, "Avx512,Avx2Fused,Avx2,Vector128,Scalar")]
-    [InlineData(KernelInstructionSet.Avx2Fused, "Avx2Fused,Avx2,Vector128,Scalar")]
-    [InlineData(KernelInstructionSet.Avx2, "Avx2,Vector128,Scalar")]
+    [InlineData(KernelInstructionSet.Auto, "Avx512Vbmi,Avx2Fused,Avx512,Avx2,Vector128Fused,Vector128,Scalar")]
+    [InlineData(KernelInstructionSet.Avx512Vbmi, "Avx512Vbmi,Avx512,Avx2Fused,Avx2,Vector128Fused,Vector128,Scalar")]
+    [InlineData(KernelInstructionSet.Avx512, "Avx512,Avx2Fused,Avx2,Vector128Fused,Vector128,Scalar")]
+    [InlineData(KernelInstructionSet.Avx2Fused, "Avx2Fused,Avx2,Vector128Fused,Vector128,Scalar")]
+    [InlineData(KernelInstructionSet.Avx2, "Avx2,Vector128Fused,Vector128,Scalar")]
+    [InlineData(KernelInstructionSet.Vector128Fused, "Vector128Fused,Vector128,Scalar")]
     [InlineData(KernelInstructionSet.Vector128, "Vector128,Scalar")]
     [InlineData(KernelInstructionSet.Scalar, "Scalar")]
     public void PathsAreTheChosenOneAndEveryNarrowerOne(KernelInstructionSet instructionSet, string expected)
     {
         var plan = KernelPlanner.Create(RandomModels.Create(1, 8, 2, 2), new KernelPlanOptions { InstructionSet = instructionSet });
         Assert.Equal(expected, string.Join(",", plan.Paths.Select(p => p.Name)));
-        var blockRows = new Dictionary<string, int> { ["Avx512Vbmi"] = 16, ["Avx512"] = 64, ["Avx2Fused"] = 32, ["Avx2"] = 32, ["Vector128"] = 16, ["Scalar"] = 1 };
+        var blockRows = new Dictionary<string, int> { ["Avx512Vbmi"] = 16, ["Avx512"] = 64, ["Avx2Fused"] = 32, ["Avx2"] = 32, ["Vector128Fused"] = 16, ["Vector128"] = 16, ["Scalar"] = 1 };
         Assert.All(plan.Paths, p => Assert.Equal(blockRows[p.Name], p.RowsPerBlock));
         foreach (var path in plan.Paths)
         {

@@ -14,7 +14,7 @@ public static class EngineMatrix
     public static readonly KernelInstructionSet[] InstructionSets =
     [
         KernelInstructionSet.Avx512Vbmi, KernelInstructionSet.Avx512, KernelInstructionSet.Avx2Fused, KernelInstructionSet.Avx2,
-        KernelInstructionSet.Vector128, KernelInstructionSet.Scalar,
+        KernelInstructionSet.Vector128Fused, KernelInstructionSet.Vector128, KernelInstructionSet.Scalar,
     ];
 
     public static IReadOnlyList<(string Name, Func<LutModel, LutKernel> Create)> Engines { get; } = Register();
@@ -44,7 +44,7 @@ public static class EngineMatrix
         KernelInstructionSet.Avx512Vbmi => Avx512F.IsSupported && Avx512BW.IsSupported && Avx512Vbmi.IsSupported,
         KernelInstructionSet.Avx512 => Avx512F.IsSupported && Avx512BW.IsSupported,
         KernelInstructionSet.Avx2 or KernelInstructionSet.Avx2Fused => Avx2.IsSupported && Fma.IsSupported,
-        KernelInstructionSet.Vector128 => Ssse3.IsSupported || AdvSimd.Arm64.IsSupported,
+        KernelInstructionSet.Vector128 or KernelInstructionSet.Vector128Fused => Ssse3.IsSupported || AdvSimd.Arm64.IsSupported,
         KernelInstructionSet.Scalar => true,
         _ => false,
     };
