@@ -32,6 +32,9 @@ namespace KernelCompiler.Generic
     /// The loops are written once (GenericKernel.Loops.cs) over one width struct per instruction set (IWidth in
     /// GenericKernel.Width.cs; GenericKernel.Avx512.cs, .Avx2.cs, .Vector128.cs), so adding a width is adding a struct.
     /// GenericKernel.Fused.cs holds a fused tile path (encode one block, scan it at once), off by default (FusedTiles).
+    /// Where the policy's first path this kernel has is the fused AVX2 one (<see cref="MultiplyPath"/>), Multiply runs
+    /// FusedAvx2KernelRuntime over <see cref="GenericFusedAvx2Steps"/> (the model as data, the emitters' helper calls),
+    /// and only rows short of a tile take the block path.
     /// </remarks>
     internal sealed partial class GenericKernel : LutKernel
     {
