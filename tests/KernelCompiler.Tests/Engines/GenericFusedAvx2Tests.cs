@@ -96,6 +96,32 @@ public class GenericFusedAvx2Tests
         }
     }
 
+    /// <summary>Multiply on the fused runtime allocates nothing per call (C = 128, M = 256 average and M = 300 exact:
+    /// the largest stack scratch and a rented sums buffer), both layouts.</summary>
+    [FusedAvx2Fact]
+    public void HotPathAllocatesNothing()
+    {
+        foreach (var (m, aggregation) in new[] { (256, LutAggregation.Average), (300, LutAggregation.Exact) })
+        {
+            LutModel model = RandomModels.Create(3, 700, m, KernelPlan.MaxFusedCodebooks, aggregation);
+            var kernel = GenericKernel.Create(model, KernelInstructionSet.Avx2Fused);
+            Assert.Equal(KernelInstructionSet.Avx2Fused, kernel.MultiplyPath);
+            int rows = 150;
+            float[] x = RandomModels.Rows(3, model, rows);
+            var y = new float[rows * m];
+            void Run()
+            {
+                kernel.Multiply(x, y);
+                kernel.MultiplyColumnMajor(x, y);
+            }
+
+            Run(); // compiles everything first
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Run();
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
     /// <summary>The 16-bit sums at their extremes: every table entry 255 at the largest C the path takes and every entry
     /// 0 (average: −bias, a negative sum), step 1 and offset 0, so each output is the integer sum itself.</summary>
     [FusedAvx2Fact]
