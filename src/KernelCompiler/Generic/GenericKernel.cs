@@ -5,6 +5,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using KernelCompiler.Planning;
+using KernelCompiler.Runtime;
 
 namespace KernelCompiler.Generic
 {
@@ -31,6 +32,9 @@ namespace KernelCompiler.Generic
     /// The loops are written once (GenericKernel.Loops.cs) over one width struct per instruction set (IWidth in
     /// GenericKernel.Width.cs; GenericKernel.Avx512.cs, .Avx2.cs, .Vector128.cs), so adding a width is adding a struct.
     /// GenericKernel.Fused.cs holds a fused tile path (encode one block, scan it at once), off by default (FusedTiles).
+    /// Where the policy's first path this kernel has is the fused AVX2 one (<see cref="MultiplyPath"/>), Multiply runs
+    /// FusedAvx2KernelRuntime over <see cref="GenericFusedAvx2Steps"/> (the model as data, the emitters' helper calls),
+    /// and only rows short of a tile take the block path.
     /// </remarks>
     internal sealed partial class GenericKernel : LutKernel
     {
@@ -49,8 +53,9 @@ namespace KernelCompiler.Generic
         private readonly int _groupSize;     // G = min(16, C) for average aggregation
         private readonly int _log2Group;
         private readonly int _bias;          // floor(C · log2(G) / 4)
+        private readonly GenericFusedAvx2Steps _fusedAvx2; // Multiply's steps where MultiplyPath is Avx2Fused
 
-        private GenericKernel(LutModel model, KernelInstructionSet path, bool fusedTiles)
+        private GenericKernel(LutModel model, KernelInstructionSet path, bool fusedTiles, KernelInstructionSet multiplyPath)
             : base(model)
         {
             _d = model.InputDimension;
@@ -78,6 +83,12 @@ namespace KernelCompiler.Generic
 
             _bias = model.AverageBiasCorrection;
             InstructionSet = path;
+            MultiplyPath = multiplyPath == KernelInstructionSet.Avx2Fused ? multiplyPath : path;
+            if (MultiplyPath == KernelInstructionSet.Avx2Fused)
+            {
+                _fusedAvx2 = GenericFusedAvx2Steps.Create(model);
+            }
+
             FusedTiles = fusedTiles && path != KernelInstructionSet.Scalar;
             BlockRows = path switch
             {
@@ -92,6 +103,11 @@ namespace KernelCompiler.Generic
         /// <summary>The path this instance runs: never Auto, and never wider than the CPU supports or the caller
         /// asked for.</summary>
         internal KernelInstructionSet InstructionSet { get; }
+
+        /// <summary>The path Multiply starts on: <see cref="KernelInstructionSet.Avx2Fused"/> where the policy picks the
+        /// fused AVX2 path (FusedAvx2KernelRuntime over <see cref="GenericFusedAvx2Steps"/>; rows short of a tile and
+        /// the other operations then run on <see cref="InstructionSet"/>), else <see cref="InstructionSet"/>.</summary>
+        internal KernelInstructionSet MultiplyPath { get; }
 
         /// <summary>Rows per block of the chosen path.</summary>
         internal int BlockRows { get; }
@@ -116,7 +132,7 @@ namespace KernelCompiler.Generic
                 throw new ArgumentNullException(nameof(model));
             }
 
-            return new GenericKernel(model, ChoosePath(instructionSet), FusedTilesByDefault);
+            return new GenericKernel(model, ChoosePath(instructionSet), FusedTilesByDefault, ChooseMultiplyPath(instructionSet, model));
         }
 
         /// <summary>Creates the table-driven kernel with the fused tile path on or off (tests run both).</summary>
@@ -130,12 +146,32 @@ namespace KernelCompiler.Generic
                 throw new ArgumentNullException(nameof(model));
             }
 
-            return new GenericKernel(model, ChoosePath(instructionSet), fusedTiles);
+            return new GenericKernel(model, ChoosePath(instructionSet), fusedTiles, ChooseMultiplyPath(instructionSet, model));
         }
 
         /// <summary>The widest supported path no wider than <paramref name="requested"/>.</summary>
         internal static KernelInstructionSet ChoosePath(KernelInstructionSet requested)
             => KernelPathPolicy.ChooseBlockPath(requested); // the one Auto policy of every backend (Planning/)
+
+        /// <summary>The path Multiply runs first for <paramref name="requested"/>: the first path of the policy's list
+        /// (<see cref="KernelPathPolicy.PathsFor"/>, the fused paths where the planner would plan them) that this CPU
+        /// runs and this kernel has. The generic kernel has no fused VBMI or 128-bit steps, so those paths are passed over,
+        /// and a fused AVX2 path or the block path <see cref="ChoosePath"/> picks is what comes out.</summary>
+        internal static KernelInstructionSet ChooseMultiplyPath(KernelInstructionSet requested, LutModel model)
+        {
+            bool auto = requested == KernelInstructionSet.Auto;
+            foreach (KernelPath path in KernelPathPolicy.PathsFor(requested, KernelPlanner.CanFuse(model)))
+            {
+                // No generic steps for the fused VBMI and 128-bit runtimes: their block paths stand in, further down.
+                if (path.InstructionSet != KernelInstructionSet.Avx512Vbmi && path.InstructionSet != KernelInstructionSet.Vector128Fused
+                    && KernelPathPolicy.IsSupported(path, auto))
+                {
+                    return path.InstructionSet;
+                }
+            }
+
+            return KernelInstructionSet.Scalar;
+        }
 
         /// <summary>Codes kept per chunk ([c][row] bytes): at most this many, so a chunk fits in L1.</summary>
         private const int ChunkCodeBytes = 16 * 1024;
@@ -176,11 +212,26 @@ namespace KernelCompiler.Generic
         [SkipLocalsInit]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void MultiplyCore(ReadOnlySpan<float> x, int rows, Span<float> destination, bool columnMajor)
-            => MultiplyRows(x, rows, 0, rows, MemoryMarshal.Cast<float, int>(destination), columnMajor, dequantize: true);
+            => MultiplyRange(x, rows, 0, rows, destination, columnMajor);
 
         // Reads the partition's rows of each split column in place (the column stride stays the whole N).
         protected override void MultiplyColumnMajorRange(ReadOnlySpan<float> x, int rows, int row0, int count, Span<float> destination)
-            => MultiplyRows(x, rows, row0, row0 + count, MemoryMarshal.Cast<float, int>(destination), columnMajor: true, dequantize: true);
+            => MultiplyRange(x, rows, row0, row0 + count, destination, columnMajor: true);
+
+        /// <summary>Outputs of rows <paramref name="start"/> .. <paramref name="end"/> − 1 into
+        /// <paramref name="destination"/> (whose first row is row <paramref name="start"/>): on the fused AVX2 runtime
+        /// where <see cref="MultiplyPath"/> is that path and a tile of rows is left, the rest (or all) on the block path.</summary>
+        private void MultiplyRange(ReadOnlySpan<float> x, int rows, int start, int end, Span<float> destination, bool columnMajor)
+        {
+            int done = 0;
+            if (MultiplyPath == KernelInstructionSet.Avx2Fused)
+            {
+                GenericFusedAvx2Steps steps = _fusedAvx2;
+                done = FusedAvx2KernelRuntime.MultiplyRows(ref steps, x, rows, start, end, columnMajor, destination);
+            }
+
+            MultiplyRows(x, rows, start + done, end, MemoryMarshal.Cast<float, int>(destination.Slice(done * _m)), columnMajor, dequantize: true);
+        }
 
         /// <summary>Outputs of rows <paramref name="start"/> .. <paramref name="end"/> − 1 of x (N = <paramref name="rows"/>)
         /// into <paramref name="bits"/> (float bits, or the integer sums unless <paramref name="dequantize"/>), whose

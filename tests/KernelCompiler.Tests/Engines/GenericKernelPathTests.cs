@@ -37,11 +37,14 @@ public class GenericKernelPathTests
             Assert.Contains(EngineMatrix.Engines, e => e.Name == "generic-" + isa.ToString().ToLowerInvariant());
             var kernel = (GenericKernel)EngineMatrix.Create("generic-" + isa.ToString().ToLowerInvariant(), RandomModels.Create(2, 5, 1, 2));
             Assert.Equal(OwnPath(isa), kernel.InstructionSet);
+            // The matrix's generic-avx2fused engine really runs Multiply on the fused AVX2 runtime (the model fits it).
+            Assert.Equal(isa == KernelInstructionSet.Avx2Fused ? KernelInstructionSet.Avx2Fused : OwnPath(isa), kernel.MultiplyPath);
         }
     }
 
-    /// <summary>The generic kernel has no fused path: Avx512Vbmi runs its AVX-512 path, Avx2Fused its AVX2 one,
-    /// Vector128Fused its 128-bit one.</summary>
+    /// <summary>The generic kernel's block path (every operation but Multiply's whole tiles): Avx512Vbmi runs its
+    /// AVX-512 path (it has no fused VBMI steps), Avx2Fused its AVX2 one, Vector128Fused its 128-bit one (no fused
+    /// 128-bit steps either).</summary>
     private static KernelInstructionSet OwnPath(KernelInstructionSet isa) => isa switch
     {
         KernelInstructionSet.Avx512Vbmi => KernelInstructionSet.Avx512,
